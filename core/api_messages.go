@@ -1,0 +1,246 @@
+package core
+
+import (
+	"context"
+	"fmt"
+)
+
+// ApplyMessages takes the host's received, sent or synced messages: it creates
+// missing conversations, moves lastMessage forward and counts unread. A
+// message (by conversationId + messageClientId) counts once however often it
+// is applied.
+func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResult, error) {
+	if len(msgs) == 0 {
+		return ApplyResult{}, invalid("messages must not be empty")
+	}
+	if len(msgs) > MaxListLength {
+		return ApplyResult{}, invalid("messages has %d entries, at most %d are allowed per call", len(msgs), MaxListLength)
+	}
+	types := make([]ConversationType, len(msgs))
+	keys := make([]MessageKey, len(msgs))
+	ids := make([]string, len(msgs))
+	for i := range msgs {
+		cid, err := s.checkMessage(fmt.Sprintf("messages[%d]", i), &msgs[i])
+		if err != nil {
+			return ApplyResult{}, err
+		}
+		types[i] = cid.Type
+		keys[i] = MessageKey{msgs[i].ConversationID, msgs[i].MessageClientID}
+		ids[i] = msgs[i].ConversationID
+	}
+	var res ApplyResult
+	err := s.update(ctx, func(t *txn) error {
+		res = ApplyResult{}
+		stored, err := t.tx.GetMessages(keys)
+		if err != nil {
+			return err
+		}
+		if err := t.prefetch(ids); err != nil {
+			return err
+		}
+		seen := make(map[MessageKey]bool, len(msgs))
+		var puts []*MessageRecord
+		for i := range msgs {
+			if stored[i] != nil || seen[keys[i]] {
+				res.Duplicates++
+				continue
+			}
+			seen[keys[i]] = true
+			res.Applied++
+			m := s.messageRecord(&msgs[i])
+			puts = append(puts, m)
+			t.applyMessage(m, types[i])
+		}
+		return t.putMessages(puts...)
+	})
+	return res, err
+}
+
+func (s *Service) messageRecord(m *Message) *MessageRecord {
+	mine := m.SenderID == s.account
+	r := &MessageRecord{
+		ConversationID:           m.ConversationID,
+		MessageClientID:          m.MessageClientID,
+		MessageServerID:          m.MessageServerID,
+		SenderID:                 m.SenderID,
+		ReceiverID:               m.ReceiverID,
+		CreateTime:               m.CreateTime,
+		MessageType:              m.MessageType,
+		SubType:                  m.SubType,
+		SendingState:             m.SendingState,
+		Text:                     m.Text,
+		Attachment:               m.Attachment,
+		ServerExtension:          m.ServerExtension,
+		CallbackExtension:        m.CallbackExtension,
+		SenderName:               m.SenderName,
+		UnreadEnabled:            m.UnreadEnabled,
+		LastMessageUpdateEnabled: m.LastMessageUpdateEnabled,
+		Mine:                     mine,
+	}
+	if r.ReceiverID == "" {
+		r.ReceiverID = s.defaultReceiver(m, mine)
+	}
+	return r
+}
+
+// defaultReceiver fills a missing receiverId: the peer or me in P2P, the team otherwise.
+func (s *Service) defaultReceiver(m *Message, mine bool) string {
+	cid, _ := ParseConversationID(m.ConversationID)
+	if cid.Type == TypeP2P && !mine {
+		return s.account
+	}
+	return cid.TargetID
+}
+
+// applyMessage adds one new message to its conversation.
+func (t *txn) applyMessage(m *MessageRecord, typ ConversationType) {
+	id := m.ConversationID
+	var e *ConversationRecord
+	if t.get(id).live() {
+		e = t.edit(id)
+	} else {
+		e = t.create(id, typ, m.CreateTime)
+	}
+	e.MaxMessageTime = max(e.MaxMessageTime, m.CreateTime)
+	if t.s.isCurrent(id) {
+		e.ReadTime = max(e.ReadTime, m.CreateTime)
+	}
+	if m.countsAsUnread(e.ReadTime) {
+		e.UnreadCount++
+	}
+	if m.canBeLast() && m.after(e.LastMessage) {
+		e.LastMessage = m.lastMessage(typ)
+		e.setSortTime(m.CreateTime)
+	}
+}
+
+// RevokeMessage marks a stored message revoked: it no longer counts as unread,
+// and if it is the last message, lastMessage says so.
+func (s *Service) RevokeMessage(ctx context.Context, k MessageKey, info RevokeInfo) error {
+	if err := s.checkRefer("refer", k); err != nil {
+		return err
+	}
+	return s.update(ctx, func(t *txn) error {
+		r, err := t.mustLive("refer.conversationId", k.ConversationID)
+		if err != nil {
+			return err
+		}
+		stored, err := t.tx.GetMessages([]MessageKey{k})
+		if err != nil {
+			return err
+		}
+		m := stored[0]
+		if m == nil || m.Deleted {
+			return invalid("refer: message %q is not stored in conversation %q", k.MessageClientID, k.ConversationID)
+		}
+		if m.Revoked && m.RevokeAccountID == info.RevokeAccountID && m.RevokeType == info.RevokeType {
+			return nil
+		}
+		counted := m.countsAsUnread(r.ReadTime)
+		rm := *m
+		rm.Revoked, rm.RevokeAccountID, rm.RevokeType = true, info.RevokeAccountID, info.RevokeType
+		if err := t.putMessages(&rm); err != nil {
+			return err
+		}
+		e := t.edit(k.ConversationID)
+		if counted {
+			e.UnreadCount--
+		}
+		if lm := e.LastMessage; lm != nil && lm.MessageRefer.MessageClientID == k.MessageClientID {
+			revoked := *lm
+			revoked.LastMessageState = LastMessageStateRevoked
+			revoked.RevokeAccountID, revoked.RevokeType = info.RevokeAccountID, info.RevokeType
+			e.LastMessage = &revoked
+		}
+		return nil
+	})
+}
+
+// DeleteMessages removes stored messages; a conversation whose last message
+// goes falls back to its newest remaining one. Messages not stored are skipped.
+func (s *Service) DeleteMessages(ctx context.Context, keys []MessageKey) error {
+	if len(keys) == 0 {
+		return invalid("refers must not be empty")
+	}
+	if len(keys) > MaxListLength {
+		return invalid("refers has %d entries, at most %d are allowed per call", len(keys), MaxListLength)
+	}
+	for i, k := range keys {
+		if err := s.checkRefer(fmt.Sprintf("refers[%d]", i), k); err != nil {
+			return err
+		}
+	}
+	return s.update(ctx, func(t *txn) error {
+		stored, err := t.tx.GetMessages(keys)
+		if err != nil {
+			return err
+		}
+		var gone []*MessageRecord
+		seen := map[MessageKey]bool{}
+		for i, m := range stored {
+			if m == nil || m.Deleted || seen[keys[i]] {
+				continue
+			}
+			seen[keys[i]] = true
+			gone = append(gone, m)
+		}
+		if err := t.deleteStoredMessages(gone); err != nil {
+			return err
+		}
+		var fallBack []string
+		for _, m := range gone {
+			r := t.live(m.ConversationID)
+			if r == nil {
+				continue
+			}
+			if m.countsAsUnread(r.ReadTime) {
+				t.edit(m.ConversationID).UnreadCount--
+			}
+			if lm := r.LastMessage; lm != nil && lm.MessageRefer.MessageClientID == m.MessageClientID {
+				fallBack = append(fallBack, m.ConversationID)
+			}
+		}
+		for _, id := range fallBack {
+			if err := t.fallBackLastMessage(id); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+}
+
+// fallBackLastMessage makes the newest remaining message the last message.
+func (t *txn) fallBackLastMessage(id string) error {
+	e := t.edit(id)
+	e.LastMessage = nil
+	return t.tx.NewestMessages(id, func(m *MessageRecord) bool {
+		if m.canBeLast() {
+			e.LastMessage = m.lastMessage(e.Type)
+			return false
+		}
+		return true
+	})
+}
+
+// SetCurrentConversation names the conversation on screen ("" for none): it
+// is marked read, takes no unread, and its read time follows new messages.
+func (s *Service) SetCurrentConversation(ctx context.Context, id string) error {
+	if id != "" {
+		if _, err := s.checkID("conversationId", id); err != nil {
+			return err
+		}
+	}
+	return s.update(ctx, func(t *txn) error {
+		t.afterCommit = func() { s.current = id }
+		if t.live(id) != nil {
+			t.clearUnread(id)
+		}
+		return nil
+	})
+}
+
+func (s *Service) isCurrent(id string) bool {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return s.current == id
+}

@@ -1,0 +1,399 @@
+package core
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strconv"
+	"strings"
+)
+
+// Arguments cross from JavaScript as one JSON array. JSON cannot say
+// undefined, NaN, Infinity, a function, a BigInt or a Symbol, so the wrapper
+// encodes those as marker strings that start with U+0000, and escapes a real
+// string that starts with U+0000 by prefixing "\x00s". decodeArgs turns them back
+// into values whose JS type the error messages can name.
+const (
+	markerPrefix    = "\x00"
+	markerUndefined = "\x00u"
+	markerEscaped   = "\x00s"
+)
+
+var markerKinds = map[string]string{
+	"\x00N": "NaN",
+	"\x00I": "Infinity",
+	"\x00i": "-Infinity",
+	"\x00f": "a function",
+	"\x00b": "a bigint",
+	"\x00y": "a symbol",
+}
+
+// undefinedValue is JS undefined: absent.
+type undefinedValue struct{}
+
+// badValue is a JS value no parameter accepts.
+type badValue struct{ kind string }
+
+// decodeArgs parses the wrapper's JSON array of arguments.
+func decodeArgs(data []byte) ([]any, error) {
+	dec := json.NewDecoder(bytes.NewReader(data))
+	dec.UseNumber()
+	var v any
+	if err := dec.Decode(&v); err != nil {
+		return nil, invalid("arguments are not valid JSON: %v", err)
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, invalid("arguments must be a JSON array")
+	}
+	for i := range list {
+		list[i] = unmark(list[i])
+	}
+	return list, nil
+}
+
+func unmark(v any) any {
+	switch x := v.(type) {
+	case string:
+		if !strings.HasPrefix(x, markerPrefix) {
+			return x
+		}
+		if strings.HasPrefix(x, markerEscaped) {
+			return x[len(markerEscaped):]
+		}
+		if x == markerUndefined {
+			return undefinedValue{}
+		}
+		if k, ok := markerKinds[x]; ok {
+			return badValue{k}
+		}
+		return x
+	case []any:
+		for i := range x {
+			x[i] = unmark(x[i])
+		}
+	case map[string]any:
+		for k, e := range x {
+			if e = unmark(e); e == (undefinedValue{}) {
+				delete(x, k) // an undefined property is an absent one
+			} else {
+				x[k] = e
+			}
+		}
+	}
+	return v
+}
+
+// kindOf names a value's JS type for error messages.
+func kindOf(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "null"
+	case undefinedValue:
+		return "undefined"
+	case badValue:
+		return x.kind
+	case bool:
+		return "a boolean"
+	case json.Number:
+		return "a number"
+	case string:
+		return "a string"
+	case []any:
+		return "an array"
+	case map[string]any:
+		return "an object"
+	}
+	return "an unknown value"
+}
+
+func absent(v any) bool { return v == (undefinedValue{}) }
+
+func wrongType(name, want string, v any) error {
+	return invalid("%s must be %s, got %s", name, want, kindOf(v))
+}
+
+// arg returns argument i, undefined when it was left out.
+func arg(args []any, i int) any {
+	if i < len(args) {
+		return args[i]
+	}
+	return undefinedValue{}
+}
+
+func argString(v any, name string) (string, error) {
+	s, ok := v.(string)
+	if !ok {
+		return "", wrongType(name, "a string", v)
+	}
+	return s, nil
+}
+
+func argOptString(v any, name string) (string, error) {
+	if absent(v) {
+		return "", nil
+	}
+	return argString(v, name)
+}
+
+func argBool(v any, name string) (bool, error) {
+	b, ok := v.(bool)
+	if !ok {
+		return false, wrongType(name, "a boolean", v)
+	}
+	return b, nil
+}
+
+func argOptBool(v any, name string, def bool) (bool, error) {
+	if absent(v) {
+		return def, nil
+	}
+	return argBool(v, name)
+}
+
+func argNumber(v any, name string) (float64, error) {
+	n, ok := v.(json.Number)
+	if !ok {
+		return 0, wrongType(name, "a finite number", v)
+	}
+	f, err := strconv.ParseFloat(string(n), 64)
+	if err != nil || math.IsInf(f, 0) {
+		return 0, invalid("%s must be a finite number, got %s", name, n)
+	}
+	return f, nil
+}
+
+// maxSafeInteger is Number.MAX_SAFE_INTEGER.
+const maxSafeInteger = 1<<53 - 1
+
+func argInt(v any, name string) (int64, error) {
+	f, err := argNumber(v, name)
+	if err != nil {
+		return 0, err
+	}
+	if f != math.Trunc(f) || math.Abs(f) > maxSafeInteger {
+		return 0, invalid("%s must be an integer, got %v", name, f)
+	}
+	return int64(f), nil
+}
+
+func argOptInt(v any, name string, def int64) (int64, error) {
+	if absent(v) {
+		return def, nil
+	}
+	return argInt(v, name)
+}
+
+func argArray(v any, name string, max int) ([]any, error) {
+	a, ok := v.([]any)
+	if !ok {
+		return nil, wrongType(name, "an array", v)
+	}
+	if len(a) > max {
+		return nil, invalid("%s has %d entries, at most %d are allowed", name, len(a), max)
+	}
+	return a, nil
+}
+
+func argObject(v any, name string) (map[string]any, error) {
+	o, ok := v.(map[string]any)
+	if !ok {
+		return nil, wrongType(name, "an object", v)
+	}
+	return o, nil
+}
+
+func argStrings(v any, name string) ([]string, error) {
+	// The length limit is the method's; MaxListLength only bounds the work here.
+	a, err := argArray(v, name, MaxListLength)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]string, len(a))
+	for i, e := range a {
+		if out[i], err = argString(e, name+"["+strconv.Itoa(i)+"]"); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+func argTypes(v any, name string) ([]ConversationType, error) {
+	a, err := argArray(v, name, MaxListLength)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]ConversationType, len(a))
+	for i, e := range a {
+		n, err := argInt(e, name+"["+strconv.Itoa(i)+"]")
+		if err != nil {
+			return nil, err
+		}
+		if n < int64(TypeP2P) || n > int64(TypeSuperTeam) {
+			return nil, invalid("%s[%d] must be a conversation type 1, 2 or 3, got %d", name, i, n)
+		}
+		out[i] = ConversationType(n)
+	}
+	return out, nil
+}
+
+func argOptTypes(v any, name string) ([]ConversationType, error) {
+	if absent(v) {
+		return nil, nil
+	}
+	return argTypes(v, name)
+}
+
+func argFilter(v any, name string) (Filter, error) {
+	o, err := argObject(v, name)
+	if err != nil {
+		return Filter{}, err
+	}
+	var f Filter
+	if f.ConversationTypes, err = argOptTypes(field(o, "conversationTypes"), name+".conversationTypes"); err != nil {
+		return f, err
+	}
+	f.IgnoreMuted, err = argOptBool(field(o, "ignoreMuted"), name+".ignoreMuted", false)
+	return f, err
+}
+
+// field is an object's property, undefined when absent.
+func field(o map[string]any, k string) any {
+	if v, ok := o[k]; ok {
+		return v
+	}
+	return undefinedValue{}
+}
+
+func argOption(v any, name string) (Option, error) {
+	if absent(v) {
+		return Option{}, nil
+	}
+	o, err := argObject(v, name)
+	if err != nil {
+		return Option{}, err
+	}
+	var opt Option
+	if opt.ConversationTypes, err = argOptTypes(field(o, "conversationTypes"), name+".conversationTypes"); err != nil {
+		return opt, err
+	}
+	opt.OnlyUnread, err = argOptBool(field(o, "onlyUnread"), name+".onlyUnread", false)
+	return opt, err
+}
+
+func argRefer(v any, name string) (MessageKey, error) {
+	o, err := argObject(v, name)
+	if err != nil {
+		return MessageKey{}, err
+	}
+	var k MessageKey
+	if k.ConversationID, err = argString(field(o, "conversationId"), name+".conversationId"); err != nil {
+		return k, err
+	}
+	k.MessageClientID, err = argString(field(o, "messageClientId"), name+".messageClientId")
+	return k, err
+}
+
+func argMessage(v any, name string) (Message, error) {
+	o, err := argObject(v, name)
+	if err != nil {
+		return Message{}, err
+	}
+	var m Message
+	str := func(k string, dst *string, required bool) {
+		if err == nil {
+			if required {
+				*dst, err = argString(field(o, k), name+"."+k)
+			} else {
+				*dst, err = argOptString(field(o, k), name+"."+k)
+			}
+		}
+	}
+	num := func(k string, dst *int64, required bool, def int64) {
+		if err == nil {
+			if required {
+				*dst, err = argInt(field(o, k), name+"."+k)
+			} else {
+				*dst, err = argOptInt(field(o, k), name+"."+k, def)
+			}
+		}
+	}
+	str("conversationId", &m.ConversationID, true)
+	str("messageClientId", &m.MessageClientID, true)
+	str("messageServerId", &m.MessageServerID, false)
+	str("senderId", &m.SenderID, true)
+	str("receiverId", &m.ReceiverID, false)
+	str("text", &m.Text, false)
+	str("serverExtension", &m.ServerExtension, false)
+	str("callbackExtension", &m.CallbackExtension, false)
+	str("senderName", &m.SenderName, false)
+	var createTime, messageType, subType, sendingState int64
+	num("createTime", &createTime, true, 0)
+	num("messageType", &messageType, true, 0)
+	num("subType", &subType, false, 0)
+	num("sendingState", &sendingState, false, 0)
+	if err != nil {
+		return m, err
+	}
+	m.CreateTime, m.MessageType, m.SubType, m.SendingState = createTime, int(messageType), int(subType), int(sendingState)
+	if m.Attachment, err = argAttachment(field(o, "attachment"), name+".attachment"); err != nil {
+		return m, err
+	}
+	// The NIM SDK keeps these two in messageConfig; take them from there too.
+	cfg := map[string]any{}
+	if c := field(o, "messageConfig"); !absent(c) {
+		if cfg, err = argObject(c, name+".messageConfig"); err != nil {
+			return m, err
+		}
+	}
+	flag := func(k string) (bool, error) {
+		if v := field(o, k); !absent(v) {
+			return argBool(v, name+"."+k)
+		}
+		return argOptBool(field(cfg, k), name+".messageConfig."+k, true)
+	}
+	if m.UnreadEnabled, err = flag("unreadEnabled"); err != nil {
+		return m, err
+	}
+	m.LastMessageUpdateEnabled, err = flag("lastMessageUpdateEnabled")
+	return m, err
+}
+
+// argAttachment keeps an attachment (an object or a string) as JSON text.
+func argAttachment(v any, name string) (RawJSON, error) {
+	switch v.(type) {
+	case undefinedValue:
+		return "", nil
+	case string, map[string]any:
+		if err := checkPlain(v, name); err != nil {
+			return "", err
+		}
+		b, err := json.Marshal(v)
+		if err != nil {
+			return "", invalid("%s cannot be stored: %v", name, err)
+		}
+		return RawJSON(b), nil
+	}
+	return "", wrongType(name, "an object or a string", v)
+}
+
+// checkPlain rejects values JSON cannot keep (NaN, functions…) anywhere inside v.
+func checkPlain(v any, name string) error {
+	switch x := v.(type) {
+	case badValue, undefinedValue:
+		return invalid("%s must not hold %s", name, kindOf(v))
+	case []any:
+		for i, e := range x {
+			if err := checkPlain(e, name+"["+strconv.Itoa(i)+"]"); err != nil {
+				return err
+			}
+		}
+	case map[string]any:
+		for k, e := range x {
+			if err := checkPlain(e, name+"."+k); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}

@@ -1,0 +1,96 @@
+package core
+
+// Event types (SPEC §4).
+const (
+	EventSyncStarted                 = "syncStarted"
+	EventSyncFinished                = "syncFinished"
+	EventSyncFailed                  = "syncFailed"
+	EventConversationCreated         = "conversationCreated"
+	EventConversationDeleted         = "conversationDeleted"
+	EventConversationChanged         = "conversationChanged"
+	EventConversationReadTimeUpdated = "conversationReadTimeUpdated"
+	EventTotalUnreadCountChanged     = "totalUnreadCountChanged"
+	EventUnreadCountChangedByFilter  = "unreadCountChangedByFilter"
+)
+
+// Event is one DOM CustomEvent to be: its type and its detail, whose Go type
+// depends on Type: nil (sync started/finished), *Error (syncFailed),
+// Conversation (created), []string (deleted), []Conversation (changed),
+// ReadTimeUpdate, int64 (total), FilterCount.
+type Event struct {
+	Type   string
+	Detail any
+}
+
+// ReadTimeUpdate is conversationReadTimeUpdated's detail.
+type ReadTimeUpdate struct {
+	ConversationID string `json:"conversationId"`
+	ReadTime       int64  `json:"readTime"`
+}
+
+// FilterCount is unreadCountChangedByFilter's detail.
+type FilterCount struct {
+	Filter      Filter `json:"filter"`
+	UnreadCount int64  `json:"unreadCount"`
+}
+
+// Listener receives the events of one call, or of one catch-up with changes
+// made elsewhere, in SPEC §4's order. It is called before the call returns and
+// must not call the Service.
+type Listener func([]Event)
+
+// applyChanges puts changed records (tombstones for deletions) into the cache
+// and returns the events that tell of it. It is the one place events are made,
+// for a tab's own calls and for changes it learns from other tabs alike, so
+// every tab tells the same story. A read-time mark is news if it was made after
+// markedAfter, the change sequence the tab last knew.
+func (s *Service) applyChanges(changes []*ConversationRecord, markedAfter uint64) []Event {
+	if len(changes) == 0 {
+		return nil
+	}
+	c := s.cache
+	totalBefore := c.total()
+	filtersBefore := make([]int64, len(s.filters))
+	for i, f := range s.filters {
+		filtersBefore[i] = c.filterCount(f)
+	}
+
+	var created []Event
+	var deleted []string
+	var changed []Conversation
+	var readTimes []Event
+	for _, rec := range changes {
+		old := c.convs[rec.ConversationID]
+		c.put(rec)
+		switch {
+		case old == nil && rec.live():
+			created = append(created, Event{EventConversationCreated, rec.Conversation})
+		case old != nil && !rec.live():
+			deleted = append(deleted, rec.ConversationID)
+		case old != nil && !rec.sameContent(&old.Conversation):
+			changed = append(changed, rec.Conversation)
+		}
+		if rec.live() && rec.ReadMarkSeq > markedAfter {
+			readTimes = append(readTimes, Event{EventConversationReadTimeUpdated,
+				ReadTimeUpdate{rec.ConversationID, rec.ReadTime}})
+		}
+	}
+
+	events := created
+	if len(deleted) > 0 {
+		events = append(events, Event{EventConversationDeleted, deleted})
+	}
+	if len(changed) > 0 {
+		events = append(events, Event{EventConversationChanged, changed})
+	}
+	events = append(events, readTimes...)
+	if total := c.total(); total != totalBefore {
+		events = append(events, Event{EventTotalUnreadCountChanged, total})
+	}
+	for i, f := range s.filters {
+		if n := c.filterCount(f); n != filtersBefore[i] {
+			events = append(events, Event{EventUnreadCountChangedByFilter, FilterCount{f, n}})
+		}
+	}
+	return events
+}

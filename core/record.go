@@ -1,0 +1,142 @@
+package core
+
+// ConversationRecord is a conversation as stored: the public Conversation plus
+// the state that makes unread counts exact and lets other tabs catch up.
+//
+// A deleted conversation stays as a tombstone (Deleted, with only ID, ReadTime,
+// MaxMessageTime and Seq kept) so that its stored messages never count again if
+// it comes back, and so that other tabs learn of the deletion from Seq.
+type ConversationRecord struct {
+	Conversation
+	// ReadTime: messages created at or before it are read.
+	ReadTime int64
+	// MaxMessageTime is the newest createTime of any message ever applied to
+	// this conversation; clearing moves ReadTime up to it.
+	MaxMessageTime int64
+	// ReadMarkSeq is the Seq of the call that last marked the read time
+	// (markConversationRead, applyReadTime): tabs derive
+	// conversationReadTimeUpdated from it.
+	ReadMarkSeq uint64
+	// Seq is the database change sequence of the call that last wrote it.
+	Seq     uint64
+	Deleted bool
+}
+
+func (r *ConversationRecord) clone() *ConversationRecord {
+	c := *r
+	if r.LastMessage != nil {
+		lm := *r.LastMessage
+		c.LastMessage = &lm
+	}
+	return &c
+}
+
+// live reports whether r is a conversation that exists (not missing, not a tombstone).
+func (r *ConversationRecord) live() bool { return r != nil && !r.Deleted }
+
+func (r *ConversationRecord) sameRecord(o *ConversationRecord) bool {
+	return r.sameContent(&o.Conversation) && r.UpdateTime == o.UpdateTime &&
+		r.ReadTime == o.ReadTime && r.MaxMessageTime == o.MaxMessageTime &&
+		r.ReadMarkSeq == o.ReadMarkSeq && r.Deleted == o.Deleted
+}
+
+// tombstone is what remains of r after it is deleted.
+func (r *ConversationRecord) tombstone() *ConversationRecord {
+	return &ConversationRecord{
+		Conversation:   Conversation{ConversationID: r.ConversationID, Type: r.Type},
+		ReadTime:       r.ReadTime,
+		MaxMessageTime: r.MaxMessageTime,
+		ReadMarkSeq:    r.ReadMarkSeq,
+		Deleted:        true,
+	}
+}
+
+// MessageRecord is an applied message as stored. Revoked and deleted messages
+// stay known (applying them again is a duplicate); a deleted one keeps only
+// what dedup and ordering need.
+type MessageRecord struct {
+	ConversationID           string
+	MessageClientID          string
+	MessageServerID          string
+	SenderID                 string
+	ReceiverID               string
+	CreateTime               int64
+	MessageType              int
+	SubType                  int
+	SendingState             int
+	Text                     string
+	Attachment               RawJSON
+	ServerExtension          string
+	CallbackExtension        string
+	SenderName               string
+	UnreadEnabled            bool
+	LastMessageUpdateEnabled bool
+	Mine                     bool
+	Revoked                  bool
+	RevokeAccountID          string
+	RevokeType               int
+	Deleted                  bool
+}
+
+// Key names the record.
+func (m *MessageRecord) Key() MessageKey { return MessageKey{m.ConversationID, m.MessageClientID} }
+
+// countsAsUnread is SPEC §3's rule for one message against a read time. The
+// current conversation needs no case of its own: its read time follows its
+// messages.
+func (m *MessageRecord) countsAsUnread(readTime int64) bool {
+	return !m.Deleted && !m.Revoked && !m.Mine && m.UnreadEnabled && m.CreateTime > readTime
+}
+
+// canBeLast reports whether m may be a conversation's lastMessage.
+func (m *MessageRecord) canBeLast() bool { return !m.Deleted && m.LastMessageUpdateEnabled }
+
+// after orders messages by (createTime, messageClientId).
+func (m *MessageRecord) after(lm *LastMessage) bool {
+	if lm == nil {
+		return true
+	}
+	r := lm.MessageRefer
+	return m.CreateTime > r.CreateTime || (m.CreateTime == r.CreateTime && m.MessageClientID > r.MessageClientID)
+}
+
+func (m *MessageRecord) lastMessage(typ ConversationType) *LastMessage {
+	lm := &LastMessage{
+		MessageRefer: MessageRefer{
+			SenderID:         m.SenderID,
+			ReceiverID:       m.ReceiverID,
+			MessageClientID:  m.MessageClientID,
+			MessageServerID:  m.MessageServerID,
+			ConversationType: typ,
+			ConversationID:   m.ConversationID,
+			CreateTime:       m.CreateTime,
+		},
+		MessageType:       m.MessageType,
+		SubType:           m.SubType,
+		SendingState:      m.SendingState,
+		Text:              m.Text,
+		Attachment:        m.Attachment,
+		ServerExtension:   m.ServerExtension,
+		CallbackExtension: m.CallbackExtension,
+	}
+	if !m.Mine {
+		lm.SenderName = m.SenderName
+	}
+	if m.Revoked {
+		lm.LastMessageState = LastMessageStateRevoked
+		lm.RevokeAccountID = m.RevokeAccountID
+		lm.RevokeType = m.RevokeType
+	}
+	return lm
+}
+
+// markDeleted drops what a deleted message no longer needs.
+func (m *MessageRecord) markDeleted() {
+	*m = MessageRecord{
+		ConversationID:  m.ConversationID,
+		MessageClientID: m.MessageClientID,
+		CreateTime:      m.CreateTime,
+		Mine:            m.Mine,
+		Deleted:         true,
+	}
+}

@@ -1,0 +1,49 @@
+package core
+
+import "context"
+
+// Store persists conversations and messages. It is shaped for IndexedDB (see
+// DESIGN.md, "Transaction lifetime"): Update and View run a closure that only
+// issues reads and writes on the Tx it is given, waiting on nothing else; a nil
+// return commits, an error aborts and leaves the store as before.
+//
+// Several Services (one per tab) may share one store. Every write bumps the
+// store's change sequence (Tx.Seq) and stamps the records it writes with it, so a
+// Service can catch up with what others wrote (Tx.ConversationsChangedSince).
+type Store interface {
+	// Load delivers every live conversation, in batches; the first batch should
+	// hold the top of the list (highest sortOrder) so that a first page can be
+	// served before the rest arrives. It returns the change sequence the records
+	// are as of.
+	Load(ctx context.Context, batch func([]*ConversationRecord)) (seq uint64, err error)
+	Update(ctx context.Context, fn func(Tx) error) error
+	View(ctx context.Context, fn func(Tx) error) error
+	// Watch calls fn (from any goroutine) after another connection to the same
+	// database committed a change. It returns a function that stops the calls.
+	Watch(fn func()) (stop func())
+	Close() error
+}
+
+// Tx is one transaction. Reads see the transaction's own writes. Records given
+// to Put and returned by Get belong to the store afterwards: nobody modifies
+// them (the Service copies a record before changing it).
+type Tx interface {
+	Seq() (uint64, error)
+	SetSeq(seq uint64) error
+	// ConversationsChangedSince returns every record, tombstones included,
+	// whose Seq is greater than seq.
+	ConversationsChangedSince(seq uint64) ([]*ConversationRecord, error)
+	// GetConversations returns one entry per id: the record (maybe a
+	// tombstone) or nil.
+	GetConversations(ids []string) ([]*ConversationRecord, error)
+	PutConversations(recs []*ConversationRecord) error
+	// GetMessages returns one entry per key: the record or nil.
+	GetMessages(keys []MessageKey) ([]*MessageRecord, error)
+	PutMessages(recs []*MessageRecord) error
+	// MessagesAfter returns the conversation's messages (deleted ones too)
+	// created after t, in any order; t = -1 returns them all.
+	MessagesAfter(conversationID string, t int64) ([]*MessageRecord, error)
+	// NewestMessages calls fn with the conversation's messages, newest first by
+	// (createTime, messageClientId), until fn returns false.
+	NewestMessages(conversationID string, fn func(*MessageRecord) bool) error
+}

@@ -1,0 +1,197 @@
+package core
+
+// txn is one call's working set inside its store transaction: the records it
+// changes, staged until the transaction commits. It reads the cache, which the
+// transaction has just brought up to date with the database (see catchUpIn),
+// and reads the database itself for what the cache does not hold: tombstones
+// and messages.
+type txn struct {
+	s      *Service
+	tx     Tx
+	now    int64
+	staged map[string]*ConversationRecord
+	order  []string
+	// loaded holds database records (tombstones or nil) of ids the cache has no
+	// live record for.
+	loaded     map[string]*ConversationRecord
+	readMarked map[string]bool
+	// afterCommit, if set, runs once the call committed, with the cache locked.
+	afterCommit func()
+
+	// set by write
+	written []*ConversationRecord
+	newSeq  uint64
+}
+
+func newTxn(s *Service, tx Tx) *txn {
+	return &txn{
+		s:          s,
+		tx:         tx,
+		now:        s.now(),
+		staged:     map[string]*ConversationRecord{},
+		loaded:     map[string]*ConversationRecord{},
+		readMarked: map[string]bool{},
+	}
+}
+
+// base is the record as it was before this call: live, tombstone or nil.
+func (t *txn) base(id string) *ConversationRecord {
+	if r := t.s.cache.convs[id]; r != nil {
+		return r
+	}
+	return t.loaded[id]
+}
+
+// get is the record as this call has it so far: live, tombstone or nil.
+func (t *txn) get(id string) *ConversationRecord {
+	if r := t.staged[id]; r != nil {
+		return r
+	}
+	return t.base(id)
+}
+
+// live is the conversation if it exists.
+func (t *txn) live(id string) *ConversationRecord {
+	if r := t.get(id); r.live() {
+		return r
+	}
+	return nil
+}
+
+// mustLive is the conversation, or 191004 naming the parameter if it does not exist.
+func (t *txn) mustLive(name, id string) (*ConversationRecord, error) {
+	if r := t.live(id); r != nil {
+		return r, nil
+	}
+	return nil, invalid("%s %q: no such conversation", name, id)
+}
+
+// prefetch reads, in one batch, the records of ids the cache has no live
+// record for, so that a conversation that comes back keeps its read time.
+func (t *txn) prefetch(ids []string) error {
+	var want []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if t.s.cache.convs[id] == nil && !seen[id] {
+			if _, ok := t.loaded[id]; !ok {
+				want = append(want, id)
+				seen[id] = true
+			}
+		}
+	}
+	if len(want) == 0 {
+		return nil
+	}
+	recs, err := t.tx.GetConversations(want)
+	if err != nil {
+		return err
+	}
+	for i, id := range want {
+		t.loaded[id] = recs[i]
+	}
+	return nil
+}
+
+// edit returns the conversation's staged record to change in place.
+func (t *txn) edit(id string) *ConversationRecord {
+	if r := t.staged[id]; r != nil {
+		return r
+	}
+	r := t.base(id).clone()
+	t.stage(r)
+	return r
+}
+
+func (t *txn) stage(r *ConversationRecord) {
+	if _, ok := t.staged[r.ConversationID]; !ok {
+		t.order = append(t.order, r.ConversationID)
+	}
+	t.staged[r.ConversationID] = r
+}
+
+// create stages a new conversation; one that was deleted keeps its read time,
+// so its stored messages do not count again.
+func (t *txn) create(id string, typ ConversationType, sortTime int64) *ConversationRecord {
+	r := &ConversationRecord{Conversation: Conversation{
+		ConversationID: id,
+		Type:           typ,
+		SortOrder:      sortTime,
+		CreateTime:     t.now,
+		UpdateTime:     t.now,
+	}}
+	if old := t.get(id); old != nil {
+		r.ReadTime, r.MaxMessageTime, r.ReadMarkSeq = old.ReadTime, old.MaxMessageTime, old.ReadMarkSeq
+	}
+	t.stage(r)
+	return r
+}
+
+// remove stages the conversation's tombstone; its read time moves past its
+// messages first, so they never count again if it comes back.
+func (t *txn) remove(id string) {
+	r := t.get(id)
+	ts := r.tombstone()
+	ts.ReadTime = max(ts.ReadTime, ts.MaxMessageTime)
+	t.stage(ts)
+}
+
+// markRead notes that the call marked the conversation's read time, which
+// other tabs learn as conversationReadTimeUpdated.
+func (t *txn) markRead(id string) { t.readMarked[id] = true }
+
+// putMessages writes messages at once, so that the call's later reads see them.
+func (t *txn) putMessages(m ...*MessageRecord) error {
+	if len(m) == 0 {
+		return nil
+	}
+	return t.tx.PutMessages(m)
+}
+
+// pinned is the number of pinned conversations as this call has it.
+func (t *txn) pinned() int {
+	n := t.s.cache.pinned
+	for id, r := range t.staged {
+		if b := t.base(id); b.live() && b.StickTop {
+			n--
+		}
+		if r.live() && r.StickTop {
+			n++
+		}
+	}
+	return n
+}
+
+// write stamps and writes what changed. Records that end as they began are
+// dropped; updateTime moves only when something the app sees moved.
+func (t *txn) write() error {
+	seq, err := t.tx.Seq()
+	if err != nil {
+		return err
+	}
+	newSeq := seq + 1
+	for _, id := range t.order {
+		r, b := t.staged[id], t.base(id)
+		if b != nil && r.sameRecord(b) {
+			continue
+		}
+		if r.live() && b.live() && !r.sameContent(&b.Conversation) {
+			r.UpdateTime = t.now
+		}
+		if t.readMarked[id] {
+			r.ReadMarkSeq = newSeq
+		}
+		r.Seq = newSeq
+		t.written = append(t.written, r)
+	}
+	if len(t.written) == 0 {
+		return nil
+	}
+	if err := t.tx.PutConversations(t.written); err != nil {
+		return err
+	}
+	if err := t.tx.SetSeq(newSeq); err != nil {
+		return err
+	}
+	t.newSeq = newSeq
+	return nil
+}

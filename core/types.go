@@ -1,0 +1,168 @@
+package core
+
+// RawJSON is JSON text kept as given (a message's attachment). Being a string,
+// it keeps the structs that hold it comparable.
+type RawJSON string
+
+// MarshalJSON writes the text as it is.
+func (r RawJSON) MarshalJSON() ([]byte, error) {
+	if r == "" {
+		return []byte("null"), nil
+	}
+	return []byte(r), nil
+}
+
+// Conversation is what every API and event returns (SPEC §1).
+type Conversation struct {
+	ConversationID string           `json:"conversationId"`
+	Type           ConversationType `json:"type"`
+	Name           string           `json:"name"`
+	Avatar         string           `json:"avatar"`
+	Mute           bool             `json:"mute"`
+	StickTop       bool             `json:"stickTop"`
+	LocalExtension string           `json:"localExtension"`
+	LastMessage    *LastMessage     `json:"lastMessage"`
+	UnreadCount    int              `json:"unreadCount"`
+	SortOrder      int64            `json:"sortOrder"`
+	CreateTime     int64            `json:"createTime"`
+	UpdateTime     int64            `json:"updateTime"`
+}
+
+// pinBoost lifts pinned conversations above every unpinned one in sortOrder.
+const pinBoost = int64(1e15)
+
+// sortTime is SPEC's t: sortOrder without the pin boost.
+func (c *Conversation) sortTime() int64 {
+	if c.StickTop {
+		return c.SortOrder - pinBoost
+	}
+	return c.SortOrder
+}
+
+func (c *Conversation) setSortTime(t int64) {
+	c.SortOrder = t
+	if c.StickTop {
+		c.SortOrder += pinBoost
+	}
+}
+
+// sameContent reports whether two conversations look the same to the app,
+// updateTime aside (updateTime moves only when something else does).
+func (c *Conversation) sameContent(o *Conversation) bool {
+	a, b := *c, *o
+	a.UpdateTime, b.UpdateTime = 0, 0
+	a.LastMessage, b.LastMessage = nil, nil
+	return a == b && c.LastMessage.equal(o.LastMessage)
+}
+
+// Last message states.
+const (
+	LastMessageStateDefault    = 0
+	LastMessageStateRevoked    = 1
+	LastMessageStateClientFill = 2
+)
+
+// LastMessage is SPEC §1's LastMessage.
+type LastMessage struct {
+	LastMessageState  int             `json:"lastMessageState"`
+	MessageRefer      MessageRefer    `json:"messageRefer"`
+	MessageType       int             `json:"messageType"`
+	SubType           int             `json:"subType"`
+	SendingState      int             `json:"sendingState"`
+	Text              string          `json:"text"`
+	Attachment        RawJSON `json:"attachment,omitempty"`
+	RevokeAccountID   string          `json:"revokeAccountId"`
+	RevokeType        int             `json:"revokeType"`
+	ServerExtension   string          `json:"serverExtension"`
+	CallbackExtension string          `json:"callbackExtension"`
+	SenderName        string          `json:"senderName,omitempty"`
+}
+
+func (m *LastMessage) equal(o *LastMessage) bool {
+	if m == nil || o == nil {
+		return m == o
+	}
+	return *m == *o
+}
+
+// MessageRefer names a message (SPEC §1).
+type MessageRefer struct {
+	SenderID         string           `json:"senderId"`
+	ReceiverID       string           `json:"receiverId"`
+	MessageClientID  string           `json:"messageClientId"`
+	MessageServerID  string           `json:"messageServerId"`
+	ConversationType ConversationType `json:"conversationType"`
+	ConversationID   string           `json:"conversationId"`
+	CreateTime       int64            `json:"createTime"`
+}
+
+// Message is what the host app feeds to ApplyMessages (SPEC §2).
+type Message struct {
+	ConversationID           string
+	MessageClientID          string
+	MessageServerID          string
+	SenderID                 string
+	ReceiverID               string
+	CreateTime               int64
+	MessageType              int
+	SubType                  int
+	Text                     string
+	Attachment               RawJSON // a JSON object or string, kept as given
+	ServerExtension          string
+	CallbackExtension        string
+	SenderName               string
+	SendingState             int
+	UnreadEnabled            bool
+	LastMessageUpdateEnabled bool
+}
+
+// RefersTo names a stored message: conversationId + messageClientId.
+type MessageKey struct {
+	ConversationID  string
+	MessageClientID string
+}
+
+// RevokeInfo is revokeMessage's second parameter.
+type RevokeInfo struct {
+	RevokeAccountID string
+	RevokeType      int
+}
+
+// Filter selects conversations for unread counts (SPEC §1). It is kept
+// normalized: types sorted and unique.
+type Filter struct {
+	ConversationTypes []ConversationType `json:"conversationTypes"`
+	IgnoreMuted       bool               `json:"ignoreMuted"`
+}
+
+// ConversationInfo is updateConversationInfo's second parameter; nil fields are left alone.
+type ConversationInfo struct {
+	Name   *string
+	Avatar *string
+	Mute   *bool
+}
+
+// Option selects conversations for getConversationListByOption; empty means all.
+type Option struct {
+	ConversationTypes []ConversationType `json:"conversationTypes"`
+	OnlyUnread        bool               `json:"onlyUnread"`
+}
+
+// ConversationResult is one page of a conversation list.
+type ConversationResult struct {
+	Offset           int64          `json:"offset"`
+	Finished         bool           `json:"finished"`
+	ConversationList []Conversation `json:"conversationList"`
+}
+
+// OperationResult is the per-id outcome of a batch call.
+type OperationResult struct {
+	ConversationID string `json:"conversationId"`
+	Error          *Error `json:"error,omitempty"`
+}
+
+// ApplyResult is applyMessages' result.
+type ApplyResult struct {
+	Applied    int `json:"applied"`
+	Duplicates int `json:"duplicates"`
+}
