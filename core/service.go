@@ -28,8 +28,8 @@ type Service struct {
 
 	// writeMu serializes everything that writes the store or the cache:
 	// calls that change something, the sync, catch-ups and Close.
-	writeMu sync.Mutex
-	store   Store
+	writeMu   sync.Mutex
+	store     Store
 	stopWatch func()
 
 	// mu guards what queries read: the cache and the fields below it.

@@ -64,18 +64,18 @@ const (
 
 // LastMessage is SPEC §1's LastMessage.
 type LastMessage struct {
-	LastMessageState  int             `json:"lastMessageState"`
-	MessageRefer      MessageRefer    `json:"messageRefer"`
-	MessageType       int             `json:"messageType"`
-	SubType           int             `json:"subType"`
-	SendingState      int             `json:"sendingState"`
-	Text              string          `json:"text"`
-	Attachment        RawJSON `json:"attachment,omitempty"`
-	RevokeAccountID   string          `json:"revokeAccountId"`
-	RevokeType        int             `json:"revokeType"`
-	ServerExtension   string          `json:"serverExtension"`
-	CallbackExtension string          `json:"callbackExtension"`
-	SenderName        string          `json:"senderName,omitempty"`
+	LastMessageState  int          `json:"lastMessageState"`
+	MessageRefer      MessageRefer `json:"messageRefer"`
+	MessageType       int          `json:"messageType"`
+	SubType           int          `json:"subType"`
+	SendingState      int          `json:"sendingState"`
+	Text              string       `json:"text"`
+	Attachment        RawJSON      `json:"attachment,omitempty"`
+	RevokeAccountID   string       `json:"revokeAccountId"`
+	RevokeType        int          `json:"revokeType"`
+	ServerExtension   string       `json:"serverExtension"`
+	CallbackExtension string       `json:"callbackExtension"`
+	SenderName        string       `json:"senderName,omitempty"`
 }
 
 func (m *LastMessage) equal(o *LastMessage) bool {
