@@ -1,0 +1,29 @@
+# localconv — see README.md. `make demo` runs the demo, `make test` runs every test.
+SHELL := /bin/bash
+GO ?= go
+export GOFLAGS ?= -trimpath
+WASM_ENV := GOOS=js GOARCH=wasm
+WBT := $(CURDIR)/bin/wasmbrowsertest
+FUZZTIME ?= 5s
+
+.PHONY: test test-go test-fuzz test-browser
+
+test: test-go test-fuzz test-browser
+
+test-go:
+	$(GO) vet ./core/...
+	$(GO) test -count=1 -timeout 10m ./core/...
+
+# Each fuzz target for a few seconds on top of its committed seed corpus.
+test-fuzz:
+	@for t in $$($(GO) test -list '^Fuzz' ./core | grep '^Fuzz'); do \
+		echo "fuzz $$t"; \
+		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./core || exit 1; \
+	done
+
+# The test runner that runs GOOS=js tests in headless Chromium, built for the host.
+$(WBT): go.mod go.sum
+	env -u GOOS -u GOARCH $(GO) build -o $@ github.com/agnivade/wasmbrowsertest
+
+test-browser: $(WBT)
+	$(WASM_ENV) $(GO) test -count=1 -timeout 15m -exec $(WBT) ./idbstore/... ./wasm/...
