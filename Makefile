@@ -6,7 +6,23 @@ WASM_ENV := GOOS=js GOARCH=wasm
 WBT := $(CURDIR)/bin/wasmbrowsertest
 FUZZTIME ?= 5s
 
-.PHONY: test test-go test-fuzz test-browser
+.PHONY: test test-go test-fuzz test-browser build demo
+
+# The module and the Go runtime's loader, where js/localconv.js finds them.
+build: js/localconv.wasm js/wasm_exec.js
+
+js/localconv.wasm: go.mod go.sum $(shell find core idbstore wasm -name '*.go' -not -name '*_test.go' 2>/dev/null)
+	$(WASM_ENV) $(GO) build -ldflags="-s -w" -trimpath -o $@ ./wasm
+	$(GO) run ./cmd/precompress $@
+
+js/wasm_exec.js: $(shell $(GO) env GOROOT)/lib/wasm/wasm_exec.js
+	cp $< $@
+
+bin/devserver: go.mod $(wildcard cmd/devserver/*.go)
+	$(GO) build -o $@ ./cmd/devserver
+
+demo: build bin/devserver
+	bin/devserver -addr localhost:8080 -root .
 
 test: test-go test-fuzz test-browser
 

@@ -1,0 +1,164 @@
+// localconv — the NetEase IM V2 LocalConversationService for the browser: a
+// local conversation list kept in IndexedDB by a Go/WebAssembly module, driven
+// through Promises, announcing every change as a DOM CustomEvent.
+import { LocalConvError, ErrorCode, invalid, toLocalConvError } from './errors.js';
+import { encodeArgs } from './args.js';
+import { loadBridge } from './runtime.js';
+
+export { LocalConvError, ErrorCode } from './errors.js';
+export { ConversationType, ConversationIdUtil } from './ids.js';
+
+export const LastMessageState = Object.freeze({ DEFAULT: 0, REVOKED: 1, CLIENT_FILL: 2 });
+export const MessageSendingState = Object.freeze({ UNKNOWN: 0, SUCCEEDED: 1, FAILED: 2, SENDING: 3 });
+export const MessageType = Object.freeze({
+  INVALID: -1, TEXT: 0, IMAGE: 1, AUDIO: 2, VIDEO: 3, LOCATION: 4, NOTIFICATION: 5, FILE: 6,
+  AVCHAT: 7, TIPS: 10, ROBOT: 11, CALL: 12, CUSTOM: 100,
+});
+
+// The seed's listener names and the events they receive.
+const LISTENERS = Object.freeze({
+  onSyncStarted: 'syncStarted',
+  onSyncFinished: 'syncFinished',
+  onSyncFailed: 'syncFailed',
+  onConversationCreated: 'conversationCreated',
+  onConversationDeleted: 'conversationDeleted',
+  onConversationChanged: 'conversationChanged',
+  onTotalUnreadCountChanged: 'totalUnreadCountChanged',
+  onUnreadCountChangedByFilter: 'unreadCountChangedByFilter',
+  onConversationReadTimeUpdated: 'conversationReadTimeUpdated',
+});
+
+const defaultWasmUrl = new URL('./localconv.wasm', import.meta.url);
+const constructing = Symbol('constructing');
+
+export class LocalConversationService extends EventTarget {
+  #bridge = null;
+  #handle = 0;
+  #closed = false;
+
+  constructor(token) {
+    super();
+    if (token !== constructing) throw new TypeError('use LocalConversationService.open({accountId})');
+  }
+
+  /**
+   * Opens the account's conversation list. Resolves once the stored list is
+   * loaded (or, with waitForSync: false, once the first page can be served).
+   */
+  static async open(options) {
+    if (options === null || typeof options !== 'object') {
+      throw invalid('open(options): options must be an object with an accountId');
+    }
+    const { accountId, dbName, storage, wasmUrl, waitForSync = true, listeners } = options;
+    checkType('options.dbName', dbName, 'string');
+    checkType('options.storage', storage, 'string');
+    checkType('options.waitForSync', waitForSync, 'boolean');
+    if (wasmUrl !== undefined && typeof wasmUrl !== 'string' && !(wasmUrl instanceof URL)) {
+      throw invalid('options.wasmUrl must be a string or a URL');
+    }
+    const service = new LocalConversationService(constructing);
+    if (listeners !== undefined) service.listen(listeners);
+    let bridge;
+    try {
+      bridge = await loadBridge(wasmUrl ?? defaultWasmUrl);
+    } catch (e) {
+      throw new LocalConvError(ErrorCode.INTERNAL, `localconv.wasm could not be loaded: ${e.message}`);
+    }
+    const optionsJSON = JSON.stringify({ accountId, dbName, storage, waitForSync });
+    try {
+      service.#handle = await bridge.open(optionsJSON, (eventsJSON) => service.#dispatch(eventsJSON));
+    } catch (e) {
+      throw toLocalConvError(e);
+    }
+    service.#bridge = bridge;
+    return service;
+  }
+
+  #dispatch(eventsJSON) {
+    for (const { type, detail } of JSON.parse(eventsJSON)) {
+      const d = type === 'syncFailed' ? new LocalConvError(detail.code, detail.message) : detail;
+      this.dispatchEvent(new CustomEvent(type, { detail: d }));
+    }
+  }
+
+  #call(method, args) {
+    if (this.#closed) return Promise.reject(new LocalConvError(ErrorCode.CLOSED, 'the service is closed'));
+    let json;
+    try {
+      json = encodeArgs(args);
+    } catch (e) {
+      return Promise.reject(toLocalConvError(e));
+    }
+    return this.#bridge.call(this.#handle, method, json).then(
+      (result) => (result === undefined ? undefined : JSON.parse(result)),
+      (e) => {
+        throw toLocalConvError(e);
+      },
+    );
+  }
+
+  /**
+   * Registers seed-style handlers ({onConversationCreated(conversation) {…}, …});
+   * each receives its event's detail. Returns a subscription with cancel().
+   */
+  listen(handlers) {
+    if (handlers === null || typeof handlers !== 'object') {
+      throw invalid('listen(handlers): handlers must be an object such as {onConversationChanged(list) {…}}');
+    }
+    const added = [];
+    for (const [name, fn] of Object.entries(handlers)) {
+      if (fn === undefined) continue;
+      const type = LISTENERS[name];
+      if (!type) throw invalid(`listen(handlers): unknown handler ${name}; known: ${Object.keys(LISTENERS).join(', ')}`);
+      if (typeof fn !== 'function') throw invalid(`listen(handlers): ${name} must be a function`);
+      added.push([type, (event) => fn.call(handlers, event.detail)]);
+    }
+    for (const [type, fn] of added) this.addEventListener(type, fn);
+    let cancelled = false;
+    return {
+      cancel: () => {
+        if (cancelled) return;
+        cancelled = true;
+        for (const [type, fn] of added) this.removeEventListener(type, fn);
+      },
+    };
+  }
+
+  createConversation(conversationId) { return this.#call('createConversation', arguments); }
+  updateConversationLocalExtension(conversationId, localExtension) { return this.#call('updateConversationLocalExtension', arguments); }
+  deleteConversation(conversationId, clearMessage) { return this.#call('deleteConversation', arguments); }
+  deleteConversationListByIds(conversationIds, clearMessage) { return this.#call('deleteConversationListByIds', arguments); }
+  stickTopConversation(conversationId, stickTop) { return this.#call('stickTopConversation', arguments); }
+  getConversation(conversationId) { return this.#call('getConversation', arguments); }
+  getConversationList(offset, limit) { return this.#call('getConversationList', arguments); }
+  getConversationListByIds(conversationIds) { return this.#call('getConversationListByIds', arguments); }
+  getConversationListByOption(offset, limit, option) { return this.#call('getConversationListByOption', arguments); }
+  getStickTopConversationList() { return this.#call('getStickTopConversationList', arguments); }
+  getTotalUnreadCount() { return this.#call('getTotalUnreadCount', arguments); }
+  getUnreadCountByIds(conversationIds) { return this.#call('getUnreadCountByIds', arguments); }
+  getUnreadCountByFilter(filter) { return this.#call('getUnreadCountByFilter', arguments); }
+  clearTotalUnreadCount() { return this.#call('clearTotalUnreadCount', arguments); }
+  clearUnreadCountByIds(conversationIds) { return this.#call('clearUnreadCountByIds', arguments); }
+  clearUnreadCountByTypes(conversationTypes) { return this.#call('clearUnreadCountByTypes', arguments); }
+  subscribeUnreadCountByFilter(filter) { return this.#call('subscribeUnreadCountByFilter', arguments); }
+  unsubscribeUnreadCountByFilter(filter) { return this.#call('unsubscribeUnreadCountByFilter', arguments); }
+  markConversationRead(conversationId) { return this.#call('markConversationRead', arguments); }
+  getConversationReadTime(conversationId) { return this.#call('getConversationReadTime', arguments); }
+  applyMessages(messages) { return this.#call('applyMessages', arguments); }
+  revokeMessage(refer, revokeInfo) { return this.#call('revokeMessage', arguments); }
+  deleteMessages(refers) { return this.#call('deleteMessages', arguments); }
+  updateConversationInfo(conversationId, info) { return this.#call('updateConversationInfo', arguments); }
+  setCurrentConversation(conversationId) { return this.#call('setCurrentConversation', arguments); }
+  applyReadTime(conversationId, readTime) { return this.#call('applyReadTime', arguments); }
+
+  /** Flushes, closes the database and stops the service; later calls reject with 190002. */
+  close() {
+    const done = this.#call('close', []);
+    this.#closed = true;
+    return done;
+  }
+}
+
+function checkType(name, value, type) {
+  if (value !== undefined && typeof value !== type) throw invalid(`${name} must be a ${type}, got ${value === null ? 'null' : typeof value}`);
+}

@@ -1,0 +1,187 @@
+//go:build js && wasm
+
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"runtime/debug"
+	"sync"
+	"syscall/js"
+
+	"github.com/localconv/localconv/core"
+)
+
+// bridge is the JS-callable surface of the module: one object with open and
+// call. Everything crosses as strings (JSON), which is both the fastest way
+// across the boundary (DESIGN.md: one JSON string beats field-by-field access
+// 12×) and the same shape a Worker's postMessage will carry. Argument rules
+// live in core (core.Service.Call), not here.
+type bridge struct {
+	mu       sync.Mutex
+	next     int
+	services map[int]*core.Service
+	openStore func(opts openOptions) (core.Store, error)
+}
+
+// openOptions is what open() takes after the JS wrapper's own checks.
+type openOptions struct {
+	AccountID   string `json:"accountId"`
+	DBName      string `json:"dbName"`
+	Storage     string `json:"storage"`
+	WaitForSync bool   `json:"waitForSync"`
+}
+
+func newBridge(openStore func(openOptions) (core.Store, error)) *bridge {
+	return &bridge{services: map[int]*core.Service{}, openStore: openStore}
+}
+
+// jsObject returns the object handed to JS: {open, call}.
+func (b *bridge) jsObject() js.Value {
+	obj := js.Global().Get("Object").New()
+	obj.Set("open", js.FuncOf(b.jsOpen))
+	obj.Set("call", js.FuncOf(b.jsCall))
+	return obj
+}
+
+// jsOpen is open(optionsJSON, onEvents) → Promise<handle>. onEvents(eventsJSON)
+// receives each batch of events, synchronously, before the call that caused
+// them resolves.
+func (b *bridge) jsOpen(this js.Value, args []js.Value) any {
+	if len(args) < 2 || args[0].Type() != js.TypeString || args[1].Type() != js.TypeFunction {
+		return rejected(&core.Error{Code: core.CodeInvalidParam, Message: "open(optionsJSON, onEvents) needs a string and a function"})
+	}
+	optsJSON, onEvents := args[0].String(), args[1]
+	return promise(func(resolve func(any), reject func(*core.Error)) {
+		var opts openOptions
+		if err := json.Unmarshal([]byte(optsJSON), &opts); err != nil {
+			reject(&core.Error{Code: core.CodeInvalidParam, Message: "options: " + err.Error()})
+			return
+		}
+		handle, svc, err := b.open(opts, func(events []core.Event) {
+			onEvents.Invoke(encodeEvents(events))
+		})
+		if err != nil {
+			reject(core.AsError(err))
+			return
+		}
+		if opts.WaitForSync {
+			svc.Sync(context.Background(), nil)
+			resolve(handle)
+			return
+		}
+		svc.Sync(context.Background(), func() { resolve(handle) })
+	})
+}
+
+func (b *bridge) open(opts openOptions, listener core.Listener) (int, *core.Service, error) {
+	if err := core.CheckAccountID(opts.AccountID); err != nil {
+		return 0, nil, err
+	}
+	store, err := b.openStore(opts)
+	if err != nil {
+		return 0, nil, err
+	}
+	svc, err := core.New(core.Options{AccountID: opts.AccountID, Store: store, Listener: listener})
+	if err != nil {
+		return 0, nil, err
+	}
+	b.mu.Lock()
+	b.next++
+	h := b.next
+	b.services[h] = svc
+	b.mu.Unlock()
+	return h, svc, nil
+}
+
+// jsCall is call(handle, method, argsJSON) → Promise<resultJSON | undefined>.
+func (b *bridge) jsCall(this js.Value, args []js.Value) any {
+	if len(args) < 3 || args[0].Type() != js.TypeNumber || args[1].Type() != js.TypeString || args[2].Type() != js.TypeString {
+		return rejected(&core.Error{Code: core.CodeInvalidParam, Message: "call(handle, method, argsJSON) needs a number and two strings"})
+	}
+	h, method, argsJSON := args[0].Int(), args[1].String(), args[2].String()
+	b.mu.Lock()
+	svc := b.services[h]
+	if method == "close" {
+		delete(b.services, h)
+	}
+	b.mu.Unlock()
+	if svc == nil {
+		return rejected(core.ErrClosed)
+	}
+	return promise(func(resolve func(any), reject func(*core.Error)) {
+		out, err := svc.Call(context.Background(), method, []byte(argsJSON))
+		if err != nil {
+			reject(core.AsError(err))
+			return
+		}
+		if out == nil {
+			resolve(js.Undefined())
+			return
+		}
+		resolve(string(out))
+	})
+}
+
+// promise runs work in a goroutine (a js.FuncOf must never block) behind a
+// Promise. A panic becomes a 190001 rejection instead of killing the module.
+func promise(work func(resolve func(any), reject func(*core.Error))) js.Value {
+	var executor js.Func
+	executor = js.FuncOf(func(this js.Value, args []js.Value) any {
+		resolveFn, rejectFn := args[0], args[1]
+		executor.Release()
+		go func() {
+			settled := false
+			resolve := func(v any) {
+				if !settled {
+					settled = true
+					resolveFn.Invoke(v)
+				}
+			}
+			reject := func(e *core.Error) {
+				if !settled {
+					settled = true
+					rejectFn.Invoke(errorValue(e))
+				}
+			}
+			defer func() {
+				if r := recover(); r != nil {
+					reject(&core.Error{Code: core.CodeInternal, Message: fmt.Sprintf("internal error: %v\n%s", r, debug.Stack())})
+				}
+			}()
+			work(resolve, reject)
+		}()
+		return nil
+	})
+	return js.Global().Get("Promise").New(executor)
+}
+
+func rejected(e *core.Error) js.Value {
+	return js.Global().Get("Promise").Call("reject", errorValue(e))
+}
+
+// errorValue is a plain {code, message}; the wrapper makes it a LocalConvError.
+func errorValue(e *core.Error) js.Value {
+	obj := js.Global().Get("Object").New()
+	obj.Set("code", e.Code)
+	obj.Set("message", e.Message)
+	return obj
+}
+
+func encodeEvents(events []core.Event) string {
+	type wire struct {
+		Type   string `json:"type"`
+		Detail any    `json:"detail"`
+	}
+	out := make([]wire, len(events))
+	for i, e := range events {
+		out[i] = wire{e.Type, e.Detail}
+	}
+	b, err := json.Marshal(out)
+	if err != nil {
+		// Every detail type marshals; this would be a bug in core.
+		panic(err)
+	}
+	return string(b)
+}

@@ -1,0 +1,36 @@
+//go:build js && wasm
+
+// Command localconv is the WebAssembly module behind js/localconv.js.
+//
+// On start it hands its JS-callable object to the function the wrapper left in
+// globalThis.__localconvReady (then the wrapper deletes that name), so the
+// module adds no globals of its own.
+package main
+
+import (
+	"syscall/js"
+
+	"github.com/localconv/localconv/core"
+)
+
+func main() {
+	b := newBridge(openStore)
+	ready := js.Global().Get("__localconvReady")
+	if ready.Type() != js.TypeFunction {
+		js.Global().Get("console").Call("error", "localconv.wasm: load it through localconv.js")
+		return
+	}
+	ready.Invoke(b.jsObject())
+	select {}
+}
+
+// openStore picks the Store for open()'s storage option.
+func openStore(opts openOptions) (core.Store, error) {
+	switch opts.Storage {
+	case "memory":
+		return core.NewMemStore(), nil
+	case "", "indexeddb":
+		return openIndexedDB(opts)
+	}
+	return nil, &core.Error{Code: core.CodeInvalidParam, Message: `storage must be "indexeddb" or "memory", got "` + opts.Storage + `"`}
+}
