@@ -6,7 +6,7 @@ WASM_ENV := GOOS=js GOARCH=wasm
 WBT := $(CURDIR)/bin/wasmbrowsertest
 FUZZTIME ?= 5s
 
-.PHONY: test test-go test-fuzz test-browser build demo
+.PHONY: test test-go test-fuzz test-browser test-js build demo
 
 # The module and the Go runtime's loader, where js/localconv.js finds them.
 build: js/localconv.wasm js/wasm_exec.js
@@ -21,10 +21,18 @@ js/wasm_exec.js: $(shell $(GO) env GOROOT)/lib/wasm/wasm_exec.js
 bin/devserver: go.mod $(wildcard cmd/devserver/*.go)
 	$(GO) build -o $@ ./cmd/devserver
 
+node_modules: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
+# The wrapper, the page-level behaviour and the demo in headless Chromium.
+test-js: build bin/devserver node_modules
+	node --test --test-concurrency=1 test/*.test.mjs
+
 demo: build bin/devserver
 	bin/devserver -addr localhost:8080 -root .
 
-test: test-go test-fuzz test-browser
+test: test-go test-fuzz test-browser test-js
 
 test-go:
 	$(GO) vet ./core/...

@@ -1,5 +1,11 @@
 package core
 
+import (
+	"cmp"
+	"slices"
+	"strings"
+)
+
 // Event types (SPEC §4).
 const (
 	EventSyncStarted                 = "syncStarted"
@@ -48,6 +54,12 @@ func (s *Service) applyChanges(changes []*ConversationRecord, markedAfter uint64
 	if len(changes) == 0 {
 		return nil
 	}
+	// One order for the acting tab and for the tabs that catch up (which read
+	// the records back in database order): by change sequence, then id.
+	changes = slices.Clone(changes)
+	slices.SortFunc(changes, func(a, b *ConversationRecord) int {
+		return cmp.Or(cmp.Compare(a.Seq, b.Seq), strings.Compare(a.ConversationID, b.ConversationID))
+	})
 	c := s.cache
 	totalBefore := c.total()
 	filtersBefore := make([]int64, len(s.filters))

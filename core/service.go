@@ -169,12 +169,19 @@ func (s *Service) read(fn func(c *cache) error) error {
 }
 
 // catchUp brings the cache up to what other connections committed and emits
-// the events that tell of it.
+// the events that tell of it. If that gave the conversation on screen unread
+// messages, it marks them read, as if they had arrived in this tab.
 func (s *Service) catchUp(ctx context.Context) {
+	if s.catchUpOnly(ctx) {
+		s.followCurrent(ctx)
+	}
+}
+
+func (s *Service) catchUpOnly(ctx context.Context) bool {
 	s.writeMu.Lock()
 	defer s.writeMu.Unlock()
 	if s.isClosed() {
-		return
+		return false
 	}
 	var events []Event
 	err := s.store.View(ctx, func(tx Tx) error {
@@ -182,9 +189,38 @@ func (s *Service) catchUp(ctx context.Context) {
 		events, err = s.catchUpIn(tx)
 		return err
 	})
-	if err == nil {
-		s.emit(events)
+	if err != nil {
+		return false
 	}
+	s.emit(events)
+	return len(events) > 0
+}
+
+// followCurrent clears the current conversation's unread count, if any.
+func (s *Service) followCurrent(ctx context.Context) {
+	s.mu.RLock()
+	r := s.cache.convs[s.current]
+	s.mu.RUnlock()
+	if r != nil && r.UnreadCount > 0 {
+		_ = s.update(ctx, func(t *txn) error { return nil }) // update clears it, see txn.followCurrent
+	}
+}
+
+// StorageLost moves the Service onto memory when its database went away under
+// it (another tab opened a newer schema and asked this one to let go): it
+// keeps working on what it has and tells the app with syncFailed.
+func (s *Service) StorageLost(reason string) {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	if s.isClosed() {
+		return
+	}
+	if s.stopWatch != nil {
+		s.stopWatch()
+		s.stopWatch = nil
+	}
+	s.fallBackToMemory()
+	s.emit([]Event{{EventSyncFailed, &Error{Code: CodeInternal, Message: reason + "; working in memory until the page reloads"}}})
 }
 
 // readWrite runs a query that also updates query state (the paging cursors).
@@ -242,6 +278,7 @@ func (s *Service) update(ctx context.Context, fn func(t *txn) error) error {
 			return err
 		}
 		t = newTxn(s, tx)
+		t.followCurrent()
 		if err := fn(t); err != nil {
 			return err
 		}

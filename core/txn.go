@@ -135,6 +135,17 @@ func (t *txn) remove(id string) {
 	t.stage(ts)
 }
 
+// followCurrent clears unread messages that other tabs counted in the
+// conversation on screen here: it takes no unread (SPEC §3).
+func (t *txn) followCurrent() {
+	t.s.mu.RLock()
+	id := t.s.current
+	t.s.mu.RUnlock()
+	if r := t.live(id); r != nil && r.UnreadCount > 0 {
+		t.clearUnread(id)
+	}
+}
+
 // markRead notes that the call marked the conversation's read time, which
 // other tabs learn as conversationReadTimeUpdated.
 func (t *txn) markRead(id string) { t.readMarked[id] = true }
