@@ -2,7 +2,7 @@ package core
 
 import (
 	"context"
-	"encoding/json"
+	"fmt"
 	"strconv"
 )
 
@@ -26,7 +26,11 @@ func (s *Service) Call(ctx context.Context, method string, argsJSON []byte) ([]b
 	if res == nil {
 		return nil, nil
 	}
-	return json.Marshal(res)
+	out, ok := encodeValue(make([]byte, 0, 512), res)
+	if !ok {
+		return nil, internal(fmt.Errorf("no JSON encoding for a %T result", res))
+	}
+	return out, nil
 }
 
 // Methods lists the names Call takes.

@@ -169,19 +169,4 @@ func errorValue(e *core.Error) js.Value {
 	return obj
 }
 
-func encodeEvents(events []core.Event) string {
-	type wire struct {
-		Type   string `json:"type"`
-		Detail any    `json:"detail"`
-	}
-	out := make([]wire, len(events))
-	for i, e := range events {
-		out[i] = wire{e.Type, e.Detail}
-	}
-	b, err := json.Marshal(out)
-	if err != nil {
-		// Every detail type marshals; this would be a bug in core.
-		panic(err)
-	}
-	return string(b)
-}
+func encodeEvents(events []core.Event) string { return string(core.EncodeEvents(events)) }
