@@ -1,0 +1,319 @@
+package core
+
+import (
+	"errors"
+	"strconv"
+	"unicode/utf16"
+	"unicode/utf8"
+)
+
+// A small strict JSON reader for call arguments (RFC 8259). It builds the
+// same values encoding/json builds into an `any` with UseNumber — nil, bool,
+// jsonNumber, string, []any, map[string]any — without reflection, and bounds
+// nesting so that no input can exhaust the stack.
+
+// jsonNumber is a number's JSON text, converted when a parameter asks for it.
+type jsonNumber string
+
+const maxJSONDepth = 512
+
+type jsonReader struct {
+	data  []byte
+	pos   int
+	depth int
+}
+
+var errJSONDepth = errors.New("nested too deeply")
+
+// parseJSON parses one JSON value that fills data (surrounding space allowed).
+func parseJSON(data []byte) (any, error) {
+	r := &jsonReader{data: data}
+	r.space()
+	v, err := r.value()
+	if err != nil {
+		return nil, err
+	}
+	r.space()
+	if r.pos != len(r.data) {
+		return nil, r.fail("unexpected text after the value")
+	}
+	return v, nil
+}
+
+func (r *jsonReader) fail(what string) error {
+	return errors.New(what + " at offset " + strconv.Itoa(r.pos))
+}
+
+func (r *jsonReader) space() {
+	for r.pos < len(r.data) {
+		switch r.data[r.pos] {
+		case ' ', '\t', '\n', '\r':
+			r.pos++
+		default:
+			return
+		}
+	}
+}
+
+func (r *jsonReader) value() (any, error) {
+	if r.pos >= len(r.data) {
+		return nil, r.fail("unexpected end")
+	}
+	switch c := r.data[r.pos]; {
+	case c == '{':
+		return r.object()
+	case c == '[':
+		return r.array()
+	case c == '"':
+		return r.string()
+	case c == '-' || (c >= '0' && c <= '9'):
+		return r.number()
+	case r.literal("true"):
+		return true, nil
+	case r.literal("false"):
+		return false, nil
+	case r.literal("null"):
+		return nil, nil
+	}
+	return nil, r.fail("invalid character")
+}
+
+func (r *jsonReader) literal(word string) bool {
+	if len(r.data)-r.pos >= len(word) && string(r.data[r.pos:r.pos+len(word)]) == word {
+		r.pos += len(word)
+		return true
+	}
+	return false
+}
+
+func (r *jsonReader) enter() error {
+	r.depth++
+	if r.depth > maxJSONDepth {
+		return r.fail(errJSONDepth.Error())
+	}
+	r.pos++ // the opening bracket
+	r.space()
+	return nil
+}
+
+func (r *jsonReader) object() (any, error) {
+	if err := r.enter(); err != nil {
+		return nil, err
+	}
+	m := map[string]any{}
+	if r.pos < len(r.data) && r.data[r.pos] == '}' {
+		r.pos++
+		r.depth--
+		return m, nil
+	}
+	for {
+		if r.pos >= len(r.data) || r.data[r.pos] != '"' {
+			return nil, r.fail("expected a property name")
+		}
+		k, err := r.string()
+		if err != nil {
+			return nil, err
+		}
+		r.space()
+		if r.pos >= len(r.data) || r.data[r.pos] != ':' {
+			return nil, r.fail("expected ':'")
+		}
+		r.pos++
+		r.space()
+		v, err := r.value()
+		if err != nil {
+			return nil, err
+		}
+		m[k] = v
+		r.space()
+		if r.pos >= len(r.data) {
+			return nil, r.fail("unexpected end in an object")
+		}
+		switch r.data[r.pos] {
+		case ',':
+			r.pos++
+			r.space()
+		case '}':
+			r.pos++
+			r.depth--
+			return m, nil
+		default:
+			return nil, r.fail("expected ',' or '}'")
+		}
+	}
+}
+
+func (r *jsonReader) array() (any, error) {
+	if err := r.enter(); err != nil {
+		return nil, err
+	}
+	a := []any{}
+	if r.pos < len(r.data) && r.data[r.pos] == ']' {
+		r.pos++
+		r.depth--
+		return a, nil
+	}
+	for {
+		v, err := r.value()
+		if err != nil {
+			return nil, err
+		}
+		a = append(a, v)
+		r.space()
+		if r.pos >= len(r.data) {
+			return nil, r.fail("unexpected end in an array")
+		}
+		switch r.data[r.pos] {
+		case ',':
+			r.pos++
+			r.space()
+		case ']':
+			r.pos++
+			r.depth--
+			return a, nil
+		default:
+			return nil, r.fail("expected ',' or ']'")
+		}
+	}
+}
+
+func (r *jsonReader) number() (any, error) {
+	start := r.pos
+	digits := func() int {
+		n := 0
+		for r.pos < len(r.data) && r.data[r.pos] >= '0' && r.data[r.pos] <= '9' {
+			r.pos++
+			n++
+		}
+		return n
+	}
+	if r.data[r.pos] == '-' {
+		r.pos++
+	}
+	if r.pos < len(r.data) && r.data[r.pos] == '0' {
+		r.pos++
+	} else if digits() == 0 {
+		return nil, r.fail("invalid number")
+	}
+	if r.pos < len(r.data) && r.data[r.pos] == '.' {
+		r.pos++
+		if digits() == 0 {
+			return nil, r.fail("invalid number")
+		}
+	}
+	if r.pos < len(r.data) && (r.data[r.pos] == 'e' || r.data[r.pos] == 'E') {
+		r.pos++
+		if r.pos < len(r.data) && (r.data[r.pos] == '+' || r.data[r.pos] == '-') {
+			r.pos++
+		}
+		if digits() == 0 {
+			return nil, r.fail("invalid number")
+		}
+	}
+	return jsonNumber(r.data[start:r.pos]), nil
+}
+
+func (r *jsonReader) string() (string, error) {
+	r.pos++ // the opening quote
+	start := r.pos
+	// Fast path: no escapes, all ASCII or valid UTF-8.
+	for r.pos < len(r.data) {
+		c := r.data[r.pos]
+		if c == '"' {
+			s := r.data[start:r.pos]
+			r.pos++
+			if utf8.Valid(s) {
+				return string(s), nil
+			}
+			return string([]rune(string(s))), nil // invalid bytes become U+FFFD, as encoding/json does
+		}
+		if c == '\\' || c < 0x20 {
+			break
+		}
+		r.pos++
+	}
+	buf := append([]byte(nil), r.data[start:r.pos]...)
+	for r.pos < len(r.data) {
+		c := r.data[r.pos]
+		switch {
+		case c == '"':
+			r.pos++
+			if !utf8.Valid(buf) {
+				return string([]rune(string(buf))), nil
+			}
+			return string(buf), nil
+		case c < 0x20:
+			return "", r.fail("control character in a string")
+		case c != '\\':
+			buf = append(buf, c)
+			r.pos++
+			continue
+		}
+		r.pos++
+		if r.pos >= len(r.data) {
+			break
+		}
+		e := r.data[r.pos]
+		r.pos++
+		switch e {
+		case '"', '\\', '/':
+			buf = append(buf, e)
+		case 'b':
+			buf = append(buf, '\b')
+		case 'f':
+			buf = append(buf, '\f')
+		case 'n':
+			buf = append(buf, '\n')
+		case 'r':
+			buf = append(buf, '\r')
+		case 't':
+			buf = append(buf, '\t')
+		case 'u':
+			c1, ok := r.hex4()
+			if !ok {
+				return "", r.fail("invalid \\u escape")
+			}
+			ru := rune(c1)
+			if utf16.IsSurrogate(ru) {
+				ru = utf8.RuneError
+				if r.pos+1 < len(r.data) && r.data[r.pos] == '\\' && r.data[r.pos+1] == 'u' {
+					save := r.pos
+					r.pos += 2
+					c2, ok := r.hex4()
+					if dec := utf16.DecodeRune(rune(c1), rune(c2)); ok && dec != utf8.RuneError {
+						ru = dec
+					} else {
+						r.pos = save
+					}
+				}
+			}
+			buf = utf8.AppendRune(buf, ru)
+		default:
+			return "", r.fail("invalid escape")
+		}
+	}
+	return "", r.fail("unterminated string")
+}
+
+func (r *jsonReader) hex4() (uint16, bool) {
+	if len(r.data)-r.pos < 4 {
+		return 0, false
+	}
+	var v uint16
+	for _, c := range r.data[r.pos : r.pos+4] {
+		var d byte
+		switch {
+		case c >= '0' && c <= '9':
+			d = c - '0'
+		case c >= 'a' && c <= 'f':
+			d = c - 'a' + 10
+		case c >= 'A' && c <= 'F':
+			d = c - 'A' + 10
+		default:
+			return 0, false
+		}
+		v = v<<4 | uint16(d)
+	}
+	r.pos += 4
+	return v, true
+}
