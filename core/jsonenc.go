@@ -84,7 +84,7 @@ func (o *jsonObject) num(k string, v int64) {
 	o.b = strconv.AppendInt(o.b, v, 10)
 }
 func (o *jsonObject) boolean(k string, v bool) { o.key(k); o.b = appendBool(o.b, v) }
-func (o *jsonObject) end() []byte               { return append(o.b, '}') }
+func (o *jsonObject) end() []byte              { return append(o.b, '}') }
 
 func appendConversation(b []byte, c *Conversation) []byte {
 	o := beginObject(b)

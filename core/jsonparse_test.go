@@ -78,7 +78,7 @@ func FuzzParseJSON(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		got, gotErr := parseJSON(data)
 		want, wantErr := stdParse(data)
-		if bytes.Count(data, []byte("[")) + bytes.Count(data, []byte("{")) > maxJSONDepth {
+		if bytes.Count(data, []byte("["))+bytes.Count(data, []byte("{")) > maxJSONDepth {
 			return // encoding/json allows deeper nesting than we do
 		}
 		if (gotErr == nil) != (wantErr == nil) {
