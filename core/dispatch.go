@@ -15,6 +15,9 @@ func (s *Service) Call(ctx context.Context, method string, argsJSON []byte) ([]b
 	if !ok {
 		return nil, invalid("no method named %q", method)
 	}
+	if s.isClosed() {
+		return nil, ErrClosed // whatever the arguments: a closed service takes no calls
+	}
 	args, err := decodeArgs(argsJSON)
 	if err != nil {
 		return nil, err

@@ -77,8 +77,8 @@ func optionKey(o Option) string {
 	return b.String()
 }
 
-// normalizeTypes sorts types and drops duplicates; every type selected is the
-// same as none.
+// normalizeTypes sorts types and drops duplicates (a filter is identified by
+// its type set).
 func normalizeTypes(types []ConversationType) []ConversationType {
 	var seen [conversationTypes + 1]bool
 	var out []ConversationType
