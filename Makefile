@@ -1,7 +1,6 @@
 # localconv — see README.md. `make demo` runs the demo, `make test` runs every test.
 SHELL := /bin/bash
 GO ?= go
-export GOFLAGS ?= -trimpath
 WASM_ENV := GOOS=js GOARCH=wasm
 WBT := $(CURDIR)/bin/wasmbrowsertest
 FUZZTIME ?= 5s
@@ -49,5 +48,8 @@ test-fuzz:
 $(WBT): go.mod go.sum
 	env -u GOOS -u GOARCH $(GO) build -o $@ github.com/agnivade/wasmbrowsertest
 
+# chromedp predates this Chromium and logs an unknown enum value per request;
+# the noise is dropped, the exit status kept.
 test-browser: $(WBT)
-	$(WASM_ENV) $(GO) test -count=1 -timeout 15m -exec $(WBT) ./idbstore/... ./wasm/...
+	set -o pipefail; $(WASM_ENV) $(GO) test -count=1 -timeout 15m -exec $(WBT) ./idbstore/... ./wasm/... 2>&1 \
+		| { grep -v 'unknown IPAddressSpace value' || true; }

@@ -22,7 +22,7 @@ type bridge struct {
 	mu       sync.Mutex
 	next     int
 	services map[int]*core.Service
-	openStore func(opts openOptions) (core.Store, error)
+	openStore func(opts openOptions, lost func(reason string)) (core.Store, error)
 }
 
 // openOptions is what open() takes after the JS wrapper's own checks.
@@ -33,7 +33,7 @@ type openOptions struct {
 	WaitForSync bool   `json:"waitForSync"`
 }
 
-func newBridge(openStore func(openOptions) (core.Store, error)) *bridge {
+func newBridge(openStore func(openOptions, func(string)) (core.Store, error)) *bridge {
 	return &bridge{services: map[int]*core.Service{}, openStore: openStore}
 }
 
@@ -79,11 +79,16 @@ func (b *bridge) open(opts openOptions, listener core.Listener) (int, *core.Serv
 	if err := core.CheckAccountID(opts.AccountID); err != nil {
 		return 0, nil, err
 	}
-	store, err := b.openStore(opts)
+	var svc *core.Service
+	lost := func(reason string) {
+		// From a JS event handler: StorageLost waits for the call in flight.
+		go svc.StorageLost(reason)
+	}
+	store, err := b.openStore(opts, lost)
 	if err != nil {
 		return 0, nil, err
 	}
-	svc, err := core.New(core.Options{AccountID: opts.AccountID, Store: store, Listener: listener})
+	svc, err = core.New(core.Options{AccountID: opts.AccountID, Store: store, Listener: listener})
 	if err != nil {
 		return 0, nil, err
 	}

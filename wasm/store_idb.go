@@ -2,9 +2,22 @@
 
 package main
 
-import "github.com/localconv/localconv/core"
+import (
+	"github.com/localconv/localconv/core"
+	"github.com/localconv/localconv/idbstore"
+)
 
-// openIndexedDB is replaced by the idbstore wiring.
-func openIndexedDB(opts openOptions) (core.Store, error) {
-	return core.NewMemStore(), nil
+// openIndexedDB returns the IndexedDB store of the account's database. It
+// opens lazily: if IndexedDB is missing or refuses, the sync fails and the
+// service carries on in memory.
+func openIndexedDB(opts openOptions, lost func(reason string)) (core.Store, error) {
+	name := opts.DBName
+	if name == "" {
+		name = "localconv-" + opts.AccountID
+	}
+	return idbstore.New(name, idbstore.Options{
+		OnConnectionLost: func(err error) {
+			lost("the database connection was lost (" + err.Error() + ")")
+		},
+	}), nil
 }

@@ -1,0 +1,628 @@
+// Package storetest is the contract of core.Store and core.Tx as tests: every
+// Store runs it (the in-memory one natively, idbstore in a browser), so that
+// the core can rely on one behaviour whatever holds its data.
+package storetest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/localconv/localconv/core"
+)
+
+// Opener makes a fresh, empty database for one test, to be removed when the
+// test ends (t.Cleanup), and returns connect: each call opens a new connection
+// to that database, as another tab would.
+type Opener func(t *testing.T) (connect func() core.Store)
+
+// Run runs the contract against the Store that open makes.
+func Run(t *testing.T, open Opener) {
+	tests := []struct {
+		name string
+		fn   func(t *testing.T, connect func() core.Store)
+	}{
+		{"EmptyDatabase", testEmptyDatabase},
+		{"Seq", testSeq},
+		{"RecordsComeBackWhole", testRecordsComeBackWhole},
+		{"ReadsSeeOwnWrites", testReadsSeeOwnWrites},
+		{"ErrorAborts", testErrorAborts},
+		{"WriteInViewFails", testWriteInViewFails},
+		{"GetReturnsNilForMissing", testGetReturnsNilForMissing},
+		{"ConversationsChangedSince", testConversationsChangedSince},
+		{"MessagesAfter", testMessagesAfter},
+		{"NewestMessages", testNewestMessages},
+		{"LoadLiveRecordsTopFirst", testLoadLiveRecordsTopFirst},
+		{"SurvivesReopen", testSurvivesReopen},
+		{"ConnectionsSeeEachOther", testConnectionsSeeEachOther},
+		{"WatchFiresOnOtherConnections", testWatch},
+		{"ClosedStoreFails", testClosedStoreFails},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
+	}
+}
+
+var ctx = context.Background()
+
+// connected opens a connection that closes when the test ends.
+func connected(t *testing.T, connect func() core.Store) core.Store {
+	s := connect()
+	t.Cleanup(func() { _ = s.Close() })
+	return s
+}
+
+const me = "me"
+
+func convID(target string) string { return me + "|1|" + target }
+
+// conv is a live conversation with every field set.
+func conv(target string, sortOrder int64, seq uint64) *core.ConversationRecord {
+	id := convID(target)
+	return &core.ConversationRecord{
+		Conversation: core.Conversation{
+			ConversationID: id,
+			Type:           core.TypeP2P,
+			Name:           "名前 " + target,
+			Avatar:         "https://example.com/" + target + ".png",
+			Mute:           true,
+			StickTop:       sortOrder > 1e15,
+			LocalExtension: `{"draft":"hi ` + target + `"}`,
+			LastMessage: &core.LastMessage{
+				LastMessageState: core.LastMessageStateDefault,
+				MessageRefer: core.MessageRefer{
+					SenderID: target, ReceiverID: me, MessageClientID: "last-" + target,
+					MessageServerID: "9001", ConversationType: core.TypeP2P, ConversationID: id,
+					CreateTime: sortOrder % 1e15,
+				},
+				MessageType:       0,
+				SubType:           3,
+				SendingState:      1,
+				Text:              "hello 👋 " + target,
+				Attachment:        `{"url":"x"}`,
+				ServerExtension:   "se",
+				CallbackExtension: "ce",
+				SenderName:        "Bob",
+			},
+			UnreadCount: 7,
+			SortOrder:   sortOrder,
+			CreateTime:  100,
+			UpdateTime:  sortOrder % 1e15,
+		},
+		ReadTime:       50,
+		MaxMessageTime: sortOrder % 1e15,
+		ReadMarkSeq:    seq,
+		Seq:            seq,
+	}
+}
+
+// tombstone is a deleted conversation as the core leaves it.
+func tombstone(target string, seq uint64) *core.ConversationRecord {
+	return &core.ConversationRecord{
+		Conversation:   core.Conversation{ConversationID: convID(target), Type: core.TypeP2P},
+		ReadTime:       500,
+		MaxMessageTime: 500,
+		Seq:            seq,
+		Deleted:        true,
+	}
+}
+
+func msg(target, clientID string, createTime int64) *core.MessageRecord {
+	return &core.MessageRecord{
+		ConversationID:           convID(target),
+		MessageClientID:          clientID,
+		MessageServerID:          "s-" + clientID,
+		SenderID:                 target,
+		ReceiverID:               me,
+		CreateTime:               createTime,
+		MessageType:              1,
+		Text:                     "text of " + clientID,
+		Attachment:               `{"w":1}`,
+		SenderName:               "Bob",
+		UnreadEnabled:            true,
+		LastMessageUpdateEnabled: true,
+	}
+}
+
+func update(t *testing.T, s core.Store, fn func(tx core.Tx) error) {
+	t.Helper()
+	require.NoError(t, s.Update(ctx, fn))
+}
+
+func view(t *testing.T, s core.Store, fn func(tx core.Tx) error) {
+	t.Helper()
+	require.NoError(t, s.View(ctx, fn))
+}
+
+// put writes records and messages in one call and moves the sequence to seq.
+func put(t *testing.T, s core.Store, seq uint64, convs []*core.ConversationRecord, msgs []*core.MessageRecord) {
+	t.Helper()
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.PutConversations(convs); err != nil {
+			return err
+		}
+		if err := tx.PutMessages(msgs); err != nil {
+			return err
+		}
+		return tx.SetSeq(seq)
+	})
+}
+
+func getConvs(t *testing.T, s core.Store, ids ...string) []*core.ConversationRecord {
+	t.Helper()
+	var out []*core.ConversationRecord
+	view(t, s, func(tx core.Tx) (err error) {
+		out, err = tx.GetConversations(ids)
+		return err
+	})
+	return out
+}
+
+func getSeq(t *testing.T, s core.Store) uint64 {
+	t.Helper()
+	var seq uint64
+	view(t, s, func(tx core.Tx) (err error) {
+		seq, err = tx.Seq()
+		return err
+	})
+	return seq
+}
+
+func load(t *testing.T, s core.Store) (batches [][]*core.ConversationRecord, seq uint64) {
+	t.Helper()
+	seq, err := s.Load(ctx, func(b []*core.ConversationRecord) {
+		if len(b) > 0 {
+			batches = append(batches, b)
+		}
+	})
+	require.NoError(t, err)
+	return batches, seq
+}
+
+type record interface {
+	*core.ConversationRecord | *core.MessageRecord
+}
+
+// ids lists records' ids, sorted.
+func ids[R record](recs []R) []string {
+	out := []string{}
+	for _, r := range recs {
+		switch r := any(r).(type) {
+		case *core.ConversationRecord:
+			out = append(out, r.ConversationID)
+		case *core.MessageRecord:
+			out = append(out, r.ConversationID+"/"+r.MessageClientID)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+func testEmptyDatabase(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	batches, seq := load(t, s)
+	require.Empty(t, batches)
+	require.Zero(t, seq)
+	view(t, s, func(tx core.Tx) error {
+		seq, err := tx.Seq()
+		require.NoError(t, err)
+		require.Zero(t, seq)
+		changed, err := tx.ConversationsChangedSince(0)
+		require.NoError(t, err)
+		require.Empty(t, changed)
+		msgs, err := tx.MessagesAfter(convID("bob"), -1)
+		require.NoError(t, err)
+		require.Empty(t, msgs)
+		return nil
+	})
+}
+
+func testSeq(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	update(t, s, func(tx core.Tx) error {
+		require.NoError(t, tx.SetSeq(41))
+		seq, err := tx.Seq()
+		require.NoError(t, err)
+		require.EqualValues(t, 41, seq)
+		require.NoError(t, tx.SetSeq(42))
+		seq, err = tx.Seq()
+		require.NoError(t, err)
+		require.EqualValues(t, 42, seq)
+		return nil
+	})
+	require.EqualValues(t, 42, getSeq(t, s))
+	_, seq := load(t, s)
+	require.EqualValues(t, 42, seq)
+}
+
+func testRecordsComeBackWhole(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	full := conv("bob", 1e15+2000, 1)
+	full.LocalExtension = strings.Repeat("é", 32*1024) // 64 KiB, the largest allowed
+	bare := &core.ConversationRecord{Conversation: core.Conversation{ConversationID: convID("x|y|z"), Type: core.TypeTeam}, Seq: 1}
+	dead := tombstone("gone", 1)
+	revoked := msg("bob", "m1", 1000)
+	revoked.Revoked, revoked.RevokeAccountID, revoked.RevokeType = true, "bob", 2
+	mine := msg("bob", "m2", 1001)
+	mine.Mine, mine.UnreadEnabled, mine.SendingState = true, false, 3
+	deleted := msg("bob", "m3", 1002)
+	deleted.Deleted = true
+	put(t, s, 1, []*core.ConversationRecord{full, bare, dead}, []*core.MessageRecord{revoked, mine, deleted})
+
+	require.Equal(t, []*core.ConversationRecord{full, bare, dead}, getConvs(t, s, full.ConversationID, bare.ConversationID, dead.ConversationID))
+	view(t, s, func(tx core.Tx) error {
+		got, err := tx.GetMessages([]core.MessageKey{revoked.Key(), mine.Key(), deleted.Key()})
+		require.NoError(t, err)
+		require.Equal(t, []*core.MessageRecord{revoked, mine, deleted}, got)
+		return nil
+	})
+}
+
+func testReadsSeeOwnWrites(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	put(t, s, 1, []*core.ConversationRecord{conv("old", 10, 1)}, nil)
+	update(t, s, func(tx core.Tx) error {
+		a, b := conv("alice", 300, 2), conv("bob", 200, 2)
+		require.NoError(t, tx.PutConversations([]*core.ConversationRecord{a, b}))
+		b2 := conv("bob", 250, 2)
+		b2.Name = "second write wins"
+		require.NoError(t, tx.PutConversations([]*core.ConversationRecord{b2}))
+		got, err := tx.GetConversations([]string{a.ConversationID, b.ConversationID})
+		require.NoError(t, err)
+		require.Equal(t, []*core.ConversationRecord{a, b2}, got)
+
+		require.NoError(t, tx.SetSeq(2))
+		changed, err := tx.ConversationsChangedSince(1)
+		require.NoError(t, err)
+		require.Equal(t, []string{a.ConversationID, b.ConversationID}, ids(changed))
+
+		m1, m2 := msg("alice", "m1", 1000), msg("alice", "m2", 2000)
+		require.NoError(t, tx.PutMessages([]*core.MessageRecord{m1, m2}))
+		m1d := *m1
+		m1d.Deleted = true
+		require.NoError(t, tx.PutMessages([]*core.MessageRecord{&m1d}))
+		gotMsgs, err := tx.GetMessages([]core.MessageKey{m1.Key(), m2.Key()})
+		require.NoError(t, err)
+		require.Equal(t, []*core.MessageRecord{&m1d, m2}, gotMsgs)
+		after, err := tx.MessagesAfter(a.ConversationID, 1000)
+		require.NoError(t, err)
+		require.Equal(t, []*core.MessageRecord{m2}, after)
+		var newest []*core.MessageRecord
+		require.NoError(t, tx.NewestMessages(a.ConversationID, func(m *core.MessageRecord) bool {
+			newest = append(newest, m)
+			return true
+		}))
+		require.Equal(t, []*core.MessageRecord{m2, &m1d}, newest)
+		return nil
+	})
+}
+
+func testErrorAborts(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	a := conv("alice", 100, 1)
+	m := msg("alice", "m1", 100)
+	put(t, s, 1, []*core.ConversationRecord{a}, []*core.MessageRecord{m})
+
+	boom := errors.New("boom")
+	err := s.Update(ctx, func(tx core.Tx) error {
+		a2 := conv("alice", 999, 2)
+		a2.Name = "changed"
+		m2 := *m
+		m2.Revoked = true
+		if err := tx.PutConversations([]*core.ConversationRecord{a2, conv("bob", 500, 2), tombstone("carol", 2)}); err != nil {
+			return err
+		}
+		if err := tx.PutMessages([]*core.MessageRecord{&m2, msg("bob", "m9", 500)}); err != nil {
+			return err
+		}
+		if err := tx.SetSeq(2); err != nil {
+			return err
+		}
+		return fmt.Errorf("after all the writes: %w", boom)
+	})
+	require.ErrorIs(t, err, boom)
+
+	require.Equal(t, []*core.ConversationRecord{a, nil, nil}, getConvs(t, s, a.ConversationID, convID("bob"), convID("carol")))
+	view(t, s, func(tx core.Tx) error {
+		seq, err := tx.Seq()
+		require.NoError(t, err)
+		require.EqualValues(t, 1, seq)
+		changed, err := tx.ConversationsChangedSince(1)
+		require.NoError(t, err)
+		require.Empty(t, changed)
+		got, err := tx.GetMessages([]core.MessageKey{m.Key(), {ConversationID: convID("bob"), MessageClientID: "m9"}})
+		require.NoError(t, err)
+		require.Equal(t, []*core.MessageRecord{m, nil}, got)
+		return nil
+	})
+	batches, seq := load(t, s)
+	require.EqualValues(t, 1, seq)
+	require.Equal(t, [][]*core.ConversationRecord{{a}}, batches)
+
+	// The store works on after an abort.
+	put(t, s, 2, []*core.ConversationRecord{conv("bob", 500, 2)}, nil)
+	require.NotNil(t, getConvs(t, s, convID("bob"))[0])
+}
+
+func testWriteInViewFails(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	err := s.View(ctx, func(tx core.Tx) error {
+		return tx.PutConversations([]*core.ConversationRecord{conv("bob", 1, 1)})
+	})
+	require.Error(t, err)
+	err = s.View(ctx, func(tx core.Tx) error {
+		return tx.PutMessages([]*core.MessageRecord{msg("bob", "m1", 1)})
+	})
+	require.Error(t, err)
+	require.Equal(t, []*core.ConversationRecord{nil}, getConvs(t, s, convID("bob")))
+}
+
+func testGetReturnsNilForMissing(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	a, b := conv("alice", 100, 1), conv("bob", 200, 1)
+	ma, mb := msg("alice", "m1", 100), msg("bob", "m1", 200)
+	put(t, s, 1, []*core.ConversationRecord{a, b}, []*core.MessageRecord{ma, mb})
+	view(t, s, func(tx core.Tx) error {
+		got, err := tx.GetConversations([]string{b.ConversationID, convID("nobody"), a.ConversationID, b.ConversationID})
+		require.NoError(t, err)
+		require.Equal(t, []*core.ConversationRecord{b, nil, a, b}, got)
+		got, err = tx.GetConversations(nil)
+		require.NoError(t, err)
+		require.Empty(t, got)
+
+		msgs, err := tx.GetMessages([]core.MessageKey{mb.Key(), {ConversationID: convID("alice"), MessageClientID: "m2"}, ma.Key(), {ConversationID: convID("carol"), MessageClientID: "m1"}})
+		require.NoError(t, err)
+		require.Equal(t, []*core.MessageRecord{mb, nil, ma, nil}, msgs)
+		msgs, err = tx.GetMessages(nil)
+		require.NoError(t, err)
+		require.Empty(t, msgs)
+		return nil
+	})
+}
+
+func testConversationsChangedSince(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	put(t, s, 1, []*core.ConversationRecord{conv("a", 100, 1), conv("b", 200, 1)}, nil)
+	put(t, s, 2, []*core.ConversationRecord{conv("c", 300, 2)}, nil)
+	put(t, s, 3, []*core.ConversationRecord{tombstone("b", 3), tombstone("never-lived", 3)}, nil)
+	changedSince := func(seq uint64) []string {
+		var out []string
+		view(t, s, func(tx core.Tx) error {
+			recs, err := tx.ConversationsChangedSince(seq)
+			for _, r := range recs {
+				require.Greater(t, r.Seq, seq)
+			}
+			out = ids(recs)
+			return err
+		})
+		return out
+	}
+	require.Equal(t, []string{convID("a"), convID("b"), convID("c"), convID("never-lived")}, changedSince(0))
+	require.Equal(t, []string{convID("b"), convID("c"), convID("never-lived")}, changedSince(1))
+	require.Equal(t, []string{convID("b"), convID("never-lived")}, changedSince(2))
+	require.Empty(t, changedSince(3))
+
+	// A record rewritten later is found at its new seq only, and once.
+	put(t, s, 4, []*core.ConversationRecord{conv("a", 400, 4)}, nil)
+	require.Equal(t, []string{convID("a")}, changedSince(3))
+	require.Equal(t, []string{convID("a"), convID("b"), convID("c"), convID("never-lived")}, changedSince(0))
+	view(t, s, func(tx core.Tx) error {
+		recs, err := tx.ConversationsChangedSince(3)
+		require.NoError(t, err)
+		require.Equal(t, []*core.ConversationRecord{conv("a", 400, 4)}, recs)
+		return nil
+	})
+}
+
+func testMessagesAfter(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	deleted := msg("b", "m-del", 15)
+	deleted.Deleted = true
+	put(t, s, 1, nil, []*core.MessageRecord{
+		msg("b", "m0", 0), msg("b", "m10", 10), deleted, msg("b", "m20a", 20), msg("b", "m20b", 20), msg("b", "m30", 30),
+		// Conversations whose ids extend or precede b's must not leak in.
+		msg("bc", "x1", 25), msg("a", "x2", 25), msg("b|1", "x3", 25),
+	})
+	after := func(target string, t0 int64) []string {
+		var out []string
+		view(t, s, func(tx core.Tx) error {
+			msgs, err := tx.MessagesAfter(convID(target), t0)
+			for _, m := range msgs {
+				require.Equal(t, convID(target), m.ConversationID)
+			}
+			out = ids(msgs)
+			return err
+		})
+		return out
+	}
+	b := func(clientIDs ...string) []string {
+		out := []string{}
+		for _, c := range clientIDs {
+			out = append(out, convID("b")+"/"+c)
+		}
+		slices.Sort(out)
+		return out
+	}
+	require.Equal(t, b("m0", "m10", "m-del", "m20a", "m20b", "m30"), after("b", -1))
+	require.Equal(t, b("m10", "m-del", "m20a", "m20b", "m30"), after("b", 0))
+	require.Equal(t, b("m20a", "m20b", "m30"), after("b", 15))
+	require.Equal(t, b("m30"), after("b", 20))
+	require.Equal(t, b(), after("b", 30))
+	require.Equal(t, b(), after("nobody", -1))
+	require.Len(t, after("bc", -1), 1)
+}
+
+func testNewestMessages(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	put(t, s, 1, nil, []*core.MessageRecord{
+		msg("b", "a", 10), msg("b", "b", 20), msg("b", "a", 20) /* replaces (10, a) */, msg("b", "c", 20),
+		msg("b", "z", 5), msg("b", "d", 30), msg("bc", "late", 99), msg("a", "late", 99),
+	})
+	newest := func(target string, limit int) []string {
+		var out []string
+		view(t, s, func(tx core.Tx) error {
+			return tx.NewestMessages(convID(target), func(m *core.MessageRecord) bool {
+				require.Less(t, len(out), limit, "fn was called after it returned false")
+				out = append(out, fmt.Sprintf("%d/%s", m.CreateTime, m.MessageClientID))
+				return len(out) < limit
+			})
+		})
+		return out
+	}
+	require.Equal(t, []string{"30/d", "20/c", "20/b", "20/a", "5/z"}, newest("b", 100))
+	require.Equal(t, []string{"30/d", "20/c"}, newest("b", 2))
+	require.Equal(t, []string{"30/d"}, newest("b", 1))
+	require.Empty(t, newest("nobody", 100))
+}
+
+func testLoadLiveRecordsTopFirst(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	var convs []*core.ConversationRecord
+	want := map[string]int64{}
+	for i := range 250 {
+		sortOrder := int64(1000 + i*7%250) // every value once, out of order
+		if i%50 == 0 {
+			sortOrder += 1e15 // pinned
+		}
+		r := conv(fmt.Sprintf("c%03d", i), sortOrder, 1)
+		convs = append(convs, r)
+		want[r.ConversationID] = sortOrder
+	}
+	for i := range 30 {
+		convs = append(convs, tombstone(fmt.Sprintf("dead%02d", i), 1))
+	}
+	put(t, s, 1, convs, nil)
+
+	batches, seq := load(t, s)
+	require.EqualValues(t, 1, seq)
+	got := map[string]int64{}
+	for _, b := range batches {
+		for _, r := range b {
+			require.False(t, r.Deleted, "Load delivered tombstone %s", r.ConversationID)
+			_, dup := got[r.ConversationID]
+			require.False(t, dup, "Load delivered %s twice", r.ConversationID)
+			got[r.ConversationID] = r.SortOrder
+			require.Equal(t, conv(strings.TrimPrefix(r.ConversationID, me+"|1|"), r.SortOrder, 1), r)
+		}
+	}
+	require.Equal(t, want, got)
+
+	// The first batch is the top of the list: nothing later sorts above it.
+	require.NotEmpty(t, batches)
+	lowestFirst := int64(1 << 62)
+	for _, r := range batches[0] {
+		lowestFirst = min(lowestFirst, r.SortOrder)
+	}
+	for _, b := range batches[1:] {
+		for _, r := range b {
+			require.Less(t, r.SortOrder, lowestFirst, "%s came after the first batch", r.ConversationID)
+		}
+	}
+	require.GreaterOrEqual(t, len(batches[0]), min(len(want), 20), "the first batch should fill a first page")
+}
+
+func testSurvivesReopen(t *testing.T, connect func() core.Store) {
+	s := connect()
+	a, dead := conv("alice", 1e15+100, 3), tombstone("bob", 3)
+	m := msg("alice", "m1", 100)
+	put(t, s, 3, []*core.ConversationRecord{a, dead}, []*core.MessageRecord{m})
+	require.NoError(t, s.Close())
+
+	s2 := connected(t, connect)
+	batches, seq := load(t, s2)
+	require.EqualValues(t, 3, seq)
+	require.Equal(t, [][]*core.ConversationRecord{{a}}, batches)
+	require.Equal(t, []*core.ConversationRecord{a, dead}, getConvs(t, s2, a.ConversationID, dead.ConversationID))
+	view(t, s2, func(tx core.Tx) error {
+		got, err := tx.GetMessages([]core.MessageKey{m.Key()})
+		require.NoError(t, err)
+		require.Equal(t, []*core.MessageRecord{m}, got)
+		return nil
+	})
+}
+
+func testConnectionsSeeEachOther(t *testing.T, connect func() core.Store) {
+	a, b := connected(t, connect), connected(t, connect)
+	load(t, a)
+	load(t, b)
+	put(t, a, 1, []*core.ConversationRecord{conv("x", 100, 1)}, []*core.MessageRecord{msg("x", "m1", 100)})
+	require.EqualValues(t, 1, getSeq(t, b))
+	require.Equal(t, []*core.ConversationRecord{conv("x", 100, 1)}, getConvs(t, b, convID("x")))
+	put(t, b, 2, []*core.ConversationRecord{conv("y", 200, 2)}, nil)
+	require.EqualValues(t, 2, getSeq(t, a))
+	view(t, a, func(tx core.Tx) error {
+		changed, err := tx.ConversationsChangedSince(1)
+		require.NoError(t, err)
+		require.Equal(t, []*core.ConversationRecord{conv("y", 200, 2)}, changed)
+		return nil
+	})
+}
+
+// counter counts calls and tells of the first one after each reset.
+type counter struct {
+	n    atomic.Int32
+	wake chan struct{}
+}
+
+func newCounter() *counter { return &counter{wake: make(chan struct{}, 100)} }
+
+func (c *counter) fn() {
+	c.n.Add(1)
+	c.wake <- struct{}{}
+}
+
+func (c *counter) wait(t *testing.T, what string) {
+	t.Helper()
+	select {
+	case <-c.wake:
+	case <-time.After(10 * time.Second):
+		t.Fatalf("%s: the watch function was not called", what)
+	}
+}
+
+func testWatch(t *testing.T, connect func() core.Store) {
+	a, b, witness := connected(t, connect), connected(t, connect), connected(t, connect)
+	for _, s := range []core.Store{a, b, witness} {
+		load(t, s)
+	}
+	ca, cb, cw := newCounter(), newCounter(), newCounter()
+	a.Watch(ca.fn)
+	stopB := b.Watch(cb.fn)
+	witness.Watch(cw.fn)
+
+	put(t, a, 1, []*core.ConversationRecord{conv("x", 100, 1)}, nil)
+	cb.wait(t, "b after a's commit")
+	cw.wait(t, "witness after a's commit")
+
+	stopB()
+	put(t, a, 2, []*core.ConversationRecord{conv("y", 200, 2)}, nil)
+	cw.wait(t, "witness after a's second commit")
+	// The witness heard the second commit, so b would have too by now.
+	time.Sleep(50 * time.Millisecond)
+	require.EqualValues(t, 1, cb.n.Load(), "b was called after it stopped watching")
+	require.Zero(t, ca.n.Load(), "a was told of its own commits")
+
+	put(t, b, 3, []*core.ConversationRecord{conv("z", 300, 3)}, nil)
+	ca.wait(t, "a after b's commit")
+	cw.wait(t, "witness after b's commit")
+}
+
+func testClosedStoreFails(t *testing.T, connect func() core.Store) {
+	s := connect()
+	load(t, s)
+	put(t, s, 1, []*core.ConversationRecord{conv("x", 100, 1)}, nil)
+	require.NoError(t, s.Close())
+	_, err := s.Load(ctx, func([]*core.ConversationRecord) {})
+	require.Error(t, err)
+	require.Error(t, s.Update(ctx, func(core.Tx) error { return nil }))
+	require.Error(t, s.View(ctx, func(core.Tx) error { return nil }))
+	// The data is still there for the next connection.
+	require.Equal(t, []*core.ConversationRecord{conv("x", 100, 1)}, getConvs(t, connected(t, connect), convID("x")))
+}

@@ -1,0 +1,125 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"sync"
+	"syscall/js"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/localconv/localconv/core"
+)
+
+// corruptions records OnCorruptRecord's calls.
+type corruptions struct {
+	mu   sync.Mutex
+	keys []string
+}
+
+func (c *corruptions) report(key string, err error) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.keys = append(c.keys, key)
+}
+
+func (c *corruptions) take() []string {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := c.keys
+	c.keys = nil
+	return out
+}
+
+// storeWithCorruptRecords has three good conversations, two damaged ones (bytes
+// that do not decode; no bytes at all) and one damaged message.
+func storeWithCorruptRecords(t *testing.T) (*Store, *corruptions) {
+	name := freshName(t)
+	writer := open(t, name, Options{})
+	good := []*core.ConversationRecord{liveConv("me|1|a", 300, 1), liveConv("me|1|b", 200, 1), liveConv("me|1|c", 100, 1)}
+	putConvs(t, writer, 1, good...)
+	require.NoError(t, writer.Update(ctx, func(tx core.Tx) error {
+		return tx.PutMessages([]*core.MessageRecord{
+			{ConversationID: "me|1|a", MessageClientID: "good", CreateTime: 10},
+			{ConversationID: "me|1|a", MessageClientID: "bad", CreateTime: 20},
+		})
+	}))
+	raw := writer.conn.raw
+	rawPut(t, raw, storeConversations, jsObj(map[string]any{
+		"id": "me|1|garbled", "seq": 1, "sortOrder": 250, "rec": bytesToJS([]byte{recordFormatV1, 0xff}),
+	}), js.Undefined())
+	rawPut(t, raw, storeConversations, jsObj(map[string]any{
+		"id": "me|1|plain", "seq": 1, "sortOrder": 150, "name": "a plain object, no rec",
+	}), js.Undefined())
+	rawPut(t, raw, storeMessages, jsObj(map[string]any{
+		"conversationId": "me|1|a", "messageClientId": "bad", "createTime": 20, "rec": bytesToJS([]byte{7}),
+	}), js.Undefined())
+	require.NoError(t, writer.Close())
+
+	c := &corruptions{}
+	return open(t, name, Options{OnCorruptRecord: c.report}), c
+}
+
+func testCorruptRecordsSkipped(t *testing.T) {
+	s, c := storeWithCorruptRecords(t)
+	loaded := mustLoad(t, s)
+	require.ElementsMatch(t, []string{"me|1|a", "me|1|b", "me|1|c"}, ids(loaded))
+	require.ElementsMatch(t, []string{`conversations["me|1|garbled"]`, `conversations["me|1|plain"]`}, c.take())
+
+	// Reported once per Store: loading again, or reading them, says nothing new.
+	require.Len(t, mustLoad(t, s), 3)
+	require.NoError(t, s.View(ctx, func(tx core.Tx) error {
+		got, err := tx.GetConversations([]string{"me|1|garbled", "me|1|a", "me|1|plain"})
+		require.NoError(t, err)
+		require.Nil(t, got[0])
+		require.Equal(t, "me|1|a", got[1].ConversationID)
+		require.Nil(t, got[2])
+		changed, err := tx.ConversationsChangedSince(0)
+		require.NoError(t, err)
+		require.ElementsMatch(t, []string{"me|1|a", "me|1|b", "me|1|c"}, ids(changed))
+		return nil
+	}))
+	require.Empty(t, c.take())
+
+	// A damaged message: reported once, skipped by every read.
+	require.NoError(t, s.View(ctx, func(tx core.Tx) error {
+		msgs, err := tx.MessagesAfter("me|1|a", -1)
+		require.NoError(t, err)
+		require.Len(t, msgs, 1)
+		require.Equal(t, "good", msgs[0].MessageClientID)
+		var newest []string
+		require.NoError(t, tx.NewestMessages("me|1|a", func(m *core.MessageRecord) bool {
+			newest = append(newest, m.MessageClientID)
+			return true
+		}))
+		require.Equal(t, []string{"good"}, newest)
+		got, err := tx.GetMessages([]core.MessageKey{{ConversationID: "me|1|a", MessageClientID: "bad"}})
+		require.NoError(t, err)
+		require.Equal(t, []*core.MessageRecord{nil}, got)
+		return nil
+	}))
+	require.Equal(t, []string{`messages["me|1|a", "bad"]`}, c.take())
+
+	// Writing the record again repairs it.
+	putConvs(t, s, 2, liveConv("me|1|garbled", 250, 2))
+	require.Len(t, mustLoad(t, s), 4)
+}
+
+func TestCorruptRecordIsReportedOnceAndSkipped(t *testing.T) {
+	testCorruptRecordsSkipped(t)
+}
+
+func TestCorruptRecordIsReportedOnceAndSkippedWithoutLoadHelper(t *testing.T) {
+	forceLoadEach.Store(true)
+	t.Cleanup(func() { forceLoadEach.Store(false) })
+	testCorruptRecordsSkipped(t)
+}
+
+func ids(recs []*core.ConversationRecord) []string {
+	out := make([]string, len(recs))
+	for i, r := range recs {
+		out[i] = r.ConversationID
+	}
+	return out
+}

@@ -1,0 +1,17 @@
+// Package idbstore is a core.Store on IndexedDB, for localconv compiled to
+// WebAssembly (GOOS=js GOARCH=wasm). It runs wherever globalThis.indexedDB
+// exists: a page, a dedicated or shared Worker, a service worker.
+//
+// Three object stores: conversations (key: conversationId), messages (key:
+// [conversationId, messageClientId]) and meta (the change sequence). Every value
+// is a small plain object holding the properties its keys and indexes need,
+// plus the record itself as compact bytes (codec.go) in its rec property; see
+// schema.go for the layout and values.go for why.
+//
+// Update and View run their closure in one IndexedDB transaction, through
+// github.com/hack-pad/go-indexeddb. Load reads the whole list through a small
+// raw read path (load.go) that brings many records into Go in one copy.
+//
+// The codec is plain Go and builds everywhere, so that it can be tested and
+// fuzzed natively; the rest needs js/wasm.
+package idbstore

@@ -1,0 +1,62 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"syscall/js"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+)
+
+// Helpers that reach the database around the Store, as another program (or
+// a damaged disk) would.
+
+// rawOpen opens a plain connection at the database's current version (or
+// creates it empty at version 1). It has no versionchange handler: like a tab
+// that never lets go.
+func rawOpen(t *testing.T, name string) js.Value {
+	t.Helper()
+	db, err := awaitRequest(ctx, js.Global().Get("indexedDB").Call("open", name))
+	require.NoError(t, err)
+	return db
+}
+
+// rawPut writes value into store (with key, if not undefined) in a
+// transaction of its own and waits until it committed.
+func rawPut(t *testing.T, db js.Value, store string, value, key js.Value) {
+	t.Helper()
+	tx := db.Call("transaction", store, "readwrite")
+	if key.IsUndefined() {
+		tx.Call("objectStore", store).Call("put", value)
+	} else {
+		tx.Call("objectStore", store).Call("put", value, key)
+	}
+	require.NoError(t, awaitTransaction(tx))
+}
+
+func rawCount(t *testing.T, db js.Value, store, index string) int {
+	t.Helper()
+	src := db.Call("transaction", store, "readonly").Call("objectStore", store)
+	if index != "" {
+		src = src.Call("index", index)
+	}
+	n, err := awaitRequest(ctx, src.Call("count"))
+	require.NoError(t, err)
+	return n.Int()
+}
+
+// awaitTransaction waits for a raw transaction's complete (nil) or abort.
+func awaitTransaction(tx js.Value) error {
+	done := make(chan error, 1)
+	onComplete := js.FuncOf(func(js.Value, []js.Value) any { done <- nil; return nil })
+	onAbort := js.FuncOf(func(js.Value, []js.Value) any { done <- jsError(tx.Get("error")); return nil })
+	defer onComplete.Release()
+	defer onAbort.Release()
+	tx.Set("oncomplete", onComplete)
+	tx.Set("onabort", onAbort)
+	return <-done
+}
+
+// jsObj makes a JS object from a Go map.
+func jsObj(props map[string]any) js.Value { return js.ValueOf(props) }

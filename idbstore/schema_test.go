@@ -1,0 +1,86 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"slices"
+	"syscall/js"
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/localconv/localconv/core"
+)
+
+// schemaV2 is what a later version may look like: version 1 plus an index.
+func schemaV2() schema {
+	return append(slices.Clip(currentSchema), func(_, tx js.Value) {
+		tx.Call("objectStore", storeMessages).Call("createIndex", "byServerTime", "createTime")
+	})
+}
+
+func TestUpgradeKeepsData(t *testing.T) {
+	name := freshName(t)
+	v1 := New(name, Options{})
+	convs := []*core.ConversationRecord{liveConv("me|1|a", 300, 1), liveConv("me|1|b", 200, 1)}
+	dead := &core.ConversationRecord{Conversation: core.Conversation{ConversationID: "me|1|c"}, Deleted: true, Seq: 1}
+	msgs := []*core.MessageRecord{
+		{ConversationID: "me|1|a", MessageClientID: "m1", CreateTime: 10, Text: "one"},
+		{ConversationID: "me|1|a", MessageClientID: "m2", CreateTime: 20, Text: "two"},
+	}
+	require.NoError(t, v1.Update(ctx, func(tx core.Tx) error {
+		if err := tx.PutConversations(append(convs, dead)); err != nil {
+			return err
+		}
+		if err := tx.PutMessages(msgs); err != nil {
+			return err
+		}
+		return tx.SetSeq(1)
+	}))
+	require.NoError(t, v1.Close())
+
+	v2 := newWithSchema(name, Options{}, schemaV2())
+	t.Cleanup(func() { _ = v2.Close() })
+	var loaded []*core.ConversationRecord
+	seq, err := v2.Load(ctx, func(b []*core.ConversationRecord) { loaded = append(loaded, b...) })
+	require.NoError(t, err)
+	require.EqualValues(t, 1, seq)
+	require.ElementsMatch(t, convs, loaded)
+	require.NoError(t, v2.View(ctx, func(tx core.Tx) error {
+		got, err := tx.GetConversations([]string{"me|1|a", "me|1|b", "me|1|c"})
+		require.NoError(t, err)
+		require.Equal(t, append(convs, dead), got)
+		all, err := tx.MessagesAfter("me|1|a", -1)
+		require.NoError(t, err)
+		require.ElementsMatch(t, msgs, all)
+		changed, err := tx.ConversationsChangedSince(0)
+		require.NoError(t, err)
+		require.Len(t, changed, 3)
+		return nil
+	}))
+
+	// The new index holds the old data, and the version moved.
+	require.Equal(t, 2, v2.conn.raw.Get("version").Int())
+	require.Equal(t, 2, rawCount(t, v2.conn.raw, storeMessages, "byServerTime"))
+
+	// Code of version 1 cannot open it any more, and says why.
+	_, err = New(name, Options{}).Load(ctx, func([]*core.ConversationRecord) {})
+	require.ErrorContains(t, err, "newer schema")
+}
+
+func TestFailedUpgradeLeavesDatabaseAsItWas(t *testing.T) {
+	name := freshName(t)
+	v1 := New(name, Options{})
+	putConvs(t, v1, 1, liveConv("me|1|a", 1, 1))
+	require.NoError(t, v1.Close())
+
+	broken := append(slices.Clip(currentSchema), func(_, tx js.Value) {
+		tx.Call("objectStore", storeConversations).Call("createIndex", indexSeq, "seq") // exists: throws
+	})
+	_, err := newWithSchema(name, Options{}, broken).Load(ctx, func([]*core.ConversationRecord) {})
+	require.ErrorContains(t, err, "upgrading the schema from version 1 to 2")
+
+	again := open(t, name, Options{})
+	require.Len(t, mustLoad(t, again), 1)
+	require.Equal(t, 1, again.conn.raw.Get("version").Int())
+}

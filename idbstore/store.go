@@ -1,0 +1,145 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"context"
+	"fmt"
+	"log"
+	"sync"
+	"sync/atomic"
+
+	"github.com/localconv/localconv/core"
+)
+
+// Store is a core.Store on the IndexedDB database of one name. It opens the
+// database on first use (Load, normally), so a database that is missing or
+// refuses to open makes that call fail and the core carry on in memory.
+type Store struct {
+	name   string
+	opts   Options
+	schema schema
+
+	// mu guards conn and closed. It is never taken by a JS callback: a
+	// goroutine may hold it while it waits for one.
+	mu     sync.Mutex
+	conn   *conn
+	closed bool
+
+	// lost is the error that closed the connection from outside.
+	lost     atomic.Pointer[error]
+	watchers watchers
+
+	corruptMu sync.Mutex
+	corrupt   map[string]bool
+}
+
+var _ core.Store = (*Store)(nil)
+
+// New returns a Store on the database named dbName. Nothing is opened yet.
+func New(dbName string, opts Options) *Store {
+	return newWithSchema(dbName, opts, currentSchema)
+}
+
+func newWithSchema(dbName string, opts Options, sch schema) *Store {
+	return &Store{
+		name:     dbName,
+		opts:     opts,
+		schema:   sch,
+		watchers: watchers{name: dbName},
+		corrupt:  map[string]bool{},
+	}
+}
+
+// Name is the database's name.
+func (s *Store) Name() string { return s.name }
+
+// ready returns the open connection, opening it on first use.
+func (s *Store) ready(ctx context.Context) (*conn, error) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil, s.errorf("%w", ErrClosed)
+	}
+	if err := s.lostErr(); err != nil {
+		return nil, err
+	}
+	if s.conn != nil {
+		return s.conn, nil
+	}
+	c, err := openConn(ctx, s.name, s.schema, s.opts.openTimeout(), s.connectionLost)
+	if err != nil {
+		return nil, s.errorf("opening: %w", err)
+	}
+	s.conn = c
+	return c, nil
+}
+
+// connectionLost runs in a JS event handler, so it must not block: it closes
+// what is open, records why, and tells the app from a goroutine.
+func (s *Store) connectionLost(c *conn, why error) {
+	err := s.errorf("%w", why)
+	if !s.lost.CompareAndSwap(nil, &err) {
+		return
+	}
+	c.close()
+	if fn := s.opts.OnConnectionLost; fn != nil {
+		go fn(err)
+	}
+}
+
+func (s *Store) isClosed() bool {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.closed
+}
+
+func (s *Store) lostErr() error {
+	if p := s.lost.Load(); p != nil {
+		return *p
+	}
+	return nil
+}
+
+func (s *Store) errorf(format string, args ...any) error {
+	return fmt.Errorf("idbstore %q: "+format, append([]any{s.name}, args...)...)
+}
+
+// reportCorrupt tells OnCorruptRecord of a record, the first time only.
+func (s *Store) reportCorrupt(key string, err error) {
+	s.corruptMu.Lock()
+	seen := s.corrupt[key]
+	s.corrupt[key] = true
+	s.corruptMu.Unlock()
+	switch {
+	case seen:
+	case s.opts.OnCorruptRecord != nil:
+		s.opts.OnCorruptRecord(key, err)
+	default:
+		log.Printf("idbstore %q: skipping %s, which cannot be decoded: %v", s.name, key, err)
+	}
+}
+
+// Watch calls fn, from a goroutine of its own, each time another connection to
+// this database (another tab, or another Store in this one) committed a change
+// to the conversations. It returns a function that stops the calls.
+func (s *Store) Watch(fn func()) (stop func()) {
+	return s.watchers.add(fn)
+}
+
+// Close closes the connection; later calls fail with ErrClosed. Transactions
+// under way finish first.
+func (s *Store) Close() error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	if s.conn != nil {
+		s.conn.close()
+		s.conn.release()
+	}
+	s.watchers.close()
+	return nil
+}
