@@ -114,6 +114,7 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) {
 	s.stopWatch = s.store.Watch(func() { s.catchUp(context.Background()) })
 	once()
 	s.emit([]Event{{Type: EventSyncFinished}})
+	s.snapshotIfDue(ctx)
 }
 
 // fallBackToMemory moves the Service onto an in-memory store holding what the
@@ -298,7 +299,54 @@ func (s *Service) update(ctx context.Context, fn func(t *txn) error) error {
 	}
 	s.mu.Unlock()
 	s.emit(events)
+	s.snapshotIfDue(ctx)
 	return nil
+}
+
+// snapshotIfDue has the store's snapshot of the list rewritten, after the
+// call that asks returned, when the store says enough changed since the last
+// one. Its failure costs only load speed, so it is not reported.
+func (s *Service) snapshotIfDue(ctx context.Context) {
+	if !s.snapshotDue() {
+		return
+	}
+	go func() {
+		s.writeMu.Lock()
+		defer s.writeMu.Unlock()
+		if !s.isClosed() && s.snapshotDue() { // not done meanwhile
+			s.writeSnapshot(context.Background())
+		}
+	}()
+}
+
+func (s *Service) snapshotDue() bool {
+	ss, ok := s.store.(SnapshotStore)
+	return ok && ss.SnapshotDue()
+}
+
+func (s *Service) writeSnapshot(ctx context.Context) {
+	var events []Event
+	err := s.store.Update(ctx, func(tx Tx) error {
+		st, ok := tx.(SnapshotTx)
+		if !ok {
+			return nil
+		}
+		var err error
+		if events, err = s.catchUpIn(tx); err != nil {
+			return err
+		}
+		s.mu.RLock()
+		live := make([]*ConversationRecord, 0, len(s.cache.convs))
+		for _, r := range s.cache.convs {
+			live = append(live, r)
+		}
+		seq := s.cache.seq
+		s.mu.RUnlock()
+		return st.PutSnapshot(seq, live)
+	})
+	if err == nil {
+		s.emit(events)
+	}
 }
 
 // checkID validates a conversation id of the opened account.

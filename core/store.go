@@ -47,3 +47,16 @@ type Tx interface {
 	// (createTime, messageClientId), until fn returns false.
 	NewestMessages(conversationID string, fn func(*MessageRecord) bool) error
 }
+
+// SnapshotStore is a Store that can keep the whole list as one snapshot, to
+// load it in one read. Its transactions implement SnapshotTx; the Service
+// writes a snapshot, from its cache, whenever SnapshotDue says one pays.
+type SnapshotStore interface {
+	Store
+	SnapshotDue() bool
+}
+
+// SnapshotTx writes a snapshot: every live conversation as of change sequence seq.
+type SnapshotTx interface {
+	PutSnapshot(seq uint64, live []*ConversationRecord) error
+}

@@ -33,7 +33,12 @@ const (
 )
 
 func encodeConversation(r *core.ConversationRecord) []byte {
-	e := encoder{b: make([]byte, 0, 96+len(r.LocalExtension))}
+	return appendConversation(make([]byte, 0, 96+len(r.LocalExtension)), r)
+}
+
+// appendConversation appends r's bytes to b.
+func appendConversation(b []byte, r *core.ConversationRecord) []byte {
+	e := encoder{b: b}
 	e.b = append(e.b, recordFormatV1)
 	var flags uint64
 	setFlag(&flags, convMute, r.Mute)

@@ -110,12 +110,6 @@ func TestCorruptRecordIsReportedOnceAndSkipped(t *testing.T) {
 	testCorruptRecordsSkipped(t)
 }
 
-func TestCorruptRecordIsReportedOnceAndSkippedWithoutLoadHelper(t *testing.T) {
-	forceLoadEach.Store(true)
-	t.Cleanup(func() { forceLoadEach.Store(false) })
-	testCorruptRecordsSkipped(t)
-}
-
 func ids(recs []*core.ConversationRecord) []string {
 	out := make([]string, len(recs))
 	for i, r := range recs {

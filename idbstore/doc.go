@@ -3,14 +3,18 @@
 // exists: a page, a dedicated or shared Worker, a service worker.
 //
 // Three object stores: conversations (key: conversationId), messages (key:
-// [conversationId, messageClientId]) and meta (the change sequence). Every value
+// [conversationId, messageClientId]) and meta (the change sequence, and a
+// snapshot of the whole list as one value). Every record value
 // is a small plain object holding the properties its keys and indexes need,
 // plus the record itself as compact bytes (codec.go) in its rec property; see
 // schema.go for the layout and values.go for why.
 //
 // Update and View run their closure in one IndexedDB transaction, through
 // github.com/hack-pad/go-indexeddb. Load reads the whole list through a small
-// raw read path (load.go) that brings many records into Go in one copy.
+// raw read path (load.go): the snapshot in one copy, plus the few records
+// written since it; it needs no JS of its own, so it works under a strict
+// Content-Security-Policy. The Service rewrites the snapshot from its cache
+// when the records written since have grown (snapshot.go).
 //
 // The codec is plain Go and builds everywhere, so that it can be tested and
 // fuzzed natively; the rest needs js/wasm.

@@ -4,9 +4,10 @@ package idbstore
 
 import (
 	"context"
-	"encoding/binary"
 	"fmt"
 	"syscall/js"
+	"time"
+	"unsafe"
 
 	"github.com/localconv/localconv/core"
 )
@@ -15,24 +16,24 @@ const (
 	// firstBatchSize is how many conversations, from the top of the list, Load
 	// delivers first: enough for a first page.
 	firstBatchSize = 100
-	// restBatchSize splits the rest so that queries get the cache between batches.
-	restBatchSize = 5000
+	// restBatchSize splits the rest; between batches the page gets a turn.
+	restBatchSize = 20000
 )
 
-// Load delivers every live conversation: first the top of the list (highest
-// sortOrder first), then the rest, each record once. It returns the change
-// sequence the records are as of: they are read in one transaction.
+// Load delivers every live conversation: first the top of the list, then the
+// rest. It reads, in one read-only transaction, the top of the list (one
+// getAllRecords down the sortOrder index), the snapshot (the whole list as of
+// some change sequence, one value: snapshot.go) and the records written since
+// it (the tail, found through the seq index). So a load costs one copy of the
+// snapshot into Go plus a few JS calls per tail record, however long the
+// list; the Service rewrites the snapshot when the tail grows (SnapshotDue).
+// A database without a snapshot has everything in its tail.
 func (s *Store) Load(ctx context.Context, batch func([]*core.ConversationRecord)) (uint64, error) {
 	c, err := s.ready(ctx)
 	if err != nil {
 		return 0, err
 	}
-	var seq uint64
-	if helper, ok := packedLoader(); ok && !forceLoadEach.Load() {
-		seq, err = s.loadPacked(ctx, c, helper, batch)
-	} else {
-		seq, err = s.loadEach(ctx, c, batch)
-	}
+	seq, err := s.load(ctx, c, batch)
 	if err != nil {
 		if lost := s.lostErr(); lost != nil {
 			return 0, lost
@@ -42,92 +43,36 @@ func (s *Store) Load(ctx context.Context, batch func([]*core.ConversationRecord)
 	return seq, nil
 }
 
-// loadPacked reads through the JS helper (loadjs.go): the records reach Go as
-// two buffers, one copy each, so loading costs no JS call per record.
-func (s *Store) loadPacked(ctx context.Context, c *conn, helper js.Value, batch func([]*core.ConversationRecord)) (uint64, error) {
-	var res js.Value
-	if err := catchJS(func() { res = helper.Invoke(c.raw, firstBatchSize) }); err != nil {
-		return 0, err
-	}
-	first, err := awaitPromise(ctx, res.Get("first"))
-	if err != nil {
-		return 0, err
-	}
-	seq, err := seqFromJS(first.Get("seq"))
-	if err != nil {
-		return 0, err
-	}
-	top, err := s.unpack(first)
-	if err != nil {
-		return 0, err
-	}
-	batch(top)
-	rest, err := awaitPromise(ctx, res.Get("rest"))
-	if err != nil {
-		return 0, err
-	}
-	recs, err := s.unpack(rest)
-	if err != nil {
-		return 0, err
-	}
-	deliverInBatches(recs, batch)
-	return seq, nil
-}
-
-// unpack decodes a helper result {bytes, values}: bytes holds each record as
-// a 4-byte little-endian length and the record's bytes (length 0xffffffff:
-// the value had none). values, the stored objects, is read only to name a
-// record that fails to decode.
-func (s *Store) unpack(part js.Value) ([]*core.ConversationRecord, error) {
-	b, err := bytesFromJS(part.Get("bytes"))
-	if err != nil {
-		return nil, err
-	}
-	// One string for the batch: the records' strings are slices of it.
-	buf := string(b)
-	values := part.Get("values")
-	var out []*core.ConversationRecord
-	for i := 0; len(buf) > 0; i++ {
-		if len(buf) < 4 {
-			return nil, fmt.Errorf("packed records end inside a length")
-		}
-		n := binary.LittleEndian.Uint32([]byte(buf[:4]))
-		buf = buf[4:]
-		var r *core.ConversationRecord
-		err := fmt.Errorf("the stored value has no rec bytes")
-		if n != 0xffffffff {
-			if uint64(n) > uint64(len(buf)) {
-				return nil, fmt.Errorf("packed records end inside a record")
-			}
-			r, err = decodeConversationString(buf[:n])
-			buf = buf[n:]
-		}
-		if err != nil {
-			s.reportCorrupt(conversationKeyName(jsString(values.Index(i).Get("id"))), err)
-			continue
-		}
-		if !r.Deleted {
-			out = append(out, r)
-		}
-	}
-	return out, nil
-}
-
-// loadEach is the read path where the helper cannot be made (a
-// Content-Security-Policy without 'unsafe-eval', as in extensions): the same
-// one-transaction read, but Go fetches each record from JS, about five JS calls
-// apiece.
-func (s *Store) loadEach(ctx context.Context, c *conn, batch func([]*core.ConversationRecord)) (uint64, error) {
-	var t, seqReq, allReq js.Value
+func (s *Store) load(ctx context.Context, c *conn, batch func([]*core.ConversationRecord)) (uint64, error) {
+	var t, topReq, seqReq, snapReq js.Value
 	err := catchJS(func() {
 		t = c.raw.Call("transaction", []any{storeConversations, storeMeta}, "readonly")
-		seqReq = t.Call("objectStore", storeMeta).Call("get", metaSeq)
-		allReq = t.Call("objectStore", storeConversations).Call("index", indexSortOrder).Call("getAll")
+		convs, meta := t.Call("objectStore", storeConversations), t.Call("objectStore", storeMeta)
+		byOrder := convs.Call("index", indexSortOrder)
+		// First, so that it is answered before the big snapshot is read.
+		if byOrder.Get("getAllRecords").Type() == js.TypeFunction {
+			topReq = byOrder.Call("getAllRecords", map[string]any{"direction": "prev", "count": firstBatchSize})
+		}
+		seqReq = meta.Call("get", metaSeq)
+		snapReq = meta.Call("get", metaSnapshot)
 	})
 	if err != nil {
 		return 0, err
 	}
-	values, err := awaitRequest(ctx, allReq)
+
+	delivered := map[string]uint64{} // id → Seq of what the first batch gave
+	if !topReq.IsUndefined() {
+		top, err := s.readTop(ctx, topReq)
+		if err != nil {
+			return 0, err
+		}
+		for _, r := range top {
+			delivered[r.ConversationID] = r.Seq
+		}
+		batch(top)
+	}
+
+	snapValue, err := awaitRequest(ctx, snapReq)
 	if err != nil {
 		return 0, err
 	}
@@ -135,43 +80,150 @@ func (s *Store) loadEach(ctx context.Context, c *conn, batch func([]*core.Conver
 	if err != nil {
 		return 0, err
 	}
-	// getAll reads the index upwards: the top of the list is at the end.
-	n := values.Length()
-	decode := func(i int) *core.ConversationRecord {
+	// Ask for the tail now, while the transaction is still active; decode the
+	// snapshot while the database reads it.
+	snapSeq, snapBytes := snapshotParts(snapValue)
+	var tailReq js.Value
+	if err := catchJS(func() {
+		bySeq := t.Call("objectStore", storeConversations).Call("index", indexSeq)
+		tailReq = bySeq.Call("getAll", js.Global().Get("IDBKeyRange").Call("lowerBound", float64(snapSeq), true))
+	}); err != nil {
+		return 0, err
+	}
+	var snapRecs []*core.ConversationRecord
+	if snapBytes.Truthy() {
+		snapRecs, err = s.decodeSnapshot(snapBytes, snapSeq)
+		if err != nil {
+			// Damaged: read everything instead, in a transaction of its own.
+			s.reportCorrupt(fmt.Sprintf("%s[%q]", storeMeta, metaSnapshot), err)
+			return s.loadWithoutSnapshot(ctx, c, delivered, batch)
+		}
+	}
+	tailValues, err := awaitRequest(ctx, tailReq)
+	if err != nil {
+		return 0, err
+	}
+	tail := map[string]*core.ConversationRecord{}
+	s.applyTail(tail, tailValues, true)
+	// The snapshot's records, less those the tail replaced or deleted.
+	live := make([]*core.ConversationRecord, 0, len(snapRecs)+len(tail))
+	for _, r := range snapRecs {
+		if _, changed := tail[r.ConversationID]; !changed {
+			live = append(live, r)
+		}
+	}
+	for _, r := range tail {
+		if !r.Deleted {
+			live = append(live, r)
+		}
+	}
+	s.snapshotState(len(live), tailValues.Length())
+	deliverRest(live, delivered, batch)
+	return seq, nil
+}
+
+// loadWithoutSnapshot reads every record through the seq index.
+func (s *Store) loadWithoutSnapshot(ctx context.Context, c *conn, delivered map[string]uint64, batch func([]*core.ConversationRecord)) (uint64, error) {
+	var t, seqReq, allReq js.Value
+	if err := catchJS(func() {
+		t = c.raw.Call("transaction", []any{storeConversations, storeMeta}, "readonly")
+		seqReq = t.Call("objectStore", storeMeta).Call("get", metaSeq)
+		allReq = t.Call("objectStore", storeConversations).Call("index", indexSeq).Call("getAll")
+	}); err != nil {
+		return 0, err
+	}
+	all, err := awaitRequest(ctx, allReq)
+	if err != nil {
+		return 0, err
+	}
+	seq, err := seqFromJS(seqReq.Get("result"))
+	if err != nil {
+		return 0, err
+	}
+	tail := map[string]*core.ConversationRecord{}
+	s.applyTail(tail, all, false)
+	live := make([]*core.ConversationRecord, 0, len(tail))
+	for _, r := range tail {
+		live = append(live, r)
+	}
+	s.snapshotState(len(live), all.Length())
+	deliverRest(live, delivered, batch)
+	return seq, nil
+}
+
+// readTop decodes getAllRecords' answer: the top of the list, first first.
+func (s *Store) readTop(ctx context.Context, req js.Value) ([]*core.ConversationRecord, error) {
+	records, err := awaitRequest(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]*core.ConversationRecord, 0, records.Length())
+	for i, n := 0, records.Length(); i < n; i++ {
+		v := records.Index(i).Get("value")
+		r, err := conversationFromValue(v)
+		if err != nil {
+			s.reportCorrupt(conversationKeyName(jsString(v.Get("id"))), err)
+			continue
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+// decodeSnapshot copies the snapshot into Go once and decodes it there. The
+// records' strings point into that one copy.
+func (s *Store) decodeSnapshot(bytes js.Value, wantSeq uint64) ([]*core.ConversationRecord, error) {
+	b, err := bytesFromJS(bytes)
+	if err != nil {
+		return nil, err
+	}
+	if len(b) == 0 {
+		return nil, fmt.Errorf("the snapshot is empty")
+	}
+	// b is never written again, so it can be the string's memory.
+	seq, recs, err := decodeSnapshot(unsafe.String(&b[0], len(b)))
+	if err == nil && seq != wantSeq {
+		err = fmt.Errorf("the snapshot's bytes are of change %d, its value says %d", seq, wantSeq)
+	}
+	return recs, err
+}
+
+// applyTail reads records from the store into recs by id; with
+// keepTombstones a deleted conversation stays as its tombstone (it overrides
+// the snapshot), else it is left out. A record that cannot be decoded is
+// reported and skipped.
+func (s *Store) applyTail(recs map[string]*core.ConversationRecord, values js.Value, keepTombstones bool) {
+	for i, n := 0, values.Length(); i < n; i++ {
 		v := values.Index(i)
 		r, err := conversationFromValue(v)
 		if err != nil {
 			s.reportCorrupt(conversationKeyName(jsString(v.Get("id"))), err)
-			return nil
+			continue
 		}
-		if r.Deleted {
-			return nil
+		if r.Deleted && !keepTombstones {
+			delete(recs, r.ConversationID)
+			continue
 		}
-		return r
+		recs[r.ConversationID] = r
 	}
-	split := max(n-firstBatchSize, 0)
-	var top []*core.ConversationRecord
-	for i := n - 1; i >= split; i-- {
-		if r := decode(i); r != nil {
-			top = append(top, r)
-		}
-	}
-	batch(top)
-	var rest []*core.ConversationRecord
-	for i := 0; i < split; i++ {
-		if r := decode(i); r != nil {
+}
+
+// deliverRest delivers what the first batch did not, in batches, giving the
+// page a turn between them.
+func deliverRest(live []*core.ConversationRecord, delivered map[string]uint64, batch func([]*core.ConversationRecord)) {
+	rest := live[:0]
+	for _, r := range live {
+		if seq, ok := delivered[r.ConversationID]; !ok || seq != r.Seq {
 			rest = append(rest, r)
 		}
 	}
-	deliverInBatches(rest, batch)
-	return seq, nil
-}
-
-func deliverInBatches(recs []*core.ConversationRecord, batch func([]*core.ConversationRecord)) {
-	for len(recs) > 0 {
-		n := min(len(recs), restBatchSize)
-		batch(recs[:n:n])
-		recs = recs[n:]
+	for len(rest) > 0 {
+		n := min(len(rest), restBatchSize)
+		batch(rest[:n:n])
+		rest = rest[n:]
+		if len(rest) > 0 {
+			time.Sleep(time.Millisecond) // a timer: the event loop runs meanwhile
+		}
 	}
 }
 
@@ -185,7 +237,9 @@ func seqFromJS(v js.Value) (uint64, error) {
 	return 0, fmt.Errorf("the stored change sequence is not a number: %s", jsString(v))
 }
 
-// awaitRequest waits for a raw IDBRequest and returns its result.
+// awaitRequest waits for a raw IDBRequest and returns its result. The code
+// after it runs before control returns to JS, so it may issue further
+// requests on the same transaction.
 func awaitRequest(ctx context.Context, req js.Value) (js.Value, error) {
 	done := make(chan error, 1)
 	onSuccess := js.FuncOf(func(js.Value, []js.Value) any {

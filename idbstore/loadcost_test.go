@@ -98,16 +98,14 @@ func TestLoadCost(t *testing.T) {
 }
 
 func measureLoad(t *testing.T, n int) {
-	s := open(t, freshName(t), Options{})
+	name := freshName(t)
+	s := open(t, name, Options{})
 	recs := make([]*core.ConversationRecord, n)
 	for i := range recs {
 		recs[i] = typicalConversation(i)
 	}
 	write := timed(func() { putConvs(t, s, 1, recs...) })
-	encoded := 0
-	for _, r := range recs {
-		encoded += len(encodeConversation(r))
-	}
+	var snapshot time.Duration
 
 	// The baseline: the same conversations as plain objects (their JSON), in a
 	// database of their own.
@@ -119,13 +117,11 @@ func measureLoad(t *testing.T, n int) {
 	require.NoError(t, err)
 
 	best := fastest{}
-	load := func(each bool) {
-		forceLoadEach.Store(each)
-		defer forceLoadEach.Store(false)
+	load := func(way string) {
 		var first time.Duration
 		got := 0
 		start := time.Now()
-		_, err := s.Load(ctx, func(b []*core.ConversationRecord) {
+		_, err := New(name, Options{}).Load(ctx, func(b []*core.ConversationRecord) {
 			if got == 0 {
 				first = time.Since(start)
 			}
@@ -134,56 +130,27 @@ func measureLoad(t *testing.T, n int) {
 		total := time.Since(start)
 		require.NoError(t, err)
 		require.Equal(t, n, got)
-		if each {
-			best.note("each", total)
-		} else {
-			best.note("packed", total)
-			best.note("packed first", first)
-		}
-	}
-	// The packed path's two halves: JS (read, pack) and Go (copy, decode).
-	phases := func() {
-		helper, ok := packedLoader()
-		require.True(t, ok)
-		var first, rest js.Value
-		best.note("packed JS", timed(func() {
-			res := helper.Invoke(s.conn.raw, firstBatchSize)
-			first, err = awaitPromise(ctx, res.Get("first"))
-			require.NoError(t, err)
-			rest, err = awaitPromise(ctx, res.Get("rest"))
-			require.NoError(t, err)
-		}))
-		best.note("packed Go", timed(func() {
-			a, err := s.unpack(first)
-			require.NoError(t, err)
-			b, err := s.unpack(rest)
-			require.NoError(t, err)
-			require.Equal(t, n, len(a)+len(b))
-		}))
+		best.note(way, total)
+		best.note(way+" first", first)
 	}
 	plainGetAll := func() {
 		ms, err := awaitPromise(ctx, plainJS.Invoke(plain, "time", nil))
 		require.NoError(t, err)
 		best.note("plain", time.Duration(ms.Float()*float64(time.Millisecond)))
 	}
-	// Each round runs the ways in a different order, so that none always
-	// follows the same neighbour (the database's background work after the
-	// writes, or garbage left by the previous way).
-	ways := []func(){func() { load(false) }, func() { load(true) }, phases, plainGetAll}
 	for r := range *loadCostRounds {
+		ways := []func(){func() { load("records") }, plainGetAll}
 		for i := range ways {
 			ways[(r+i)%len(ways)]()
 		}
 	}
-
-	// The other design: plain objects, stringified in JS, decoded by encoding/json.
-	viaJSON := timed(func() {
-		str, err := awaitPromise(ctx, plainJS.Invoke(plain, "json", nil))
-		require.NoError(t, err)
-		var out []*core.ConversationRecord
-		require.NoError(t, json.Unmarshal([]byte(str.String()), &out))
-		require.Len(t, out, n)
-	})
+	snapshot = timed(func() { require.NoError(t, s.Update(ctx, writeSnapshotFromRecords)) })
+	for r := range *loadCostRounds {
+		ways := []func(){func() { load("snapshot") }, plainGetAll}
+		for i := range ways {
+			ways[(r+i)%len(ways)]()
+		}
+	}
 
 	// A batch read costs about one round trip, not one per record.
 	keys := func(k int) []string {
@@ -214,14 +181,11 @@ func measureLoad(t *testing.T, n int) {
 	per := func(what string) string {
 		return fmt.Sprintf("%5.1f µs/record", float64(best[what].Microseconds())/float64(n))
 	}
-	t.Logf("%d conversations, %d bytes encoded (%d per record); written in one Update in %v; fastest of %d rounds:",
-		n, encoded, encoded/n, write.Round(time.Millisecond), *loadCostRounds)
-	t.Logf("  Load, packed (JS helper):     %s  %s; first %d after %s", ms("packed"), per("packed"), firstBatchSize, ms("packed first"))
-	t.Logf("    its JS half (read, pack):   %s  %s", ms("packed JS"), per("packed JS"))
-	t.Logf("    its Go half (copy, decode): %s  %s", ms("packed Go"), per("packed Go"))
-	t.Logf("  Load, one record at a time:   %s  %s", ms("each"), per("each"))
+	t.Logf("%d conversations: written in one Update in %v, snapshot written in %v; fastest of %d rounds:",
+		n, write.Round(time.Millisecond), snapshot.Round(time.Millisecond), *loadCostRounds)
+	t.Logf("  Load from the snapshot:       %s  %s; first %d after %s", ms("snapshot"), per("snapshot"), firstBatchSize, ms("snapshot first"))
+	t.Logf("  Load record by record:        %s  %s; first %d after %s", ms("records"), per("records"), firstBatchSize, ms("records first"))
 	t.Logf("  plain objects, getAll in JS:  %s  %s (nothing reaches Go)", ms("plain"), per("plain"))
-	t.Logf("  plain objects, JSON to Go:    %6.1f ms  %5.1f µs/record (one run)", float64(viaJSON.Microseconds())/1000, float64(viaJSON.Microseconds())/float64(n))
 	t.Logf("  View with GetConversations of 1: %s, of 100: %s (100 gets in plain JS: %s)", ms("get 1"), ms("get 100"), ms("plain get 100"))
 }
 

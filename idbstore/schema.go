@@ -20,7 +20,9 @@ import (
 //	               byTime: [conversationId, createTime] → MessagesAfter, and
 //	                       NewestMessages read backwards (ties go by the primary
 //	                       key, so by messageClientId)
-//	meta           out-of-line keys; "seq" → the change sequence, a number
+//	meta           out-of-line keys; "seq" → the change sequence, a number;
+//	               "snapshot" → {seq, count, bytes}: every live conversation
+//	               as of that change (snapshot.go), written by the Service
 //
 // rec is the record in the codec's bytes (codec.go); the other properties are
 // plain so that keys and indexes work and DevTools shows which record is which.

@@ -29,12 +29,13 @@ type Store struct {
 	// lost is the error that closed the connection from outside.
 	lost     atomic.Pointer[error]
 	watchers watchers
+	snap     snapshotCounts
 
 	corruptMu sync.Mutex
 	corrupt   map[string]bool
 }
 
-var _ core.Store = (*Store)(nil)
+var _ core.SnapshotStore = (*Store)(nil)
 
 // New returns a Store on the database named dbName. Nothing is opened yet.
 func New(dbName string, opts Options) *Store {

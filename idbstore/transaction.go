@@ -27,6 +27,9 @@ type transaction struct {
 	seqKnown bool
 	// wroteConversations: the commit is news for other connections.
 	wroteConversations bool
+	// conversationsPut and snapshotLive (-1: none written) feed SnapshotDue.
+	conversationsPut int
+	snapshotLive     int
 }
 
 func (x *transaction) store(name string) (*idb.ObjectStore, error) {
@@ -151,6 +154,7 @@ func (x *transaction) PutConversations(recs []*core.ConversationRecord) error {
 		}
 	}
 	x.wroteConversations = true
+	x.conversationsPut += len(recs)
 	return nil
 }
 

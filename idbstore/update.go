@@ -52,7 +52,7 @@ func (s *Store) run(ctx context.Context, mode idb.TransactionMode, fn func(core.
 	finished := make(chan error, 1)
 	go func() { finished <- t.Await(context.Background()) }()
 
-	x := &transaction{ctx: ctx, t: t, s: s}
+	x := &transaction{ctx: ctx, t: t, s: s, snapshotLive: -1}
 	if err := fn(x); err != nil {
 		if abortErr := t.Abort(); abortErr != nil {
 			// Already over: aborted by a failed request, or committed because
@@ -75,6 +75,10 @@ func (s *Store) run(ctx context.Context, mode idb.TransactionMode, fn func(core.
 		}
 		return s.errorf("the transaction did not commit, nothing of it was stored: %w", err)
 	}
+	if x.snapshotLive >= 0 {
+		s.snapshotState(x.snapshotLive, 0)
+	}
+	s.snap.sinceSnapshot.Add(int64(x.conversationsPut))
 	if x.wroteConversations {
 		s.watchers.post(x.seq)
 	}

@@ -1,0 +1,66 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"sync/atomic"
+	"syscall/js"
+
+	"github.com/localconv/localconv/core"
+)
+
+// The snapshot lives in meta under metaSnapshot as {seq, count, bytes}: the
+// change sequence it is as of, how many conversations it holds, and their
+// bytes (snapshot_codec.go). Load reads it and the tail of records written
+// since; the Service rewrites it from its cache when SnapshotDue.
+const metaSnapshot = "snapshot"
+
+// snapshotCounts is what SnapshotDue weighs: conversation records written
+// since the last snapshot (as far as this connection knows: the tail at load
+// plus its own writes) against the list's size.
+type snapshotCounts struct {
+	sinceSnapshot atomic.Int64
+	live          atomic.Int64
+}
+
+// SnapshotDue reports whether the tail has grown enough that rewriting the
+// snapshot pays: past 1,000 records and an eighth of the list, a load reads
+// more tail records one by one than a rewrite costs.
+func (s *Store) SnapshotDue() bool {
+	return s.snap.sinceSnapshot.Load() > 1000+s.snap.live.Load()/8
+}
+
+func (s *Store) snapshotState(live, tail int) {
+	s.snap.live.Store(int64(live))
+	s.snap.sinceSnapshot.Store(int64(tail))
+}
+
+var _ core.SnapshotTx = (*transaction)(nil)
+
+// PutSnapshot writes the whole list as one value.
+func (x *transaction) PutSnapshot(seq uint64, live []*core.ConversationRecord) error {
+	meta, err := x.store(storeMeta)
+	if err != nil {
+		return err
+	}
+	v := jsObject.New()
+	v.Set("seq", float64(seq))
+	v.Set("count", len(live))
+	v.Set("bytes", bytesToJS(encodeSnapshot(seq, live)))
+	if _, err := meta.PutKey(js.ValueOf(metaSnapshot), v); err != nil {
+		return err
+	}
+	x.snapshotLive = len(live)
+	return nil
+}
+
+// snapshotParts reads a stored snapshot value; bytes is falsy when there is none.
+func snapshotParts(v js.Value) (seq uint64, bytes js.Value) {
+	if v.Type() != js.TypeObject {
+		return 0, js.Undefined()
+	}
+	if s := v.Get("seq"); s.Type() == js.TypeNumber && s.Float() >= 0 {
+		seq = uint64(s.Float())
+	}
+	return seq, v.Get("bytes")
+}
