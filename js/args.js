@@ -19,34 +19,62 @@ const MARK = {
 const MAX_ARRAY = 100_000;
 const MAX_BYTES = 64 << 20;
 
-function replacer(_key, value) {
-  switch (typeof value) {
-    case 'undefined':
-    case 'function':
-    case 'bigint':
-    case 'symbol':
-      return MARK[typeof value];
-    case 'number':
-      return Number.isFinite(value) ? value : MARK[String(value)];
-    case 'string':
-      return value.charCodeAt(0) === 0 ? '\u0000s' + value : value;
-    case 'object':
-      if (Array.isArray(value) && value.length > MAX_ARRAY) {
-        throw invalid(`an array argument has ${value.length} entries, more than the ${MAX_ARRAY} any call takes`);
+// encodeArgs returns the JSON the module's Call takes. names are the method's
+// parameter names, so that an argument the wrapper itself refuses (too large,
+// circular, a getter that throws) is named in the error like any other.
+export function encodeArgs(args, names = []) {
+  const list = Array.from(args);
+  const paramName = (i) => names[i] ?? `argument ${Number(i) + 1}`;
+  // Where each object sits, for errors: the holder of a value is visited
+  // before the value, so its path is known by then.
+  const paths = new WeakMap([[list, '']]);
+  function replacer(key, value) {
+    switch (typeof value) {
+      case 'undefined':
+      case 'function':
+      case 'bigint':
+      case 'symbol':
+        return MARK[typeof value];
+      case 'number':
+        return Number.isFinite(value) ? value : MARK[String(value)];
+      case 'string':
+        return value.charCodeAt(0) === 0 ? '\u0000s' + value : value;
+      case 'object': {
+        if (value === null || value === list) return value;
+        const holder = paths.get(this);
+        const path = this === list ? paramName(key) : holder === undefined ? key : Array.isArray(this) ? `${holder}[${key}]` : `${holder}.${key}`;
+        paths.set(value, path);
+        if (Array.isArray(value) && value.length > MAX_ARRAY) {
+          throw invalid(`${path} has ${value.length} entries, more than the ${MAX_ARRAY} any call takes`);
+        }
+        // No parameter takes binary data, and JSON would spell out every byte.
+        if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
+          throw invalid(`${path} must not be ${value.constructor?.name ?? 'binary data'}`);
+        }
       }
+    }
+    return value;
   }
-  return value;
-}
-
-// encodeArgs returns the JSON the module's Call takes.
-export function encodeArgs(args) {
   let json;
   try {
-    json = JSON.stringify(Array.from(args), replacer);
+    json = JSON.stringify(list, replacer);
   } catch (e) {
     if (e && e.code) throw e;
-    throw invalid(`arguments cannot be encoded: ${e && e.message}`);
+    throw invalid(`${culprit(list, paramName)} cannot be encoded: ${e && e.message}`);
   }
   if (json.length > MAX_BYTES) throw invalid(`arguments are ${json.length} characters long, more than ${MAX_BYTES}`);
   return json;
+}
+
+// culprit names the first argument that JSON cannot encode on its own (a
+// circular object, a getter that throws); only used on the error path.
+function culprit(list, paramName) {
+  for (let i = 0; i < list.length; i++) {
+    try {
+      JSON.stringify(list[i], (_k, v) => (typeof v === 'bigint' ? 0 : v));
+    } catch {
+      return paramName(i);
+    }
+  }
+  return 'the arguments';
 }

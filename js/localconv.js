@@ -28,6 +28,36 @@ const LISTENERS = Object.freeze({
   onConversationReadTimeUpdated: 'conversationReadTimeUpdated',
 });
 
+// Each method's parameter names, for the errors of arguments the wrapper refuses itself.
+const PARAMS = Object.freeze({
+  createConversation: ['conversationId'],
+  updateConversationLocalExtension: ['conversationId', 'localExtension'],
+  deleteConversation: ['conversationId', 'clearMessage'],
+  deleteConversationListByIds: ['conversationIds', 'clearMessage'],
+  stickTopConversation: ['conversationId', 'stickTop'],
+  getConversation: ['conversationId'],
+  getConversationList: ['offset', 'limit'],
+  getConversationListByIds: ['conversationIds'],
+  getConversationListByOption: ['offset', 'limit', 'option'],
+  getStickTopConversationList: [],
+  getTotalUnreadCount: [],
+  getUnreadCountByIds: ['conversationIds'],
+  getUnreadCountByFilter: ['filter'],
+  clearTotalUnreadCount: [],
+  clearUnreadCountByIds: ['conversationIds'],
+  clearUnreadCountByTypes: ['conversationTypes'],
+  subscribeUnreadCountByFilter: ['filter'],
+  unsubscribeUnreadCountByFilter: ['filter'],
+  markConversationRead: ['conversationId'],
+  getConversationReadTime: ['conversationId'],
+  applyMessages: ['messages'],
+  revokeMessage: ['refer', 'revokeInfo'],
+  deleteMessages: ['refers'],
+  updateConversationInfo: ['conversationId', 'info'],
+  setCurrentConversation: ['conversationId'],
+  applyReadTime: ['conversationId', 'readTime'],
+});
+
 const defaultWasmUrl = new URL('./localconv.wasm', import.meta.url);
 const constructing = Symbol('constructing');
 
@@ -50,6 +80,9 @@ export class LocalConversationService extends EventTarget {
       throw invalid('open(options): options must be an object with an accountId');
     }
     const { accountId, dbName, storage, wasmUrl, waitForSync = true, listeners } = options;
+    if (typeof accountId !== 'string') {
+      throw invalid(`options.accountId must be a non-empty string without '|', got ${accountId === null ? 'null' : typeof accountId}`);
+    }
     checkType('options.dbName', dbName, 'string');
     checkType('options.storage', storage, 'string');
     checkType('options.waitForSync', waitForSync, 'boolean');
@@ -85,7 +118,7 @@ export class LocalConversationService extends EventTarget {
     if (this.#closed) return Promise.reject(new LocalConvError(ErrorCode.CLOSED, 'the service is closed'));
     let json;
     try {
-      json = encodeArgs(args);
+      json = encodeArgs(args, PARAMS[method]);
     } catch (e) {
       return Promise.reject(toLocalConvError(e));
     }
@@ -98,18 +131,26 @@ export class LocalConversationService extends EventTarget {
   }
 
   /**
-   * Registers seed-style handlers ({onConversationCreated(conversation) {…}, …});
-   * each receives its event's detail. Returns a subscription with cancel().
+   * Registers seed-style handlers ({onConversationCreated(conversation) {…}, …},
+   * or an instance of a class with such methods); each receives its event's
+   * detail, called on handlers. Returns a subscription with cancel().
    */
   listen(handlers) {
     if (handlers === null || typeof handlers !== 'object') {
       throw invalid('listen(handlers): handlers must be an object such as {onConversationChanged(list) {…}}');
     }
-    const added = [];
+    // A misspelt handler (an own onXxx function the service does not know) is
+    // refused; other properties are the handler object's own business.
     for (const [name, fn] of Object.entries(handlers)) {
+      if (!Object.hasOwn(LISTENERS, name) && /^on[A-Z]/.test(name) && typeof fn === 'function') {
+        throw invalid(`listen(handlers): unknown handler ${name}; known: ${Object.keys(LISTENERS).join(', ')}`);
+      }
+    }
+    // Handlers are looked up by name, so methods of a class instance count too.
+    const added = [];
+    for (const [name, type] of Object.entries(LISTENERS)) {
+      const fn = handlers[name];
       if (fn === undefined) continue;
-      const type = LISTENERS[name];
-      if (!type) throw invalid(`listen(handlers): unknown handler ${name}; known: ${Object.keys(LISTENERS).join(', ')}`);
       if (typeof fn !== 'function') throw invalid(`listen(handlers): ${name} must be a function`);
       added.push([type, (event) => fn.call(handlers, event.detail)]);
     }

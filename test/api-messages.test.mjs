@@ -1,0 +1,185 @@
+// The host-app methods beyond the seed through the wrapper: applyMessages,
+// revokeMessage, deleteMessages and setCurrentConversation.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { useBrowser, uniqueName } from './harness.mjs';
+import { openService, assertConversation, assertLastMessage, assertRejected, msg, types } from './client.mjs';
+
+const env = useBrowser();
+const T = 1_700_000_000_000;
+
+async function open(t) {
+  const page = await env.page(t);
+  return openService(page, { accountId: uniqueName() });
+}
+
+test('applyMessages creates conversations, moves lastMessage, counts unread, and is idempotent', async (t) => {
+  const s = await open(t);
+  const me = s.accountId;
+  const bob = s.p2p('bob');
+  const m1 = msg(bob, 'm1', 'bob', T + 1);
+  const m2 = msg(bob, 'm2', me, T + 2, { receiverId: 'bob', text: 'hello bob' });
+  const r = await s.ok('applyMessages', [m1, m2]);
+  assert.deepEqual(r.value, { applied: 2, duplicates: 0 });
+  const c = assertConversation(await s.value('getConversation', bob), { type: 1, unreadCount: 1, sortOrder: T + 2 });
+  assertLastMessage(c.lastMessage, {
+    lastMessageState: 0,
+    messageRefer: {
+      senderId: me, receiverId: 'bob', messageClientId: 'm2', messageServerId: '',
+      conversationType: 1, conversationId: bob, createTime: T + 2,
+    },
+    messageType: 0, subType: 0, sendingState: 0, text: 'hello bob', revokeAccountId: '', revokeType: 0,
+    serverExtension: '', callbackExtension: '',
+  });
+  assert.equal('senderName' in c.lastMessage, false, 'no senderName for my message');
+  assert.equal('attachment' in c.lastMessage, false, 'no attachment when the message had none');
+  assert.deepEqual(r.events, [
+    { type: 'conversationCreated', detail: c, custom: true },
+    { type: 'totalUnreadCountChanged', detail: 1, custom: true },
+  ]);
+
+  // Applied again (whole or in part, even twice in one call): duplicates, nothing changes.
+  const dup = await s.ok('applyMessages', [m1, m2, m1]);
+  assert.deepEqual(dup.value, { applied: 0, duplicates: 3 });
+  assert.deepEqual(dup.events, []);
+  const m5 = msg(bob, 'm5', 'bob', T + 5);
+  assert.deepEqual(await s.value('applyMessages', [m5, m5]), { applied: 1, duplicates: 1 });
+  assert.equal((await s.value('getConversation', bob)).unreadCount, 2, 'counted once');
+
+  // Not the last message: lastMessageUpdateEnabled false (also under messageConfig), or older.
+  await s.ok('applyMessages', [
+    msg(bob, 'm6', 'bob', T + 6, { lastMessageUpdateEnabled: false }),
+    msg(bob, 'm7', 'bob', T + 7, { messageConfig: { lastMessageUpdateEnabled: false } }),
+    msg(bob, 'm3', 'bob', T + 3),
+  ]);
+  let cur = await s.value('getConversation', bob);
+  assert.equal(cur.lastMessage.messageRefer.messageClientId, 'm5');
+  assert.equal(cur.sortOrder, T + 5);
+  assert.equal(cur.unreadCount, 5);
+
+  // Not unread: unreadEnabled false (also under messageConfig); every field carried.
+  const m8 = msg(bob, 'm8', 'bob', T + 8, {
+    unreadEnabled: false, messageServerId: 's8', messageType: 1, subType: 7, sendingState: 1,
+    attachment: { url: 'https://example.com/p.png', w: 640, h: 480, tags: ['a', 1, null, true] },
+    serverExtension: '{"s":1}', callbackExtension: '{"c":1}', senderName: 'Bobby', receiverId: me,
+  });
+  const r8 = await s.ok('applyMessages', [m8, msg(bob, 'm4', 'bob', T + 4, { messageConfig: { unreadEnabled: false } })]);
+  assert.deepEqual(types(r8.events), ['conversationChanged'], 'no unread change');
+  cur = assertConversation(r8.events[0].detail[0], { unreadCount: 5, sortOrder: T + 8 });
+  assertLastMessage(cur.lastMessage, {
+    lastMessageState: 0,
+    messageRefer: {
+      senderId: 'bob', receiverId: me, messageClientId: 'm8', messageServerId: 's8',
+      conversationType: 1, conversationId: bob, createTime: T + 8,
+    },
+    messageType: 1, subType: 7, sendingState: 1, text: 'm8',
+    attachment: { url: 'https://example.com/p.png', w: 640, h: 480, tags: ['a', 1, null, true] },
+    revokeAccountId: '', revokeType: 0, serverExtension: '{"s":1}', callbackExtension: '{"c":1}', senderName: 'Bobby',
+  });
+  // A string attachment stays a string; ties on createTime order by messageClientId.
+  await s.ok('applyMessages', [msg(bob, 'm9a', 'bob', T + 9, { attachment: 'raw text' }), msg(bob, 'm9b', 'bob', T + 9)]);
+  assert.equal((await s.value('getConversation', bob)).lastMessage.messageRefer.messageClientId, 'm9b');
+  await s.ok('deleteMessages', [{ conversationId: bob, messageClientId: 'm9b' }]);
+  assert.equal((await s.value('getConversation', bob)).lastMessage.attachment, 'raw text');
+
+  // Teams: any sender; the receiver defaults to the team. One call, several conversations.
+  const team = s.team('t1'), st = s.superTeam('s1');
+  const multi = await s.ok('applyMessages', [msg(team, 'x1', 'carol', T + 1), msg(st, 'y1', me, T + 2)]);
+  assert.deepEqual(multi.value, { applied: 2, duplicates: 0 });
+  assert.deepEqual(types(multi.events), ['conversationCreated', 'conversationCreated', 'totalUnreadCountChanged']);
+  const ct = assertConversation(await s.value('getConversation', team), { type: 2, unreadCount: 1 });
+  assert.equal(ct.lastMessage.messageRefer.receiverId, 't1');
+  assert.equal(ct.lastMessage.messageRefer.conversationType, 2);
+  assertConversation(await s.value('getConversation', st), { type: 3, unreadCount: 0 });
+  assert.equal(await s.value('getTotalUnreadCount'), 7);
+});
+
+test('revokeMessage marks the last message revoked and lowers unread', async (t) => {
+  const s = await open(t);
+  const bob = s.p2p('bob');
+  await s.ok('applyMessages', [msg(bob, 'm1', 'bob', T + 1), msg(bob, 'm2', 'bob', T + 2, { senderName: 'Bob' })]);
+  const before = await s.value('getConversation', bob);
+
+  const r = await s.ok('revokeMessage', { conversationId: bob, messageClientId: 'm2' }, { revokeAccountId: 'bob', revokeType: 2 });
+  assert.equal(r.value, undefined);
+  const c = assertConversation(await s.value('getConversation', bob), { unreadCount: 1, sortOrder: T + 2 });
+  assert.deepEqual(c.lastMessage, { ...before.lastMessage, lastMessageState: 1, revokeAccountId: 'bob', revokeType: 2 });
+  assert.deepEqual(r.events, [
+    { type: 'conversationChanged', detail: [c], custom: true },
+    { type: 'totalUnreadCountChanged', detail: 1, custom: true },
+  ]);
+  // Same revoke again: nothing. A full messageRefer works as the refer.
+  assert.deepEqual((await s.ok('revokeMessage', { conversationId: bob, messageClientId: 'm2' }, { revokeAccountId: 'bob', revokeType: 2 })).events, []);
+  const older = await s.ok('revokeMessage', { ...before.lastMessage.messageRefer, messageClientId: 'm1', createTime: 0 });
+  assert.deepEqual(types(older.events), ['conversationChanged', 'totalUnreadCountChanged']);
+  const c2 = assertConversation(await s.value('getConversation', bob), { unreadCount: 0 });
+  assert.deepEqual(c2.lastMessage, c.lastMessage, 'not the last message: lastMessage unchanged');
+  // A revoked message stays known.
+  assert.deepEqual(await s.value('applyMessages', [msg(bob, 'm1', 'bob', T + 1)]), { applied: 0, duplicates: 1 });
+  assertRejected(await s.call('revokeMessage', { conversationId: bob, messageClientId: 'never' }, {}), 191004, /refer/, 'not stored');
+});
+
+test('deleteMessages falls lastMessage back and lowers unread', async (t) => {
+  const s = await open(t);
+  const bob = s.p2p('bob'), team = s.team('t1');
+  await s.ok('applyMessages', [
+    msg(bob, 'm1', 'bob', T + 1), msg(bob, 'm2', s.accountId, T + 2), msg(bob, 'm3', 'bob', T + 3),
+    msg(bob, 'm4', 'bob', T + 4, { lastMessageUpdateEnabled: false }), msg(team, 'x1', 'carol', T + 1),
+  ]);
+  assert.equal((await s.value('getConversation', bob)).unreadCount, 3);
+
+  const r = await s.ok('deleteMessages', [
+    { conversationId: bob, messageClientId: 'm3' },
+    { conversationId: bob, messageClientId: 'not-stored' },
+    { conversationId: team, messageClientId: 'x1' },
+  ]);
+  assert.equal(r.value, undefined);
+  const c = assertConversation(await s.value('getConversation', bob), { unreadCount: 2 });
+  assert.equal(c.lastMessage.messageRefer.messageClientId, 'm2', 'the newest remaining message that may be last');
+  assertConversation(await s.value('getConversation', team), { unreadCount: 0, lastMessage: null });
+  assert.deepEqual(types(r.events), ['conversationChanged', 'totalUnreadCountChanged']);
+  assert.deepEqual(r.events[0].detail.map((x) => x.conversationId).sort(), [bob, team].sort());
+  assert.equal(r.events[1].detail, 2);
+  // A deleted message stays known; deleting it again, or one never stored, is skipped.
+  assert.deepEqual(await s.value('applyMessages', [msg(bob, 'm3', 'bob', T + 3)]), { applied: 0, duplicates: 1 });
+  assert.deepEqual((await s.ok('deleteMessages', [{ conversationId: bob, messageClientId: 'm3' }])).events, []);
+  await s.ok('deleteMessages', [{ conversationId: bob, messageClientId: 'm2' }, { conversationId: bob, messageClientId: 'm1' }]);
+  assertConversation(await s.value('getConversation', bob), { unreadCount: 1, lastMessage: null });
+});
+
+test('setCurrentConversation: the conversation on screen takes no unread', async (t) => {
+  const s = await open(t);
+  const bob = s.p2p('bob'), carol = s.p2p('carol');
+  await s.ok('applyMessages', [msg(bob, 'b1', 'bob', T + 1), msg(bob, 'b2', 'bob', T + 2), msg(carol, 'c1', 'carol', T + 1)]);
+
+  const r = await s.ok('setCurrentConversation', bob);
+  assert.equal(r.value, undefined);
+  assertConversation(await s.value('getConversation', bob), { unreadCount: 0 });
+  assert.equal(await s.value('getConversationReadTime', bob), T + 2);
+  assert.deepEqual(types(r.events), ['conversationChanged', 'totalUnreadCountChanged']);
+  assert.equal(r.events[1].detail, 1);
+
+  // While current, its read time follows new messages.
+  const m = await s.ok('applyMessages', [msg(bob, 'b3', 'bob', T + 3), msg(carol, 'c2', 'carol', T + 3)]);
+  assertConversation(await s.value('getConversation', bob), { unreadCount: 0 });
+  assert.equal(await s.value('getConversationReadTime', bob), T + 3);
+  assert.equal(await s.value('getTotalUnreadCount'), 2);
+  assert.deepEqual(types(m.events), ['conversationChanged', 'totalUnreadCountChanged']);
+
+  // Switching to another, then to none: bob counts again.
+  await s.ok('setCurrentConversation', carol);
+  await s.ok('applyMessages', [msg(bob, 'b4', 'bob', T + 4)]);
+  assert.equal((await s.value('getConversation', bob)).unreadCount, 1);
+  const none = await s.ok('setCurrentConversation', null);
+  assert.deepEqual(none.events, []);
+  await s.ok('applyMessages', [msg(carol, 'c3', 'carol', T + 5)]);
+  assert.equal((await s.value('getConversation', carol)).unreadCount, 1);
+
+  // A conversation that does not exist yet may be current: it is born read.
+  const dave = s.p2p('dave');
+  assert.deepEqual((await s.ok('setCurrentConversation', dave)).events, []);
+  const d = await s.ok('applyMessages', [msg(dave, 'd1', 'dave', T + 6)]);
+  assert.deepEqual(types(d.events), ['conversationCreated']);
+  assertConversation(d.events[0].detail, { conversationId: dave, unreadCount: 0 });
+  assert.equal(await s.value('getTotalUnreadCount'), 2);
+});
