@@ -17,6 +17,7 @@ const (
 	markerPrefix    = "\x00"
 	markerUndefined = "\x00u"
 	markerEscaped   = "\x00s"
+	markerBoxed     = "\x00c" // + the constructor's name: new Boolean(false)…
 )
 
 var markerKinds = map[string]string{
@@ -34,22 +35,93 @@ type undefinedValue struct{}
 // badValue is a JS value no parameter accepts.
 type badValue struct{ kind string }
 
+// longArray is an argument that is an array longer than any parameter takes
+// (MaxListLength): its entries are counted, not decoded, so that a huge array
+// is rejected in about the time it takes to scan its text.
+type longArray struct{ n int }
+
 // decodeArgs parses the wrapper's JSON array of arguments.
 func decodeArgs(data []byte) ([]any, error) {
-	dec := json.NewDecoder(bytes.NewReader(data))
-	dec.UseNumber()
-	var v any
-	if err := dec.Decode(&v); err != nil {
+	if !json.Valid(data) {
+		var v any
+		err := json.Unmarshal(data, &v) // for the message: Valid does not say what is wrong
 		return nil, invalid("arguments are not valid JSON: %v", err)
 	}
-	list, ok := v.([]any)
-	if !ok {
+	if t := bytes.TrimLeft(data, " \t\r\n"); t[0] != '[' {
 		return nil, invalid("arguments must be a JSON array")
 	}
-	for i := range list {
-		list[i] = unmark(list[i])
+	var list []any
+	var err error
+	eachElement(data, func(e []byte) {
+		if err != nil {
+			return
+		}
+		if e[0] == '[' && len(e) > 2*MaxListLength { // shorter ones cannot have too many entries
+			n := 0
+			eachElement(e, func([]byte) { n++ })
+			if n > MaxListLength {
+				list = append(list, longArray{n})
+				return
+			}
+		}
+		dec := json.NewDecoder(bytes.NewReader(e))
+		dec.UseNumber()
+		var v any
+		if err = dec.Decode(&v); err == nil {
+			list = append(list, unmark(v))
+		}
+	})
+	if err != nil {
+		return nil, invalid("arguments are not valid JSON: %v", err)
+	}
+	if list == nil {
+		list = []any{}
 	}
 	return list, nil
+}
+
+// eachElement calls fn with the text of every element of b, a valid JSON
+// array (json.Valid), in order.
+func eachElement(b []byte, fn func(elem []byte)) {
+	depth, start := 0, -1
+	inString, escaped := false, false
+	emit := func(end int) {
+		if start >= 0 {
+			fn(bytes.TrimRight(b[start:end], " \t\r\n"))
+			start = -1
+		}
+	}
+	for i, c := range b {
+		if inString {
+			switch {
+			case escaped:
+				escaped = false
+			case c == '\\':
+				escaped = true
+			case c == '"':
+				inString = false
+			}
+			continue
+		}
+		if depth == 1 && start < 0 && c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != ',' && c != ']' {
+			start = i
+		}
+		switch c {
+		case '"':
+			inString = true
+		case '[', '{':
+			depth++
+		case ']', '}':
+			if depth--; depth == 0 {
+				emit(i)
+				return
+			}
+		case ',':
+			if depth == 1 {
+				emit(i)
+			}
+		}
+	}
 }
 
 func unmark(v any) any {
@@ -66,6 +138,9 @@ func unmark(v any) any {
 		}
 		if k, ok := markerKinds[x]; ok {
 			return badValue{k}
+		}
+		if strings.HasPrefix(x, markerBoxed) {
+			return badValue{"a " + x[len(markerBoxed):] + " object"}
 		}
 		return x
 	case []any:
@@ -99,7 +174,7 @@ func kindOf(v any) string {
 		return "a number"
 	case string:
 		return "a string"
-	case []any:
+	case []any, longArray:
 		return "an array"
 	case map[string]any:
 		return "an object"
@@ -185,6 +260,9 @@ func argOptInt(v any, name string, def int64) (int64, error) {
 }
 
 func argArray(v any, name string, max int) ([]any, error) {
+	if l, ok := v.(longArray); ok {
+		return nil, invalid("%s has %d entries, at most %d are allowed", name, l.n, max)
+	}
 	a, ok := v.([]any)
 	if !ok {
 		return nil, wrongType(name, "an array", v)

@@ -14,6 +14,9 @@ const MARK = {
   symbol: '\u0000y',
 };
 
+// A boxed primitive (new Boolean(false)…) is "\0c" and its constructor's name.
+const BOXED = '\u0000c';
+
 // Transport bounds, not API rules (those live in the module): they keep a
 // runaway argument from costing seconds to encode and decode.
 const MAX_ARRAY = 100_000;
@@ -46,6 +49,10 @@ export function encodeArgs(args, names = []) {
         paths.set(value, path);
         if (Array.isArray(value) && value.length > MAX_ARRAY) {
           throw invalid(`${path} has ${value.length} entries, more than the ${MAX_ARRAY} any call takes`);
+        }
+        // JSON would unbox these silently; SPEC wants the wrong type named.
+        if (value instanceof Boolean || value instanceof Number || value instanceof String) {
+          return BOXED + value.constructor.name;
         }
         // No parameter takes binary data, and JSON would spell out every byte.
         if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {

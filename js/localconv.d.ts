@@ -78,13 +78,16 @@ export interface OperationResult {
   error?: { code: ErrorCode; message: string };
 }
 
+/** The types a conversation can have (UNKNOWN is never one). */
+export type KnownConversationType = 1 | 2 | 3;
+
 export interface ConversationFilter {
-  conversationTypes?: ConversationType[];
+  conversationTypes?: KnownConversationType[];
   ignoreMuted?: boolean;
 }
 
 export interface ConversationOption {
-  conversationTypes?: ConversationType[];
+  conversationTypes?: KnownConversationType[];
   onlyUnread?: boolean;
 }
 
@@ -210,7 +213,7 @@ export declare class LocalConversationService extends EventTarget {
   getUnreadCountByFilter(filter: ConversationFilter): Promise<number>;
   clearTotalUnreadCount(): Promise<void>;
   clearUnreadCountByIds(conversationIds: string[]): Promise<OperationResult[]>;
-  clearUnreadCountByTypes(conversationTypes: ConversationType[]): Promise<void>;
+  clearUnreadCountByTypes(conversationTypes: KnownConversationType[]): Promise<void>;
   subscribeUnreadCountByFilter(filter: ConversationFilter): Promise<void>;
   unsubscribeUnreadCountByFilter(filter: ConversationFilter): Promise<void>;
   markConversationRead(conversationId: string): Promise<number>;
@@ -220,7 +223,8 @@ export declare class LocalConversationService extends EventTarget {
   revokeMessage(refer: MessageKey, revokeInfo?: RevokeInfo): Promise<void>;
   deleteMessages(refers: MessageKey[]): Promise<void>;
   updateConversationInfo(conversationId: string, info: ConversationInfo): Promise<void>;
-  setCurrentConversation(conversationId: string | null): Promise<void>;
+  /** null (or nothing) for no conversation on screen. */
+  setCurrentConversation(conversationId?: string | null): Promise<void>;
   applyReadTime(conversationId: string, readTime: number): Promise<void>;
   close(): Promise<void>;
 

@@ -84,6 +84,7 @@ export class LocalConversationService extends EventTarget {
       throw invalid(`options.accountId must be a non-empty string without '|', got ${accountId === null ? 'null' : typeof accountId}`);
     }
     checkType('options.dbName', dbName, 'string');
+    if (dbName === '') throw invalid('options.dbName must not be empty (leave it out for the default)');
     checkType('options.storage', storage, 'string');
     checkType('options.waitForSync', waitForSync, 'boolean');
     if (wasmUrl !== undefined && typeof wasmUrl !== 'string' && !(wasmUrl instanceof URL)) {
@@ -122,7 +123,10 @@ export class LocalConversationService extends EventTarget {
     } catch (e) {
       return Promise.reject(toLocalConvError(e));
     }
-    return this.#bridge.call(this.#handle, method, json).then(
+    // The module is entered from a microtask, after this method returned, so
+    // a call's events never fire before its caller holds the Promise, whatever
+    // the storage.
+    return Promise.resolve().then(() => this.#bridge.call(this.#handle, method, json)).then(
       (result) => (result === undefined ? undefined : JSON.parse(result)),
       (e) => {
         throw toLocalConvError(e);

@@ -103,6 +103,10 @@ const kinds = [
   ['BigInt readTime', 'applyReadTime', `[id, ${T}n]`, [/readTime/, /bigint/i]],
   ['BigInt createTime', 'applyMessages', `[[{...m, createTime: ${T}n}]]`, [/createTime/, /bigint/i]],
   ['BigInt id', 'markConversationRead', `[1n]`, [/conversationId/, /bigint/i]],
+  // A boxed primitive, which JSON would silently unbox.
+  ['Boolean object clearMessage', 'deleteConversation', `[id, new Boolean(false)]`, [/clearMessage/, /Boolean object/]],
+  ['String object id', 'getConversation', `[new String(id)]`, [/conversationId/, /String object/]],
+  ['Number object offset', 'getConversationList', `[new Number(0), 10]`, [/offset/, /Number object/]],
   // A Symbol.
   ['Symbol id', 'createConversation', `[Symbol('x')]`, [/conversationId/, /symbol/i]],
   ['Symbol localExtension', 'updateConversationLocalExtension', `[id, Symbol()]`, [/localExtension/, /symbol/i]],
