@@ -189,6 +189,15 @@ export interface OpenOptions {
   waitForSync?: boolean;
   /** Registered before the sync starts, so the first sync's events reach them. */
   listeners?: LocalConversationListener;
+  /**
+   * Where the module runs. 'page' (the default): in the calling context — a
+   * page, a worker, an extension's service worker. 'worker': in a dedicated
+   * Worker of this page, off its main thread. 'sharedWorker': in one
+   * SharedWorker for every tab of the origin.
+   */
+  placement?: 'page' | 'worker' | 'sharedWorker';
+  /** Default: worker.js next to localconv.js. */
+  workerUrl?: string | URL;
 }
 
 export declare class LocalConversationService extends EventTarget {

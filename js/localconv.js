@@ -4,6 +4,7 @@
 import { LocalConvError, ErrorCode, invalid, toLocalConvError } from './errors.js';
 import { encodeArgs } from './args.js';
 import { loadBridge } from './runtime.js';
+import { remoteBridge } from './remote.js';
 
 export { LocalConvError, ErrorCode } from './errors.js';
 export { ConversationType, ConversationIdUtil } from './ids.js';
@@ -59,6 +60,8 @@ const PARAMS = Object.freeze({
 });
 
 const defaultWasmUrl = new URL('./localconv.wasm', import.meta.url);
+const defaultWorkerUrl = new URL('./worker.js', import.meta.url);
+const PLACEMENTS = ['page', 'worker', 'sharedWorker'];
 const constructing = Symbol('constructing');
 
 export class LocalConversationService extends EventTarget {
@@ -79,7 +82,7 @@ export class LocalConversationService extends EventTarget {
     if (options === null || typeof options !== 'object') {
       throw invalid('open(options): options must be an object with an accountId');
     }
-    const { accountId, dbName, storage, wasmUrl, waitForSync = true, listeners } = options;
+    const { accountId, dbName, storage, wasmUrl, waitForSync = true, listeners, placement = 'page', workerUrl } = options;
     if (typeof accountId !== 'string') {
       throw invalid(`options.accountId must be a non-empty string without '|', got ${accountId === null ? 'null' : typeof accountId}`);
     }
@@ -87,16 +90,30 @@ export class LocalConversationService extends EventTarget {
     if (dbName === '') throw invalid('options.dbName must not be empty (leave it out for the default)');
     checkType('options.storage', storage, 'string');
     checkType('options.waitForSync', waitForSync, 'boolean');
-    if (wasmUrl !== undefined && typeof wasmUrl !== 'string' && !(wasmUrl instanceof URL)) {
-      throw invalid('options.wasmUrl must be a string or a URL');
+    for (const [name, url] of [['wasmUrl', wasmUrl], ['workerUrl', workerUrl]]) {
+      if (url !== undefined && typeof url !== 'string' && !(url instanceof URL)) {
+        throw invalid(`options.${name} must be a string or a URL`);
+      }
+    }
+    if (!PLACEMENTS.includes(placement)) {
+      throw invalid(`options.placement must be one of ${PLACEMENTS.map((p) => `'${p}'`).join(', ')}, got ${JSON.stringify(placement)}`);
+    }
+    if (placement === 'sharedWorker' && typeof SharedWorker !== 'function') {
+      throw invalid("options.placement 'sharedWorker': this browser has no SharedWorker (use 'worker')");
     }
     const service = new LocalConversationService(constructing);
     if (listeners !== undefined) service.listen(listeners);
+    // Relative URLs are the page's, wherever the module runs.
+    const wasm = new URL(wasmUrl ?? defaultWasmUrl, globalThis.location?.href);
     let bridge;
-    try {
-      bridge = await loadBridge(wasmUrl ?? defaultWasmUrl);
-    } catch (e) {
-      throw new LocalConvError(ErrorCode.INTERNAL, `localconv.wasm could not be loaded: ${e.message}`);
+    if (placement === 'page') {
+      try {
+        bridge = await loadBridge(wasm);
+      } catch (e) {
+        throw new LocalConvError(ErrorCode.INTERNAL, `localconv.wasm could not be loaded: ${e.message}`);
+      }
+    } else {
+      bridge = remoteBridge(placement, new URL(workerUrl ?? defaultWorkerUrl, globalThis.location?.href), wasm);
     }
     const optionsJSON = JSON.stringify({ accountId, dbName, storage, waitForSync });
     try {
