@@ -79,7 +79,10 @@ func (s *Service) applyChanges(changes []*ConversationRecord, markedAfter uint64
 			created = append(created, Event{EventConversationCreated, rec.Conversation})
 		case old != nil && !rec.live():
 			deleted = append(deleted, rec.ConversationID)
-		case old != nil && !rec.sameContent(&old.Conversation):
+		// updateTime alone differs when a tab catches up over changes that
+		// undid each other (another tab's message, then a third tab marking
+		// its current conversation read): the app's list needs it too.
+		case old != nil && (!rec.sameContent(&old.Conversation) || rec.UpdateTime != old.UpdateTime):
 			changed = append(changed, rec.Conversation)
 		}
 		if rec.live() && rec.ReadMarkSeq > markedAfter {

@@ -1,0 +1,909 @@
+package core
+
+import (
+	"math"
+	"slices"
+	"sort"
+	"strconv"
+	"strings"
+)
+
+// refModel is a deliberately simple reference model of SPEC §2–§4, written
+// from SPEC.md rather than from the Service: plain maps and slices, every
+// message ever applied kept in a list per conversation, unread counted from
+// scratch by SPEC §3's rule every time it is asked, list order by sorting
+// everything. Obviously correct beats fast.
+//
+// The deliberate choices of core that SPEC leaves open are modelled as such
+// and marked "choice:".
+type refModel struct {
+	now int64
+	// convs holds every conversation ever created; one that is not live was
+	// deleted and keeps only its read time (choice: the tombstone's read time
+	// is moved past its messages and a conversation that comes back inherits it).
+	convs map[string]*refConv
+	// msgs holds every message ever applied, per conversation, revoked and
+	// deleted ones included: they stay known, so applying them again is a duplicate.
+	msgs map[string][]*refMsg
+	keys []MessageKey // every message key ever applied, in order
+	tabs []*refTab
+	// currentRule applies SPEC §3's "the conversation is not the current one"
+	// literally. With several tabs each tab has its own current conversation
+	// but they share the counts, so the model then counts by read time only:
+	// a message applied through a tab moves the read time of that tab's
+	// current conversation, and the other tabs catch up with followCurrent.
+	currentRule bool
+	// note, if set, counts interesting situations for the coverage check.
+	note func(string)
+}
+
+type refMsg struct {
+	m               Message // as first applied
+	revoked         bool
+	revokeAccountID string
+	revokeType      int
+	deleted         bool
+}
+
+type refConv struct {
+	live                   bool
+	typ                    ConversationType
+	name, avatar, ext      string
+	mute, pinned           bool
+	lastID                 string // messageClientId of lastMessage, "" for none
+	sortTime               int64  // SPEC's t
+	createTime, updateTime int64
+	readTime               int64
+}
+
+// refTab is what each tab (Service) keeps for itself.
+type refTab struct {
+	current string
+	filters []Filter
+	cursors []refCursor // handed-out paging offsets, most recent first
+}
+
+type refCursor struct {
+	option string
+	offset int64
+	lastID string
+}
+
+// refOpResult is an OperationResult reduced to what the model predicts.
+type refOpResult struct {
+	ConversationID string
+	Code           int
+}
+
+// refResult is what the model predicts for one call.
+type refResult struct {
+	code  int
+	value func() any // the call's result, evaluated once updateTime is stamped
+	marks []ReadTimeUpdate
+	extra []Event // events beyond those that follow from the state change
+}
+
+func refOK(v func() any) refResult { return refResult{value: v} }
+
+var refBad = refResult{code: CodeInvalidParam}
+
+func newRefModel(tabs int, currentRule bool) *refModel {
+	m := &refModel{convs: map[string]*refConv{}, msgs: map[string][]*refMsg{}, currentRule: currentRule}
+	for range tabs {
+		m.tabs = append(m.tabs, &refTab{})
+	}
+	return m
+}
+
+func (m *refModel) noteIf(cond bool, what string) {
+	if cond && m.note != nil {
+		m.note(what)
+	}
+}
+
+// clone is a deep copy, to run a call whose storage will fail.
+func (m *refModel) clone() *refModel {
+	c := &refModel{now: m.now, convs: map[string]*refConv{}, msgs: map[string][]*refMsg{},
+		keys: slices.Clone(m.keys), currentRule: m.currentRule}
+	for id, v := range m.convs {
+		cv := *v
+		c.convs[id] = &cv
+	}
+	for id, list := range m.msgs {
+		for _, x := range list {
+			cx := *x
+			c.msgs[id] = append(c.msgs[id], &cx)
+		}
+	}
+	for _, t := range m.tabs {
+		c.tabs = append(c.tabs, &refTab{current: t.current, filters: slices.Clone(t.filters), cursors: slices.Clone(t.cursors)})
+	}
+	return c
+}
+
+// --- validation, from SPEC §1, §2 and §5 ---
+
+func refValidID(id string) bool {
+	parts := strings.SplitN(id, "|", 3)
+	return len(parts) == 3 && parts[0] == me && len(parts[1]) == 1 &&
+		parts[1] >= "1" && parts[1] <= "3" && parts[2] != ""
+}
+
+func refValidIDs(ids []string, maxLen int) bool {
+	if len(ids) == 0 || len(ids) > maxLen {
+		return false
+	}
+	for _, id := range ids {
+		if !refValidID(id) {
+			return false
+		}
+	}
+	return true
+}
+
+func refTypeOf(id string) ConversationType { return ConversationType(id[len(me)+1] - '0') }
+func refTargetOf(id string) string         { return id[len(me)+3:] }
+func refValidTime(t int64) bool            { return t >= 0 && t < 1e15 }
+
+func refValidTypes(types []ConversationType, required bool) bool {
+	if required && len(types) == 0 {
+		return false
+	}
+	for _, t := range types {
+		if t < 1 || t > 3 {
+			return false
+		}
+	}
+	return true
+}
+
+// refTypeSet is the sorted set of types.
+func refTypeSet(types []ConversationType) []ConversationType {
+	var out []ConversationType
+	for t := ConversationType(1); t <= 3; t++ {
+		if slices.Contains(types, t) {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// refFilter validates a filter and returns it as its sorted type set.
+func refFilter(f Filter) (Filter, bool) {
+	if !refValidTypes(f.ConversationTypes, false) || (len(f.ConversationTypes) == 0 && !f.IgnoreMuted) {
+		return f, false
+	}
+	return Filter{refTypeSet(f.ConversationTypes), f.IgnoreMuted}, true
+}
+
+func refSameFilter(a, b Filter) bool {
+	return a.IgnoreMuted == b.IgnoreMuted && slices.Equal(a.ConversationTypes, b.ConversationTypes)
+}
+
+var refMessageTypes = []int{-1, 0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 100}
+
+func refValidMessage(x *Message) bool {
+	if !refValidID(x.ConversationID) || x.MessageClientID == "" || x.SenderID == "" ||
+		!refValidTime(x.CreateTime) || !slices.Contains(refMessageTypes, x.MessageType) ||
+		x.SendingState < 0 || x.SendingState > 3 {
+		return false
+	}
+	if refTypeOf(x.ConversationID) == TypeP2P {
+		peer := refTargetOf(x.ConversationID)
+		mine := x.SenderID == me
+		if !mine && x.SenderID != peer {
+			return false // a P2P message is from me or from the peer
+		}
+		want := me // a P2P message to me is received by me
+		if mine {
+			want = peer
+		}
+		if x.ReceiverID != "" && x.ReceiverID != want {
+			return false
+		}
+	}
+	return true
+}
+
+func refValidRefer(k MessageKey) bool { return refValidID(k.ConversationID) && k.MessageClientID != "" }
+
+// --- state read from scratch ---
+
+func (m *refModel) live(id string) *refConv {
+	if c := m.convs[id]; c != nil && c.live {
+		return c
+	}
+	return nil
+}
+
+func (m *refModel) isCurrent(id string) bool {
+	for _, t := range m.tabs {
+		if t.current == id {
+			return true
+		}
+	}
+	return false
+}
+
+// refCounts is SPEC §3's rule for one message, the current conversation aside.
+func refCounts(x *refMsg, readTime int64) bool {
+	return !x.deleted && !x.revoked && x.m.SenderID != me && x.m.UnreadEnabled && x.m.CreateTime > readTime
+}
+
+func (m *refModel) unread(id string) int {
+	c := m.live(id)
+	if m.currentRule && m.isCurrent(id) {
+		return 0
+	}
+	n := 0
+	for _, x := range m.msgs[id] {
+		if refCounts(x, c.readTime) {
+			n++
+		}
+	}
+	return n
+}
+
+// newestTime is the newest createTime of every message ever applied to id.
+func (m *refModel) newestTime(id string) int64 {
+	var t int64
+	for _, x := range m.msgs[id] {
+		t = max(t, x.m.CreateTime)
+	}
+	return t
+}
+
+func (m *refModel) find(k MessageKey) *refMsg {
+	for _, x := range m.msgs[k.ConversationID] {
+		if x.m.MessageClientID == k.MessageClientID {
+			return x
+		}
+	}
+	return nil
+}
+
+// refAfter orders messages by (createTime, messageClientId).
+func refAfter(a, b *refMsg) bool {
+	if a.m.CreateTime != b.m.CreateTime {
+		return a.m.CreateTime > b.m.CreateTime
+	}
+	return a.m.MessageClientID > b.m.MessageClientID
+}
+
+func refLastMessage(x *refMsg) *LastMessage {
+	id := x.m.ConversationID
+	typ := refTypeOf(id)
+	mine := x.m.SenderID == me
+	receiver := x.m.ReceiverID
+	if receiver == "" { // choice: the peer or me in P2P, the team otherwise
+		receiver = refTargetOf(id)
+		if typ == TypeP2P && !mine {
+			receiver = me
+		}
+	}
+	lm := &LastMessage{
+		MessageRefer: MessageRefer{
+			SenderID:         x.m.SenderID,
+			ReceiverID:       receiver,
+			MessageClientID:  x.m.MessageClientID,
+			MessageServerID:  x.m.MessageServerID,
+			ConversationType: typ,
+			ConversationID:   id,
+			CreateTime:       x.m.CreateTime,
+		},
+		MessageType:       x.m.MessageType,
+		SubType:           x.m.SubType,
+		SendingState:      x.m.SendingState,
+		Text:              x.m.Text,
+		Attachment:        x.m.Attachment,
+		ServerExtension:   x.m.ServerExtension,
+		CallbackExtension: x.m.CallbackExtension,
+	}
+	if !mine {
+		lm.SenderName = x.m.SenderName
+	}
+	if x.revoked {
+		lm.LastMessageState = LastMessageStateRevoked
+		lm.RevokeAccountID, lm.RevokeType = x.revokeAccountID, x.revokeType
+	}
+	return lm
+}
+
+// conv is the live conversation as every API returns it.
+func (m *refModel) conv(id string) Conversation {
+	c := m.live(id)
+	out := Conversation{
+		ConversationID: id,
+		Type:           c.typ,
+		Name:           c.name,
+		Avatar:         c.avatar,
+		Mute:           c.mute,
+		StickTop:       c.pinned,
+		LocalExtension: c.ext,
+		UnreadCount:    m.unread(id),
+		SortOrder:      c.sortTime,
+		CreateTime:     c.createTime,
+		UpdateTime:     c.updateTime,
+	}
+	if c.pinned {
+		out.SortOrder += 1e15
+	}
+	if c.lastID != "" {
+		x := m.find(MessageKey{id, c.lastID})
+		if x == nil || x.deleted {
+			panic("model: lastMessage " + c.lastID + " of " + id + " is not stored")
+		}
+		out.LastMessage = refLastMessage(x)
+	}
+	return out
+}
+
+func (m *refModel) snapshot() map[string]Conversation {
+	out := map[string]Conversation{}
+	for id, c := range m.convs {
+		if c.live {
+			out[id] = m.conv(id)
+		}
+	}
+	return out
+}
+
+// sorted is every live conversation of the given types (all when none),
+// only unread ones if onlyUnread, in list order: sortOrder descending, ties by
+// conversationId ascending.
+func (m *refModel) sorted(types []ConversationType, onlyUnread bool) []Conversation {
+	var out []Conversation
+	for id, c := range m.convs {
+		if !c.live || (len(types) > 0 && !slices.Contains(types, c.typ)) {
+			continue
+		}
+		cv := m.conv(id)
+		if onlyUnread && cv.UnreadCount == 0 {
+			continue
+		}
+		out = append(out, cv)
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if out[i].SortOrder != out[j].SortOrder {
+			return out[i].SortOrder > out[j].SortOrder
+		}
+		return out[i].ConversationID < out[j].ConversationID
+	})
+	return out
+}
+
+func (m *refModel) total() int64 {
+	var n int64
+	for id, c := range m.convs {
+		if c.live {
+			n += int64(m.unread(id))
+		}
+	}
+	return n
+}
+
+func (m *refModel) filterCount(f Filter) int64 {
+	var n int64
+	for id, c := range m.convs {
+		if c.live && (len(f.ConversationTypes) == 0 || slices.Contains(f.ConversationTypes, c.typ)) &&
+			!(f.IgnoreMuted && c.mute) {
+			n += int64(m.unread(id))
+		}
+	}
+	return n
+}
+
+func (m *refModel) pinnedCount() int {
+	n := 0
+	for _, c := range m.convs {
+		if c.live && c.pinned {
+			n++
+		}
+	}
+	return n
+}
+
+// sameButUpdateTime reports whether two conversations look the same, updateTime aside.
+func sameButUpdateTime(a, b Conversation) bool {
+	a.UpdateTime, b.UpdateTime = 0, 0
+	if (a.LastMessage == nil) != (b.LastMessage == nil) || (a.LastMessage != nil && *a.LastMessage != *b.LastMessage) {
+		return false
+	}
+	a.LastMessage, b.LastMessage = nil, nil
+	return a == b
+}
+
+// stamp sets updateTime to now on every conversation whose content the call
+// changed (choice: updateTime moves whenever something the app sees moved).
+func (m *refModel) stamp(before map[string]Conversation) {
+	for id, b := range before {
+		if m.live(id) != nil && !sameButUpdateTime(b, m.conv(id)) {
+			m.convs[id].updateTime = m.now
+		}
+	}
+}
+
+// --- changes ---
+
+// create makes a conversation; one that comes back inherits its read time.
+func (m *refModel) create(id string, sortTime int64) *refConv {
+	c := &refConv{live: true, typ: refTypeOf(id), sortTime: sortTime, createTime: m.now, updateTime: m.now}
+	if old := m.convs[id]; old != nil {
+		c.readTime = old.readTime
+		m.noteIf(true, "conversation comes back")
+	}
+	m.convs[id] = c
+	return c
+}
+
+// remove deletes a conversation: its read time moves past its messages first.
+func (m *refModel) remove(id string, clearMessage bool) {
+	m.noteIf(m.unread(id) > 0, "delete unread conversation")
+	if clearMessage {
+		for _, x := range m.msgs[id] {
+			x.deleted = true
+		}
+	}
+	c := m.convs[id]
+	m.convs[id] = &refConv{typ: c.typ, readTime: max(c.readTime, m.newestTime(id))}
+}
+
+// clear marks every message of a conversation read (choice: the read time
+// moves to the newest createTime ever applied).
+func (m *refModel) clear(id string) {
+	c := m.convs[id]
+	c.readTime = max(c.readTime, m.newestTime(id))
+}
+
+// followCurrent is what a tab does when it catches up and finds that its
+// current conversation gained unread messages through another tab: it marks
+// them read, as the current conversation takes no unread (SPEC §3; choice:
+// the read time moves as a clear moves it). It reports whether it did.
+func (m *refModel) followCurrent(tab int) bool {
+	id := m.tabs[tab].current
+	if m.live(id) == nil || m.unread(id) == 0 {
+		return false
+	}
+	before := m.snapshot()
+	m.clear(id)
+	m.stamp(before)
+	m.noteIf(true, "tab follows its current conversation")
+	return true
+}
+
+// --- the API ---
+
+func (m *refModel) createConversation(id string) refResult {
+	if !refValidID(id) {
+		return refBad
+	}
+	if m.live(id) == nil {
+		m.create(id, m.now)
+	}
+	return refOK(func() any { return m.conv(id) })
+}
+
+func (m *refModel) updateLocalExtension(id, ext string) refResult {
+	if !refValidID(id) || len(ext) > 64<<10 || m.live(id) == nil {
+		return refBad
+	}
+	m.convs[id].ext = ext
+	return refOK(nil)
+}
+
+func (m *refModel) deleteConversation(id string, clearMessage bool) refResult {
+	if !refValidID(id) || m.live(id) == nil {
+		return refBad
+	}
+	m.remove(id, clearMessage)
+	return refOK(nil)
+}
+
+func (m *refModel) deleteConversationListByIds(ids []string, clearMessage bool) refResult {
+	if !refValidIDs(ids, 100) {
+		m.noteIf(len(ids) > 100, "delete limit")
+		return refBad
+	}
+	existed := map[string]bool{}
+	for _, id := range ids {
+		existed[id] = m.live(id) != nil
+	}
+	var res []refOpResult
+	for _, id := range ids {
+		if !existed[id] {
+			res = append(res, refOpResult{id, CodeInvalidParam})
+			continue
+		}
+		if m.live(id) != nil {
+			m.remove(id, clearMessage)
+		}
+		res = append(res, refOpResult{id, 0})
+	}
+	return refOK(func() any { return res })
+}
+
+func (m *refModel) stickTop(id string, pin bool) refResult {
+	if !refValidID(id) || m.live(id) == nil {
+		return refBad
+	}
+	c := m.convs[id]
+	if c.pinned == pin {
+		return refOK(nil)
+	}
+	if pin && m.pinnedCount() >= 100 {
+		m.noteIf(true, "pin limit")
+		return refBad
+	}
+	c.pinned, c.sortTime = pin, m.now
+	return refOK(nil)
+}
+
+func (m *refModel) getConversation(id string) refResult {
+	if !refValidID(id) || m.live(id) == nil {
+		return refBad
+	}
+	return refOK(func() any { return m.conv(id) })
+}
+
+func (m *refModel) getConversationListByIds(ids []string) refResult {
+	if !refValidIDs(ids, MaxListLength) {
+		return refBad
+	}
+	var out []Conversation
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if m.live(id) != nil && !seen[id] { // choice: each conversation once
+			seen[id] = true
+			out = append(out, m.conv(id))
+		}
+	}
+	return refOK(func() any { return out })
+}
+
+func (m *refModel) getStickTopConversationList() refResult {
+	var out []Conversation
+	for _, c := range m.sorted(nil, false) {
+		if c.StickTop {
+			out = append(out, c)
+		}
+	}
+	return refOK(func() any { return out })
+}
+
+func (m *refModel) getTotalUnreadCount() refResult {
+	n := m.total()
+	return refOK(func() any { return n })
+}
+
+func (m *refModel) getUnreadCountByIds(ids []string) refResult {
+	if !refValidIDs(ids, MaxListLength) {
+		return refBad
+	}
+	var n int64
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if m.live(id) != nil && !seen[id] { // choice: each conversation once
+			seen[id] = true
+			n += int64(m.unread(id))
+		}
+	}
+	return refOK(func() any { return n })
+}
+
+func (m *refModel) getUnreadCountByFilter(f Filter) refResult {
+	f, ok := refFilter(f)
+	if !ok {
+		return refBad
+	}
+	n := m.filterCount(f)
+	return refOK(func() any { return n })
+}
+
+// clearUnreadCountByTypes clears the conversations of the types (all when
+// nil) that have unread messages.
+func (m *refModel) clearUnreadCountByTypes(types []ConversationType, required bool) refResult {
+	if !refValidTypes(types, required) {
+		return refBad
+	}
+	for id, c := range m.convs {
+		if c.live && (len(types) == 0 || slices.Contains(types, c.typ)) && m.unread(id) > 0 {
+			m.clear(id)
+		}
+	}
+	return refOK(nil)
+}
+
+func (m *refModel) clearUnreadCountByIds(ids []string) refResult {
+	if !refValidIDs(ids, 10) {
+		m.noteIf(len(ids) > 10, "clear limit")
+		return refBad
+	}
+	var res []refOpResult
+	for _, id := range ids {
+		if m.live(id) == nil {
+			res = append(res, refOpResult{id, CodeInvalidParam})
+			continue
+		}
+		m.clear(id)
+		res = append(res, refOpResult{id, 0})
+	}
+	return refOK(func() any { return res })
+}
+
+func (m *refModel) subscribe(tab int, f Filter) refResult {
+	f, ok := refFilter(f)
+	if !ok {
+		return refBad
+	}
+	t := m.tabs[tab]
+	for _, g := range t.filters {
+		if refSameFilter(f, g) {
+			m.noteIf(true, "subscribe again")
+			return refOK(nil)
+		}
+	}
+	t.filters = append(t.filters, f)
+	return refResult{extra: []Event{{EventUnreadCountChangedByFilter, FilterCount{f, m.filterCount(f)}}}}
+}
+
+func (m *refModel) unsubscribe(tab int, f Filter) refResult {
+	f, ok := refFilter(f)
+	if !ok {
+		return refBad
+	}
+	t := m.tabs[tab]
+	t.filters = slices.DeleteFunc(t.filters, func(g Filter) bool { return refSameFilter(f, g) })
+	return refOK(nil)
+}
+
+func (m *refModel) markConversationRead(id string) refResult {
+	if !refValidID(id) || m.live(id) == nil {
+		return refBad
+	}
+	c := m.convs[id]
+	target := m.now
+	if c.lastID != "" {
+		target = m.find(MessageKey{id, c.lastID}).m.CreateTime
+	}
+	var res refResult
+	if target > c.readTime {
+		c.readTime = target
+		res.marks = []ReadTimeUpdate{{id, target}}
+		m.noteIf(true, "markRead moved")
+	}
+	rt := c.readTime
+	res.value = func() any { return rt }
+	return res
+}
+
+func (m *refModel) getConversationReadTime(id string) refResult {
+	if !refValidID(id) || m.live(id) == nil {
+		return refBad
+	}
+	rt := m.convs[id].readTime
+	return refOK(func() any { return rt })
+}
+
+func (m *refModel) applyMessages(tab int, msgs []Message) refResult {
+	if len(msgs) == 0 {
+		return refBad
+	}
+	for i := range msgs {
+		if !refValidMessage(&msgs[i]) {
+			m.noteIf(true, "invalid message")
+			return refBad
+		}
+	}
+	var res ApplyResult
+	for _, msg := range msgs {
+		id := msg.ConversationID
+		k := MessageKey{id, msg.MessageClientID}
+		if m.find(k) != nil {
+			res.Duplicates++
+			continue
+		}
+		res.Applied++
+		x := &refMsg{m: msg}
+		m.msgs[id] = append(m.msgs[id], x)
+		m.keys = append(m.keys, k)
+		c := m.live(id)
+		if c == nil {
+			c = m.create(id, msg.CreateTime) // SPEC: starts with the message's createTime
+		}
+		if m.tabs[tab].current == id {
+			m.noteIf(msg.CreateTime > c.readTime, "message in current conversation")
+			c.readTime = max(c.readTime, msg.CreateTime) // its read time follows new messages
+		}
+		if msg.LastMessageUpdateEnabled && (c.lastID == "" || refAfter(x, m.find(MessageKey{id, c.lastID}))) {
+			c.lastID = msg.MessageClientID
+			c.sortTime = msg.CreateTime
+		}
+	}
+	m.noteIf(res.Duplicates > 0, "duplicate messages")
+	return refOK(func() any { return res })
+}
+
+func (m *refModel) revokeMessage(k MessageKey, info RevokeInfo) refResult {
+	if !refValidRefer(k) || m.live(k.ConversationID) == nil {
+		return refBad
+	}
+	x := m.find(k)
+	if x == nil || x.deleted {
+		return refBad
+	}
+	m.noteIf(m.convs[k.ConversationID].lastID == k.MessageClientID, "revoke last message")
+	x.revoked, x.revokeAccountID, x.revokeType = true, info.RevokeAccountID, info.RevokeType
+	return refOK(nil)
+}
+
+func (m *refModel) deleteMessages(keys []MessageKey) refResult {
+	if len(keys) == 0 {
+		return refBad
+	}
+	for _, k := range keys {
+		if !refValidRefer(k) {
+			return refBad
+		}
+	}
+	var lost []string // live conversations whose last message goes
+	for _, k := range keys {
+		x := m.find(k)
+		if x == nil || x.deleted {
+			continue // not stored: skipped
+		}
+		x.deleted = true
+		if c := m.live(k.ConversationID); c != nil && c.lastID == k.MessageClientID {
+			lost = append(lost, k.ConversationID)
+		}
+	}
+	for _, id := range lost {
+		// Falls back to the newest remaining stored message (choice: one that
+		// may be last; sortOrder stays, as a fallback is no new last message).
+		c := m.convs[id]
+		var best *refMsg
+		for _, x := range m.msgs[id] {
+			if !x.deleted && x.m.LastMessageUpdateEnabled && (best == nil || refAfter(x, best)) {
+				best = x
+			}
+		}
+		c.lastID = ""
+		if best != nil {
+			c.lastID = best.m.MessageClientID
+		}
+		m.noteIf(best == nil, "last message falls back to null")
+		m.noteIf(best != nil, "last message falls back")
+	}
+	return refOK(nil)
+}
+
+func (m *refModel) updateConversationInfo(id string, info ConversationInfo) refResult {
+	if !refValidID(id) || m.live(id) == nil {
+		return refBad
+	}
+	c := m.convs[id]
+	if info.Name != nil {
+		c.name = *info.Name
+	}
+	if info.Avatar != nil {
+		c.avatar = *info.Avatar
+	}
+	if info.Mute != nil {
+		c.mute = *info.Mute
+	}
+	return refOK(nil)
+}
+
+func (m *refModel) setCurrentConversation(tab int, id string) refResult {
+	if id != "" && !refValidID(id) {
+		return refBad
+	}
+	if m.live(id) != nil {
+		m.clear(id)
+	}
+	m.tabs[tab].current = id
+	return refOK(nil)
+}
+
+func (m *refModel) applyReadTime(id string, readTime int64) refResult {
+	if !refValidID(id) || !refValidTime(readTime) || m.live(id) == nil {
+		return refBad
+	}
+	c := m.convs[id]
+	if readTime <= c.readTime {
+		return refOK(nil) // a read time only moves forward
+	}
+	c.readTime = readTime
+	return refResult{marks: []ReadTimeUpdate{{id, readTime}}}
+}
+
+// --- paging ---
+
+func refOptionKey(types []ConversationType, onlyUnread bool) string {
+	var b strings.Builder
+	for _, t := range types {
+		b.WriteString(strconv.Itoa(int(t)))
+	}
+	if onlyUnread {
+		b.WriteString("u")
+	}
+	return b.String()
+}
+
+// page is getConversationList (opt nil) and getConversationListByOption. The
+// tab remembers, for the offsets it handed out and per option, the id of the
+// last item of the page (the most recent cursorMemorySize of them); a
+// remembered 0 is used once, as 0 also means "from the top" (choice).
+func (m *refModel) page(tab int, offset float64, limit int, opt *Option) refResult {
+	var types []ConversationType
+	onlyUnread := false
+	if opt != nil {
+		if !refValidTypes(opt.ConversationTypes, false) {
+			return refBad
+		}
+		types, onlyUnread = refTypeSet(opt.ConversationTypes), opt.OnlyUnread
+	}
+	if math.IsNaN(offset) || math.IsInf(offset, 0) || offset < 0 {
+		return refBad
+	}
+	return m.pageIn(m.sorted(types, onlyUnread), tab, offset, limit, refOptionKey(types, onlyUnread))
+}
+
+// pageIn pages through all, the conversations matching the option whose key is given, in list order.
+func (m *refModel) pageIn(all []Conversation, tab int, offset float64, limit int, key string) refResult {
+	if limit <= 0 {
+		limit = 100
+	}
+	t := m.tabs[tab]
+	rest := all
+	remembered := -1
+	if offset == math.Trunc(offset) {
+		remembered = slices.IndexFunc(t.cursors, func(c refCursor) bool { return c.option == key && float64(c.offset) == offset })
+	}
+	switch {
+	case remembered >= 0:
+		at := t.cursors[remembered]
+		if offset == 0 {
+			t.cursors = slices.Delete(t.cursors, remembered, remembered+1)
+		}
+		rest = nil
+		for _, c := range all {
+			if c.SortOrder < at.offset || (c.SortOrder == at.offset && c.ConversationID > at.lastID) {
+				rest = append(rest, c)
+			}
+		}
+	case offset > 0:
+		rest = nil
+		for _, c := range all {
+			if float64(c.SortOrder) < offset {
+				rest = append(rest, c)
+			}
+		}
+	}
+	var res ConversationResult
+	if len(rest) > limit {
+		last := rest[limit-1]
+		res.ConversationList, res.Offset = rest[:limit], last.SortOrder
+		t.remember(refCursor{key, last.SortOrder, last.ConversationID})
+		m.noteIf(rest[limit].SortOrder == last.SortOrder, "page splits a tie")
+	} else {
+		res.ConversationList, res.Finished = rest, true
+	}
+	return refOK(func() any { return res })
+}
+
+func (t *refTab) remember(c refCursor) {
+	t.cursors = slices.DeleteFunc(t.cursors, func(o refCursor) bool { return o.option == c.option && o.offset == c.offset })
+	t.cursors = append([]refCursor{c}, t.cursors...)
+	if len(t.cursors) > cursorMemorySize {
+		t.cursors = t.cursors[:cursorMemorySize]
+	}
+}
+
+// remembers0 reports whether the tab would resume a walk from offset 0 of the option.
+func (t *refTab) remembers0(opt *Option) bool {
+	key := ""
+	if opt != nil {
+		key = refOptionKey(refTypeSet(opt.ConversationTypes), opt.OnlyUnread)
+	}
+	return slices.ContainsFunc(t.cursors, func(c refCursor) bool { return c.option == key && c.offset == 0 })
+}
