@@ -1,8 +1,6 @@
 package core
 
 import (
-	"bytes"
-	"encoding/json"
 	"math"
 	"strconv"
 	"strings"
@@ -42,86 +40,18 @@ type longArray struct{ n int }
 
 // decodeArgs parses the wrapper's JSON array of arguments.
 func decodeArgs(data []byte) ([]any, error) {
-	if !json.Valid(data) {
-		var v any
-		err := json.Unmarshal(data, &v) // for the message: Valid does not say what is wrong
-		return nil, invalid("arguments are not valid JSON: %v", err)
-	}
-	if t := bytes.TrimLeft(data, " \t\r\n"); t[0] != '[' {
-		return nil, invalid("arguments must be a JSON array")
-	}
-	var list []any
-	var err error
-	eachElement(data, func(e []byte) {
-		if err != nil {
-			return
-		}
-		if e[0] == '[' && len(e) > 2*MaxListLength { // shorter ones cannot have too many entries
-			n := 0
-			eachElement(e, func([]byte) { n++ })
-			if n > MaxListLength {
-				list = append(list, longArray{n})
-				return
-			}
-		}
-		dec := json.NewDecoder(bytes.NewReader(e))
-		dec.UseNumber()
-		var v any
-		if err = dec.Decode(&v); err == nil {
-			list = append(list, unmark(v))
-		}
-	})
+	v, err := (&jsonReader{data: data, maxArray: MaxListLength}).parse()
 	if err != nil {
 		return nil, invalid("arguments are not valid JSON: %v", err)
 	}
-	if list == nil {
-		list = []any{}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, invalid("arguments must be a JSON array")
+	}
+	for i := range list {
+		list[i] = unmark(list[i])
 	}
 	return list, nil
-}
-
-// eachElement calls fn with the text of every element of b, a valid JSON
-// array (json.Valid), in order.
-func eachElement(b []byte, fn func(elem []byte)) {
-	depth, start := 0, -1
-	inString, escaped := false, false
-	emit := func(end int) {
-		if start >= 0 {
-			fn(bytes.TrimRight(b[start:end], " \t\r\n"))
-			start = -1
-		}
-	}
-	for i, c := range b {
-		if inString {
-			switch {
-			case escaped:
-				escaped = false
-			case c == '\\':
-				escaped = true
-			case c == '"':
-				inString = false
-			}
-			continue
-		}
-		if depth == 1 && start < 0 && c != ' ' && c != '\t' && c != '\r' && c != '\n' && c != ',' && c != ']' {
-			start = i
-		}
-		switch c {
-		case '"':
-			inString = true
-		case '[', '{':
-			depth++
-		case ']', '}':
-			if depth--; depth == 0 {
-				emit(i)
-				return
-			}
-		case ',':
-			if depth == 1 {
-				emit(i)
-			}
-		}
-	}
 }
 
 func unmark(v any) any {
@@ -170,7 +100,7 @@ func kindOf(v any) string {
 		return x.kind
 	case bool:
 		return "a boolean"
-	case json.Number:
+	case jsonNumber:
 		return "a number"
 	case string:
 		return "a string"
@@ -227,7 +157,7 @@ func argOptBool(v any, name string, def bool) (bool, error) {
 }
 
 func argNumber(v any, name string) (float64, error) {
-	n, ok := v.(json.Number)
+	n, ok := v.(jsonNumber)
 	if !ok {
 		return 0, wrongType(name, "a finite number", v)
 	}
@@ -446,11 +376,7 @@ func argAttachment(v any, name string) (RawJSON, error) {
 		if err := checkPlain(v, name); err != nil {
 			return "", err
 		}
-		b, err := json.Marshal(v)
-		if err != nil {
-			return "", invalid("%s cannot be stored: %v", name, err)
-		}
-		return RawJSON(b), nil
+		return RawJSON(appendJSONValue(nil, v)), nil
 	}
 	return "", wrongType(name, "an object or a string", v)
 }

@@ -332,3 +332,39 @@ func orNil[T any](v T, err error) (any, error) {
 	}
 	return v, nil
 }
+
+// OpenOptions are open()'s options as the wrapper sends them, one JSON object.
+type OpenOptions struct {
+	AccountID   string
+	DBName      string
+	Storage     string
+	WaitForSync bool
+}
+
+// DecodeOpenOptions reads open()'s options; the wrapper checked their JS
+// types, the module checks them again (and the account id's rule) here.
+func DecodeOpenOptions(data []byte) (OpenOptions, error) {
+	v, err := parseJSON(data)
+	if err != nil {
+		return OpenOptions{}, invalid("options are not valid JSON: %v", err)
+	}
+	o, err := argObject(v, "options")
+	if err != nil {
+		return OpenOptions{}, err
+	}
+	var opts OpenOptions
+	if opts.AccountID, err = argString(field(o, "accountId"), "options.accountId"); err != nil {
+		return opts, err
+	}
+	if err := CheckAccountID(opts.AccountID); err != nil {
+		return opts, err
+	}
+	if opts.DBName, err = argOptString(field(o, "dbName"), "options.dbName"); err != nil {
+		return opts, err
+	}
+	if opts.Storage, err = argOptString(field(o, "storage"), "options.storage"); err != nil {
+		return opts, err
+	}
+	opts.WaitForSync, err = argOptBool(field(o, "waitForSync"), "options.waitForSync", true)
+	return opts, err
+}

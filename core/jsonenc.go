@@ -1,6 +1,7 @@
 package core
 
 import (
+	"slices"
 	"strconv"
 	"unicode/utf8"
 )
@@ -257,4 +258,41 @@ func EncodeEvents(events []Event) []byte {
 		b = o.end()
 	}
 	return append(b, ']')
+}
+
+// appendJSONValue writes a value parseJSON built (an attachment), object keys
+// sorted so that equal values are equal text; numbers keep their text.
+func appendJSONValue(b []byte, v any) []byte {
+	switch x := v.(type) {
+	case nil:
+		return append(b, "null"...)
+	case bool:
+		return appendBool(b, x)
+	case jsonNumber:
+		return append(b, x...)
+	case string:
+		return appendString(b, x)
+	case []any:
+		b = append(b, '[')
+		for i, e := range x {
+			if i > 0 {
+				b = append(b, ',')
+			}
+			b = appendJSONValue(b, e)
+		}
+		return append(b, ']')
+	case map[string]any:
+		keys := make([]string, 0, len(x))
+		for k := range x {
+			keys = append(keys, k)
+		}
+		slices.Sort(keys)
+		o := beginObject(b)
+		for _, k := range keys {
+			o.key(k)
+			o.b = appendJSONValue(o.b, x[k])
+		}
+		return o.end()
+	}
+	panic("core: appendJSONValue of an unknown value") // checkPlain let it through: a bug
 }

@@ -21,13 +21,20 @@ type jsonReader struct {
 	data  []byte
 	pos   int
 	depth int
+	// maxArray, if > 0, bounds the arrays inside the top-level array (the
+	// arguments): a longer one is only counted, not built, and becomes a
+	// longArray, so a huge argument costs a scan of its text.
+	maxArray int
 }
 
 var errJSONDepth = errors.New("nested too deeply")
 
 // parseJSON parses one JSON value that fills data (surrounding space allowed).
 func parseJSON(data []byte) (any, error) {
-	r := &jsonReader{data: data}
+	return (&jsonReader{data: data}).parse()
+}
+
+func (r *jsonReader) parse() (any, error) {
 	r.space()
 	v, err := r.value()
 	if err != nil {
@@ -153,6 +160,19 @@ func (r *jsonReader) array() (any, error) {
 		r.depth--
 		return a, nil
 	}
+	if r.maxArray > 0 && r.depth == 2 {
+		// An argument: count its entries before building any of them.
+		start := r.pos
+		n, err := r.countEntries()
+		if err != nil {
+			return nil, err
+		}
+		if n > r.maxArray {
+			r.depth--
+			return longArray{n}, nil
+		}
+		r.pos = start
+	}
 	for {
 		v, err := r.value()
 		if err != nil {
@@ -177,8 +197,135 @@ func (r *jsonReader) array() (any, error) {
 	}
 }
 
+// skipValue checks one value and moves past it, building nothing.
+func (r *jsonReader) skipValue() error {
+	if r.pos >= len(r.data) {
+		return r.fail("unexpected end")
+	}
+	switch c := r.data[r.pos]; {
+	case c == '{' || c == '[':
+		end := byte('}')
+		if c == '[' {
+			end = ']'
+		}
+		if err := r.enter(); err != nil {
+			return err
+		}
+		if r.pos < len(r.data) && r.data[r.pos] == end {
+			r.pos++
+			r.depth--
+			return nil
+		}
+		for {
+			if c == '{' {
+				if r.pos >= len(r.data) || r.data[r.pos] != '"' {
+					return r.fail("expected a property name")
+				}
+				if err := r.skipString(); err != nil {
+					return err
+				}
+				r.space()
+				if r.pos >= len(r.data) || r.data[r.pos] != ':' {
+					return r.fail("expected ':'")
+				}
+				r.pos++
+				r.space()
+			}
+			if err := r.skipValue(); err != nil {
+				return err
+			}
+			r.space()
+			if r.pos >= len(r.data) {
+				return r.fail("unexpected end")
+			}
+			switch r.data[r.pos] {
+			case ',':
+				r.pos++
+				r.space()
+			case end:
+				r.pos++
+				r.depth--
+				return nil
+			default:
+				return r.fail("expected ',' or a closing bracket")
+			}
+		}
+	case c == '"':
+		return r.skipString()
+	case c == '-' || (c >= '0' && c <= '9'):
+		return r.scanNumber()
+	case r.literal("true"), r.literal("false"), r.literal("null"):
+		return nil
+	}
+	return r.fail("invalid character")
+}
+
+// countEntries checks the rest of a non-empty array whose '[' was read,
+// moving past its ']', and counts its entries.
+func (r *jsonReader) countEntries() (int, error) {
+	for n := 1; ; n++ {
+		if err := r.skipValue(); err != nil {
+			return 0, err
+		}
+		r.space()
+		if r.pos >= len(r.data) {
+			return 0, r.fail("unexpected end in an array")
+		}
+		switch r.data[r.pos] {
+		case ',':
+			r.pos++
+			r.space()
+		case ']':
+			r.pos++
+			return n, nil
+		default:
+			return 0, r.fail("expected ',' or ']'")
+		}
+	}
+}
+
+// skipString checks a string and moves past it.
+func (r *jsonReader) skipString() error {
+	r.pos++
+	for r.pos < len(r.data) {
+		switch c := r.data[r.pos]; {
+		case c == '"':
+			r.pos++
+			return nil
+		case c < 0x20:
+			return r.fail("control character in a string")
+		case c == '\\':
+			if r.pos+1 >= len(r.data) {
+				return r.fail("unterminated string")
+			}
+			switch r.data[r.pos+1] {
+			case '"', '\\', '/', 'b', 'f', 'n', 'r', 't':
+				r.pos += 2
+			case 'u':
+				r.pos += 2
+				if _, ok := r.hex4(); !ok {
+					return r.fail("invalid \\u escape")
+				}
+			default:
+				return r.fail("invalid escape")
+			}
+		default:
+			r.pos++
+		}
+	}
+	return r.fail("unterminated string")
+}
+
 func (r *jsonReader) number() (any, error) {
 	start := r.pos
+	if err := r.scanNumber(); err != nil {
+		return nil, err
+	}
+	return jsonNumber(r.data[start:r.pos]), nil
+}
+
+// scanNumber checks a number and moves past it.
+func (r *jsonReader) scanNumber() error {
 	digits := func() int {
 		n := 0
 		for r.pos < len(r.data) && r.data[r.pos] >= '0' && r.data[r.pos] <= '9' {
@@ -193,12 +340,12 @@ func (r *jsonReader) number() (any, error) {
 	if r.pos < len(r.data) && r.data[r.pos] == '0' {
 		r.pos++
 	} else if digits() == 0 {
-		return nil, r.fail("invalid number")
+		return r.fail("invalid number")
 	}
 	if r.pos < len(r.data) && r.data[r.pos] == '.' {
 		r.pos++
 		if digits() == 0 {
-			return nil, r.fail("invalid number")
+			return r.fail("invalid number")
 		}
 	}
 	if r.pos < len(r.data) && (r.data[r.pos] == 'e' || r.data[r.pos] == 'E') {
@@ -207,10 +354,10 @@ func (r *jsonReader) number() (any, error) {
 			r.pos++
 		}
 		if digits() == 0 {
-			return nil, r.fail("invalid number")
+			return r.fail("invalid number")
 		}
 	}
-	return jsonNumber(r.data[start:r.pos]), nil
+	return nil
 }
 
 func (r *jsonReader) string() (string, error) {

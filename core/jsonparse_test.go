@@ -87,5 +87,13 @@ func FuzzParseJSON(f *testing.F) {
 		if gotErr == nil {
 			require.Equal(t, want, got)
 		}
+		// Skipping accepts exactly what parsing accepts.
+		r := &jsonReader{data: data}
+		r.space()
+		skipErr := r.skipValue()
+		r.space()
+		if skipOK := skipErr == nil && r.pos == len(data); skipOK != (gotErr == nil) {
+			t.Fatalf("input %q: skipValue ok=%v, parseJSON err %v", data, skipOK, gotErr)
+		}
 	})
 }

@@ -4,7 +4,6 @@ package main
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"runtime/debug"
 	"sync"
@@ -19,19 +18,14 @@ import (
 // 12×) and the same shape a Worker's postMessage will carry. Argument rules
 // live in core (core.Service.Call), not here.
 type bridge struct {
-	mu       sync.Mutex
-	next     int
-	services map[int]*core.Service
+	mu        sync.Mutex
+	next      int
+	services  map[int]*core.Service
 	openStore func(opts openOptions, lost func(reason string)) (core.Store, error)
 }
 
 // openOptions is what open() takes after the JS wrapper's own checks.
-type openOptions struct {
-	AccountID   string `json:"accountId"`
-	DBName      string `json:"dbName"`
-	Storage     string `json:"storage"`
-	WaitForSync bool   `json:"waitForSync"`
-}
+type openOptions = core.OpenOptions
 
 func newBridge(openStore func(openOptions, func(string)) (core.Store, error)) *bridge {
 	return &bridge{services: map[int]*core.Service{}, openStore: openStore}
@@ -54,9 +48,9 @@ func (b *bridge) jsOpen(this js.Value, args []js.Value) any {
 	}
 	optsJSON, onEvents := args[0].String(), args[1]
 	return promise(func(resolve func(any), reject func(*core.Error)) {
-		var opts openOptions
-		if err := json.Unmarshal([]byte(optsJSON), &opts); err != nil {
-			reject(&core.Error{Code: core.CodeInvalidParam, Message: "options: " + err.Error()})
+		opts, err := core.DecodeOpenOptions([]byte(optsJSON))
+		if err != nil {
+			reject(core.AsError(err))
 			return
 		}
 		handle, svc, err := b.open(opts, func(events []core.Event) {
@@ -76,9 +70,6 @@ func (b *bridge) jsOpen(this js.Value, args []js.Value) any {
 }
 
 func (b *bridge) open(opts openOptions, listener core.Listener) (int, *core.Service, error) {
-	if err := core.CheckAccountID(opts.AccountID); err != nil {
-		return 0, nil, err
-	}
 	var svc *core.Service
 	lost := func(reason string) {
 		// From a JS event handler: StorageLost waits for the call in flight.
