@@ -53,3 +53,13 @@ $(WBT): go.mod go.sum
 test-browser: $(WBT)
 	set -o pipefail; $(WASM_ENV) $(GO) test -count=1 -timeout 15m -exec $(WBT) ./idbstore/... ./wasm/... 2>&1 \
 		| { grep -v 'unknown IPAddressSpace value' || true; }
+
+# The browser benchmark of issue 6 (bench/README.md): the module beside a
+# raw-IndexedDB baseline in headless Chromium; writes bench/out/report.{json,md,html}.
+# Not part of `make test`. bench-quick: 1k and 10k only, under two minutes.
+.PHONY: bench bench-quick
+bench: build bin/devserver node_modules
+	node bench/run.mjs
+
+bench-quick: build bin/devserver node_modules
+	node bench/run.mjs --quick

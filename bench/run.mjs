@@ -1,0 +1,536 @@
+#!/usr/bin/env node
+// The browser benchmark of issue 6: the module side by side with a
+// raw-IndexedDB baseline, in headless Chromium, at several list sizes.
+//
+//   node bench/run.mjs            1k, 10k and 100k conversations   (make bench)
+//   node bench/run.mjs --quick    1k and 10k, fewer rounds          (make bench-quick)
+//
+// Options: --sizes 1000,10000  --rounds N  --apply-messages N  --out DIR
+//          --timeout-s S (cap on any one step)  --keep-profile
+// Writes DIR/report.json, report.md and report.html (default bench/out/).
+//
+// Every cold open is a new page (a fresh wasm instance) on a database filled
+// once per size, in one persistent (on-disk) Chromium profile, so IndexedDB
+// works as it does for a user. Module and baseline runs are interleaved.
+import { spawn } from 'node:child_process';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync, existsSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { evaluate, renderMarkdown, renderHtml } from './report.mjs';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
+// The flags test/harness.mjs launches Chromium with.
+const chromiumArgs = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
+  '--disable-background-networking', '--disable-component-update', '--disable-sync',
+];
+
+// ---------------------------------------------------------------------------
+// Configuration
+
+function parseArgs(argv) {
+  const opts = { quick: false, keepProfile: false };
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i];
+    const val = () => {
+      if (i + 1 >= argv.length) throw new Error(`${a} needs a value`);
+      return argv[++i];
+    };
+    if (a === '--quick') opts.quick = true;
+    else if (a === '--keep-profile') opts.keepProfile = true;
+    else if (a === '--sizes') opts.sizes = val().split(',').map(Number);
+    else if (a === '--rounds') opts.rounds = Number(val());
+    else if (a === '--apply-messages') opts.applyMessages = Number(val());
+    else if (a === '--timeout-s') opts.timeoutS = Number(val());
+    else if (a === '--out') opts.out = path.resolve(val());
+    else throw new Error(`unknown option ${a}`);
+  }
+  return opts;
+}
+
+function config(opts) {
+  const quick = opts.quick;
+  const sizes = opts.sizes ?? (quick ? [1000, 10000] : [1000, 10000, 100000]);
+  return {
+    mode: quick ? 'quick' : 'full',
+    sizes,
+    // Cold opens: rounds per size, each round one run of every cold scenario.
+    rounds: (n) => opts.rounds ?? (quick ? 3 : n >= 100000 ? 5 : 7),
+    // Scenario 3 as the issue has it: 100,000 messages across 10,000
+    // conversations in batches of 100. bench-quick applies a tenth of the
+    // messages (same conversations, same batches) to stay under two minutes.
+    apply: {
+      total: opts.applyMessages ?? (quick ? 10000 : 100000),
+      convs: 10000,
+      batch: 100,
+      chunks: quick ? 2 : 10,
+    },
+    reps4: quick ? 200 : 500,
+    reps5: quick ? 500 : 1000,
+    reps6: (n) => (quick ? 1 : n >= 100000 ? 1 : 3),
+    emptyRounds: quick ? 1 : 3,
+    // A cap on any one step (a page.evaluate); what exceeds it is "timeout".
+    timeoutMs: (opts.timeoutS ?? (quick ? 120 : 900)) * 1000,
+    // Scenario 3's cap for the module, all chunks together.
+    applyCapMs: (opts.timeoutS ?? (quick ? 120 : 1800)) * 1000,
+    out: opts.out ?? path.join(root, 'bench', 'out'),
+    keepProfile: opts.keepProfile,
+  };
+}
+
+// ---------------------------------------------------------------------------
+// Plumbing
+
+const log = (...a) => console.error(`[bench ${new Date().toISOString().slice(11, 19)}]`, ...a);
+
+class Timeout extends Error {}
+
+function withTimeout(promise, ms, what) {
+  let timer;
+  const t = new Promise((_, reject) => {
+    timer = setTimeout(() => reject(new Timeout(`${what}: no result within ${ms / 1000} s`)), ms);
+  });
+  return Promise.race([promise, t]).finally(() => clearTimeout(timer));
+}
+
+async function startServer() {
+  const bin = path.join(root, 'bin', 'devserver');
+  if (!existsSync(bin)) throw new Error('bin/devserver is missing: run through `make bench`');
+  const proc = spawn(bin, ['-addr', '127.0.0.1:0', '-root', root], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
+  for await (const chunk of proc.stdout) {
+    out += chunk;
+    const m = out.match(/on (http:\/\/[^/\s]+)/);
+    if (m) return { url: m[1], close: () => proc.kill() };
+  }
+  throw new Error('devserver exited: ' + out);
+}
+
+const median = (xs) => {
+  const s = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);
+  if (!s.length) return null;
+  const m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+const minOf = (xs) => {
+  const s = xs.filter((x) => typeof x === 'number');
+  return s.length ? Math.min(...s) : null;
+};
+const summary = (xs) => ({ median: median(xs), min: minOf(xs), runs: xs.length, values: xs });
+const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
+function stats(times) {
+  const s = [...times].sort((a, b) => a - b);
+  if (!s.length) return null;
+  return { n: s.length, p50: pct(s, 50), p90: pct(s, 90), p99: pct(s, 99), min: s[0], max: s[s.length - 1], mean: s.reduce((a, b) => a + b, 0) / s.length };
+}
+
+// ---------------------------------------------------------------------------
+// The run
+
+class Bench {
+  constructor(cfg, pagePath) {
+    this.cfg = cfg;
+    this.pagePath = pagePath;
+    this.pageErrors = [];
+  }
+
+  async start() {
+    this.server = await startServer();
+    this.base = this.server.url;
+    this.profile = mkdtempSync(path.join(os.tmpdir(), 'localconv-bench-'));
+    this.context = await chromium.launchPersistentContext(this.profile, {
+      executablePath: CHROMIUM, args: chromiumArgs, headless: true, viewport: { width: 800, height: 600 },
+    });
+    this.browserVersion = this.context.browser()?.version() ?? null;
+    for (const p of this.context.pages()) await p.close();
+  }
+
+  async stop() {
+    await this.context?.close().catch(() => {});
+    this.server?.close();
+    if (this.profile && !this.cfg.keepProfile) rmSync(this.profile, { recursive: true, force: true });
+    else if (this.profile) log('profile kept at', this.profile);
+  }
+
+  watch(page, label) {
+    page.on('pageerror', (e) => {
+      this.pageErrors.push(`${label}: ${e.message}`);
+      log(`page error (${label}):`, e.message);
+    });
+    page.on('console', (m) => {
+      if (m.type() === 'error' || m.type() === 'warning') {
+        this.pageErrors.push(`${label}: console.${m.type()}: ${m.text()}`);
+        log(`console.${m.type()} (${label}):`, m.text());
+      }
+    });
+  }
+
+  async closePage(page) {
+    await withTimeout(page.close({ runBeforeUnload: false }), 30000, 'closing a page').catch((e) => log(e.message));
+  }
+
+  // A cold open: a new page whose script runs the scenario right away.
+  async cold(kind, args) {
+    const page = await this.context.newPage();
+    this.watch(page, kind);
+    try {
+      const url = `${this.base}${this.pagePath}?cold=${kind}&args=${encodeURIComponent(JSON.stringify(args))}`;
+      return await withTimeout((async () => {
+        await page.goto(url);
+        const r = await page.evaluate(() => globalThis.__cold);
+        if (!r) throw new Error(`${kind}: the page did not run it (${url})`);
+        if (r.error) throw new Error(`${kind}: ${r.error}`);
+        return r;
+      })(), this.cfg.timeoutMs, kind);
+    } catch (e) {
+      if (e instanceof Timeout) {
+        log(e.message);
+        return { timeout: true };
+      }
+      throw e;
+    } finally {
+      await this.closePage(page);
+    }
+  }
+
+  // The work page: one bench.html kept open, scenarios called on it.
+  async work() {
+    if (this.workPage) return this.workPage;
+    const page = await this.context.newPage();
+    this.watch(page, 'work');
+    await page.goto(`${this.base}${this.pagePath}`);
+    await page.waitForFunction(() => document.title === 'ready', null, { timeout: 60000 });
+    this.workPage = page;
+    return page;
+  }
+
+  async call(fn, args, timeoutMs = this.cfg.timeoutMs) {
+    const page = await this.work();
+    try {
+      return await withTimeout(page.evaluate(([f, a]) => globalThis.bench[f](a), [fn, args]), timeoutMs, fn);
+    } catch (e) {
+      if (e instanceof Timeout) {
+        // The page is still busy with it: drop the page, later steps get a new one.
+        log(e.message, '- closing the work page');
+        this.workPage = null;
+        await this.closePage(page);
+      }
+      throw e;
+    }
+  }
+
+  async closeWork() {
+    if (!this.workPage) return;
+    await this.call('close', {}).catch((e) => log('closing the service:', e.message));
+    await this.closePage(this.workPage);
+    this.workPage = null;
+  }
+
+  async runSize(n) {
+    const cfg = this.cfg;
+    const db = `bench-lc-${n}`;
+    const baselineDb = `bench-bl-${n}`;
+    const withMessagesDb = `bench-blm-${n}`;
+    const t0 = Date.now();
+    const out = { n, loadAverageAtStart: os.loadavg() };
+
+    log(`${n}: filling`);
+    out.fill = await this.call('fill', { db, baselineDb, n, t0 });
+    log(`${n}: filled in ${(out.fill.applyMs / 1000).toFixed(1)} s (+ pins ${(out.fill.pinMs / 1000).toFixed(1)} s, mutes ${(out.fill.muteMs / 1000).toFixed(1)} s); ` +
+      `${out.fill.jsonBytesPerConversation.toFixed(0)} JSON bytes per conversation; baseline written in ${(out.fill.baselineWriteMs / 1000).toFixed(1)} s`);
+    await this.closeWork();
+
+    // Scenarios 1, 2 and 7: cold opens, interleaved with the baseline's.
+    const rounds = cfg.rounds(n);
+    const runs = { moduleFirstPage: [], moduleFullList: [], baselineGetAll: [], baselineCursor: [], moduleStoreGetAll: [] };
+    const argsOf = {
+      moduleFirstPage: { db, n },
+      moduleFullList: { db, n, expectTotal: out.fill.total },
+      baselineGetAll: { db: baselineDb, n },
+      baselineCursor: { db: baselineDb, n },
+      moduleStoreGetAll: { db, n },
+    };
+    const order = ['moduleFirstPage', 'baselineGetAll', 'moduleFullList', 'baselineCursor', 'moduleStoreGetAll'];
+    for (let r = 0; r < rounds; r++) {
+      const seq = r % 2 ? [...order].reverse() : order;
+      for (const kind of seq) runs[kind].push(await this.cold(kind, argsOf[kind]));
+      const last = (k) => runs[k].at(-1);
+      const fmt = (x) => (x?.timeout ? 'timeout' : x?.ms?.toFixed(0));
+      log(`${n}: cold round ${r + 1}/${rounds}: first page ${fmt(last('moduleFirstPage'))} ms, full ${fmt(last('moduleFullList'))} ms, ` +
+        `baseline getAll ${fmt(last('baselineGetAll'))} ms, cursor ${fmt(last('baselineCursor'))} ms, module store getAll ${fmt(last('moduleStoreGetAll'))} ms`);
+    }
+    const ms = (list) => list.map((x) => (x.timeout ? null : x.ms));
+    const timeouts = (list) => list.filter((x) => x.timeout).length;
+    const markMedians = (list, keys) => {
+      const o = {};
+      for (const k of keys) o[k] = median(list.map((x) => x.marks?.[k] ?? x.spy?.[k]));
+      return o;
+    };
+    out.cold = {
+      rounds,
+      moduleFirstPage: { ...summary(ms(runs.moduleFirstPage)), timeouts: timeouts(runs.moduleFirstPage),
+        marks: markMedians(runs.moduleFirstPage, ['script', 'imported', 'instantiateStart', 'instantiateEnd', 'goReady', 'syncStarted', 'opened', 'done']),
+        resource: runs.moduleFirstPage.find((x) => x.resource)?.resource ?? null },
+      moduleFullList: { ...summary(ms(runs.moduleFullList)), timeouts: timeouts(runs.moduleFullList),
+        marks: markMedians(runs.moduleFullList, ['script', 'imported', 'instantiateStart', 'instantiateEnd', 'goReady', 'syncStarted', 'syncFinished', 'opened', 'done']) },
+      baselineGetAll: { ...summary(ms(runs.baselineGetAll)), timeouts: timeouts(runs.baselineGetAll),
+        marks: markMedians(runs.baselineGetAll, ['script', 'opened', 'getAll', 'total', 'sorted']),
+        durability: runs.baselineGetAll.find((x) => x.durability)?.durability ?? null },
+      baselineTotal: summary(runs.baselineGetAll.map((x) => (x.timeout ? null : x.marks.total))),
+      baselineCursor: { ...summary(ms(runs.baselineCursor)), timeouts: timeouts(runs.baselineCursor) },
+      moduleStoreGetAll: { ...summary(ms(runs.moduleStoreGetAll)), timeouts: timeouts(runs.moduleStoreGetAll),
+        recBytesPerConversation: (runs.moduleStoreGetAll.find((x) => x.recBytes)?.recBytes ?? 0) / n },
+    };
+    out.memory = summary(runs.moduleFullList.map((x) => x.memoryBytes ?? null));
+
+    // Scenarios 4 and 5 on an open service.
+    log(`${n}: queries`);
+    try {
+      out.queries = await this.call('queries', { db, n, reps4: cfg.reps4, reps5: cfg.reps5 });
+    } catch (e) {
+      out.queries = { error: e.message, timeout: e instanceof Timeout };
+    }
+    await this.closeWork();
+
+    // Scenario 6: module and baseline in turn; between repetitions every
+    // conversation is made unread again.
+    out.clear = { module: [], baseline: [] };
+    const reps6 = cfg.reps6(n);
+    for (let r = 0; r < reps6; r++) {
+      if (r > 0) {
+        try {
+          await this.call('redirty', { db, baselineDb, n, t0: t0 + r * 1e6 });
+        } catch (e) {
+          log(`${n}: making everything unread again failed: ${e.message}`);
+          break;
+        }
+      }
+      const runModule = async () => {
+        try {
+          out.clear.module.push(await this.call('clearModule', { db, expectUnread: r === 0 ? out.fill.total : undefined }));
+        } catch (e) {
+          if (!(e instanceof Timeout)) throw e;
+          out.clear.module.push({ timeout: true, capMs: cfg.timeoutMs });
+        }
+      };
+      const runBaseline = async () => out.clear.baseline.push(await this.call('clearBaseline', { baselineDb }));
+      if (r % 2) {
+        await runBaseline();
+        await runModule();
+      } else {
+        await runModule();
+        await runBaseline();
+      }
+      log(`${n}: clearTotalUnreadCount ${out.clear.module.at(-1).timeout ? 'timeout' : out.clear.module.at(-1).ms.toFixed(0) + ' ms'}, baseline ${out.clear.baseline.at(-1).ms.toFixed(0)} ms`);
+      if (out.clear.module.at(-1).timeout) break;
+    }
+    out.clear.moduleSummary = summary(out.clear.module.map((x) => x.timeout ? null : x.ms));
+    out.clear.baselineSummary = summary(out.clear.baseline.map((x) => x.ms));
+    out.clear.timeout = out.clear.module.some((x) => x.timeout);
+
+    // Scenario 3: module and baseline chunk by chunk.
+    out.apply = await this.runApply(n, db, baselineDb, withMessagesDb, t0);
+
+    await this.closeWork();
+    const page = await this.work();
+    await page.evaluate(async (names) => { for (const d of names) await globalThis.bench.deleteDb(d); }, [db, baselineDb, withMessagesDb]);
+    await this.closeWork();
+    out.loadAverageAtEnd = os.loadavg();
+    return out;
+  }
+
+  async runApply(n, db, baselineDb, withMessagesDb, t0) {
+    const cfg = this.cfg;
+    const { total, convs, batch, chunks } = cfg.apply;
+    const prepArgs = { db, baselineDb, withMessagesDb, n, total, convs, batch, t0: t0 + 1e7 };
+    const prep = await this.call('applyPrepare', prepArgs);
+    const nb = prep.batches;
+    const per = Math.ceil(nb / chunks);
+    const mod = [];
+    const base = [];
+    const withMsgs = [];
+    let timeout = false;
+    let moduleMs = 0;
+    const gc = { cycles: 0, cpuMs: 0, stwMs: 0, wallMs: 0, maxCpuMs: 0, allocMB: 0, calls: 0 };
+    let memoryBytes = null;
+    log(`${n}: applying ${total} messages across ${convs} conversations (${prep.created} new) in ${nb} batches of ${batch}`);
+    for (let c = 0; c < chunks; c++) {
+      const from = c * per;
+      const to = Math.min(nb, from + per);
+      if (from >= to) break;
+      if (!timeout) {
+        const left = cfg.applyCapMs - moduleMs;
+        const t = Date.now();
+        try {
+          const r = await this.call('applyModule', { db, from, to }, Math.min(cfg.timeoutMs, Math.max(left, 1000)));
+          mod.push(...r.times);
+          for (const k of ['cycles', 'cpuMs', 'stwMs', 'wallMs', 'allocMB', 'calls']) gc[k] += r.gc[k] ?? 0;
+          gc.maxCpuMs = Math.max(gc.maxCpuMs, r.gc.maxCpuMs);
+          memoryBytes = r.memoryBytes;
+          moduleMs += Date.now() - t;
+        } catch (e) {
+          if (!(e instanceof Timeout)) throw e;
+          timeout = true;
+          log(`${n}: scenario 3 for the module stopped at the cap; the batches after ${mod.length} are not run`);
+          // The work page was dropped with the prepared batches: make them again.
+          await this.call('applyPrepare', prepArgs);
+        }
+      }
+      const btimes = await this.call('applyBaseline', { from, to });
+      base.push(...btimes);
+      const mtimes = await this.call('applyBaselineWithMessages', { from, to });
+      withMsgs.push(...mtimes);
+      const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+      log(`${n}: apply chunk ${c + 1}/${chunks}: module ${timeout ? 'stopped' : (sum(mod.slice(from, to)) / 1000).toFixed(1) + ' s'}, ` +
+        `baseline ${(sum(btimes) / 1000).toFixed(1)} s, baseline storing messages too ${(sum(mtimes) / 1000).toFixed(1)} s`);
+    }
+    const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+    const out = {
+      total, convs, batch, batches: nb, created: prep.created,
+      moduleMs: timeout ? null : sum(mod),
+      moduleBatches: mod.length,
+      moduleBatchStats: stats(mod),
+      moduleEstimateMs: timeout && mod.length ? (sum(mod) / mod.length) * nb : null,
+      baselineMs: sum(base),
+      baselineBatchStats: stats(base),
+      withMessagesMs: sum(withMsgs),
+      withMessagesBatchStats: stats(withMsgs),
+      moduleGC: gc,
+      moduleMemoryBytesAfter: memoryBytes,
+      encodeMsPerBatch: prep.encodeMs,
+      argsCharsPerBatch: prep.argsChars,
+      timeout,
+    };
+    if (!timeout) {
+      try {
+        out.check = await this.call('applyCheck', { db });
+        const c = out.check;
+        if (c.moduleTotal !== c.baselineTotal || c.moduleCount !== c.baselineCount) {
+          log(`${n}: module and baseline disagree after scenario 3: ${JSON.stringify(c)}`);
+        }
+      } catch (e) {
+        out.check = { error: e.message };
+      }
+    }
+    return out;
+  }
+
+  async emptyMemory() {
+    const xs = [];
+    const names = [];
+    for (let i = 0; i < this.cfg.emptyRounds; i++) {
+      names.push(`bench-empty-${i}`);
+      const r = await this.cold('moduleEmpty', { db: names.at(-1) });
+      xs.push(r.timeout ? null : r.memoryBytes);
+    }
+    const page = await this.work();
+    await page.evaluate(async (list) => { for (const d of list) await globalThis.bench.deleteDb(d); }, names);
+    await this.closeWork();
+    return summary(xs);
+  }
+}
+
+// The run measures a snapshot of js/ (and of the bench page) taken at the
+// start, under OUT/run/: others rebuild js/localconv.wasm in this tree while a
+// run goes on, and a run must measure one module throughout.
+const sha = (file) => createHash('sha256').update(readFileSync(file)).digest('hex').slice(0, 16);
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+async function snapshot() {
+  const js = path.join(root, 'js');
+  const wasm = path.join(js, 'localconv.wasm');
+  // A build in progress writes the .wasm first and its .gz/.br after: wait
+  // until the compressed files are at least as new and nothing moves.
+  for (let i = 0; ; i++) {
+    const st = (f) => statSync(f, { throwIfNoEntry: false });
+    const [w, g, b] = [st(wasm), st(wasm + '.gz'), st(wasm + '.br')];
+    if (!w) throw new Error('js/localconv.wasm is missing: run through `make bench` (it builds first)');
+    const fresh = g && b && g.mtimeMs >= w.mtimeMs && b.mtimeMs >= w.mtimeMs;
+    const settled = Date.now() - Math.max(w.mtimeMs, g?.mtimeMs ?? 0, b?.mtimeMs ?? 0) > 2000;
+    if ((fresh && settled) || i >= 120) {
+      if (!fresh) log('js/localconv.wasm.gz/.br are older than the .wasm: the wasm will be served uncompressed');
+      break;
+    }
+    if (i === 0) log('waiting for a build in progress to finish writing js/localconv.wasm*');
+    await sleep(1000);
+  }
+  // Served by the dev server, so inside the repository whatever --out says.
+  const dir = path.join(root, 'bench', 'out', `.run-${process.pid}`);
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(path.join(dir, 'js'), { recursive: true });
+  mkdirSync(path.join(dir, 'bench'), { recursive: true });
+  for (const e of readdirSync(js, { withFileTypes: true })) {
+    if (!e.isFile()) continue;
+    const from = path.join(js, e.name);
+    const to = path.join(dir, 'js', e.name);
+    copyFileSync(from, to);
+    const st = statSync(from);
+    utimesSync(to, st.atime, st.mtime); // the dev server compares them
+  }
+  for (const f of ['bench.html', 'page.js', 'data.js']) copyFileSync(path.join(root, 'bench', f), path.join(dir, 'bench', f));
+  const w = path.join(dir, 'js', 'localconv.wasm');
+  const size = (f) => statSync(f, { throwIfNoEntry: false })?.size ?? null;
+  return {
+    dir,
+    pagePath: '/' + path.relative(root, path.join(dir, 'bench', 'bench.html')).split(path.sep).join('/'),
+    wasm: { raw: size(w), gzip: size(w + '.gz'), brotli: size(w + '.br'), sha256: sha(w), builtAt: statSync(w).mtime.toISOString() },
+  };
+}
+
+async function main() {
+  const cfg = config(parseArgs(process.argv.slice(2)));
+  const started = Date.now();
+  mkdirSync(cfg.out, { recursive: true });
+  const snap = await snapshot();
+  const { sha256, builtAt, ...sizes } = snap.wasm;
+  const bench = new Bench(cfg, snap.pagePath);
+  const report = {
+    meta: {
+      mode: cfg.mode, sizes: cfg.sizes, startedAt: new Date(started).toISOString(),
+      node: process.version, cpus: os.cpus().length, cpuModel: os.cpus()[0]?.model ?? null,
+      loadAverageAtStart: os.loadavg(), apply: cfg.apply, reps4: cfg.reps4, reps5: cfg.reps5,
+      timeoutMs: cfg.timeoutMs, applyCapMs: cfg.applyCapMs,
+    },
+    wasmSize: sizes,
+    wasm: { sha256, builtAt },
+    sizes: {},
+  };
+  try {
+    await bench.start();
+    report.meta.browser = bench.browserVersion;
+    report.meta.chromiumArgs = chromiumArgs;
+    log(`Chromium ${bench.browserVersion}, ${cfg.mode} run, sizes ${cfg.sizes.join(', ')}; wasm ${sizes.raw} B raw, ${sizes.gzip} B gzip, ${sizes.brotli} B brotli`);
+    report.emptyMemory = await bench.emptyMemory();
+    log(`empty service: ${report.emptyMemory.median} B of wasm memory`);
+    for (const n of cfg.sizes) {
+      report.sizes[n] = await bench.runSize(n);
+    }
+  } finally {
+    report.meta.seconds = (Date.now() - started) / 1000;
+    report.meta.loadAverageAtEnd = os.loadavg();
+    report.meta.pageErrors = bench.pageErrors;
+    try {
+      report.wasm.treeChanged = sha(path.join(root, 'js', 'localconv.wasm')) !== sha256;
+    } catch {
+      report.wasm.treeChanged = true;
+    }
+    await bench.stop();
+    rmSync(snap.dir, { recursive: true, force: true });
+  }
+  report.verdicts = evaluate(report);
+  writeFileSync(path.join(cfg.out, 'report.json'), JSON.stringify(report, null, 2) + '\n');
+  const md = renderMarkdown(report);
+  writeFileSync(path.join(cfg.out, 'report.md'), md);
+  writeFileSync(path.join(cfg.out, 'report.html'), renderHtml(report));
+  process.stdout.write(md);
+  log(`done in ${report.meta.seconds.toFixed(0)} s; ${path.relative(process.cwd(), cfg.out) || '.'}/report.{json,md,html}`);
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
