@@ -11,6 +11,12 @@ import (
 // that returns nothing. This is the whole surface the wasm bridge needs; it
 // lives here so that every rule about arguments is tested without a browser.
 func (s *Service) Call(ctx context.Context, method string, argsJSON []byte) ([]byte, error) {
+	return s.AppendCall(nil, ctx, method, argsJSON)
+}
+
+// AppendCall is Call writing its result after dst, so that a caller can reuse
+// one buffer across calls; a method that returns nothing gives nil.
+func (s *Service) AppendCall(dst []byte, ctx context.Context, method string, argsJSON []byte) ([]byte, error) {
 	fn, ok := methods[method]
 	if !ok {
 		return nil, invalid("no method named %q", method)
@@ -29,12 +35,23 @@ func (s *Service) Call(ctx context.Context, method string, argsJSON []byte) ([]b
 	if res == nil {
 		return nil, nil
 	}
-	out, ok := encodeValue(make([]byte, 0, 512), res)
+	out, ok := encodeValue(dst, res)
 	if !ok {
 		return nil, internal(fmt.Errorf("no JSON encoding for a %T result", res))
 	}
 	return out, nil
 }
+
+// queries are the methods that only read the cache: they never wait on the
+// store or on another call, so the bridge may answer them at once.
+var queries = map[string]bool{
+	"getConversation": true, "getConversationList": true, "getConversationListByIds": true,
+	"getConversationListByOption": true, "getStickTopConversationList": true, "getTotalUnreadCount": true,
+	"getUnreadCountByIds": true, "getUnreadCountByFilter": true, "getConversationReadTime": true,
+}
+
+// IsQuery reports whether the method only reads (see queries).
+func IsQuery(method string) bool { return queries[method] }
 
 // Methods lists the names Call takes.
 func Methods() []string {

@@ -142,6 +142,7 @@ func appendLastMessage(b []byte, m *LastMessage) []byte {
 }
 
 func appendConversations(b []byte, list []Conversation) []byte {
+	b = slices.Grow(b, 600*len(list)) // a typical conversation's JSON, to grow once
 	b = append(b, '[')
 	for i := range list {
 		if i > 0 {

@@ -8,6 +8,7 @@ import (
 	"runtime/debug"
 	"sync"
 	"syscall/js"
+	"unsafe"
 
 	"github.com/localconv/localconv/core"
 )
@@ -22,6 +23,7 @@ type bridge struct {
 	next      int
 	services  map[int]*core.Service
 	openStore func(opts openOptions, lost func(reason string)) (core.Store, error)
+	queryBuf  []byte
 }
 
 // openOptions is what open() takes after the JS wrapper's own checks.
@@ -106,8 +108,13 @@ func (b *bridge) jsCall(this js.Value, args []js.Value) any {
 	if svc == nil {
 		return rejected(core.ErrClosed)
 	}
+	// The arguments are only read, and only during the call.
+	argBytes := unsafe.Slice(unsafe.StringData(argsJSON), len(argsJSON))
+	if core.IsQuery(method) {
+		return b.query(svc, method, argBytes)
+	}
 	return promise(func(resolve func(any), reject func(*core.Error)) {
-		out, err := svc.Call(context.Background(), method, []byte(argsJSON))
+		out, err := svc.Call(context.Background(), method, argBytes)
 		if err != nil {
 			reject(core.AsError(err))
 			return
@@ -116,9 +123,33 @@ func (b *bridge) jsCall(this js.Value, args []js.Value) any {
 			resolve(js.Undefined())
 			return
 		}
-		resolve(string(out))
+		resolve(unsafe.String(unsafe.SliceData(out), len(out)))
 	})
 }
+
+// query answers a query at once: it only reads the cache and never waits
+// (core.IsQuery), so no goroutine, no executor and no waiting are needed, and
+// its result is written into one buffer reused by every query (queries run
+// one at a time, here in the JS callback).
+func (b *bridge) query(svc *core.Service, method string, args []byte) (result js.Value) {
+	defer func() {
+		if r := recover(); r != nil {
+			result = rejected(&core.Error{Code: core.CodeInternal, Message: fmt.Sprintf("internal error: %v\n%s", r, debug.Stack())})
+		}
+	}()
+	out, err := svc.AppendCall(b.queryBuf[:0], context.Background(), method, args)
+	if err != nil {
+		return rejected(core.AsError(err))
+	}
+	if out == nil {
+		return jsPromise.Call("resolve", js.Undefined())
+	}
+	b.queryBuf = out[:0]
+	// js.ValueOf copies the bytes into a JS string before the buffer is reused.
+	return jsPromise.Call("resolve", unsafe.String(unsafe.SliceData(out), len(out)))
+}
+
+var jsPromise = js.Global().Get("Promise")
 
 // promise runs work in a goroutine (a js.FuncOf must never block) behind a
 // Promise. A panic becomes a 190001 rejection instead of killing the module.
