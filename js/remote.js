@@ -9,7 +9,8 @@ export function remoteBridge(placement, workerUrl, wasmUrl) {
   const key = `${placement} ${workerUrl}`;
   let conn = workers.get(key);
   if (!conn) {
-    conn = connect(placement, workerUrl);
+    // A worker that failed is forgotten, so that a later open() starts a new one.
+    conn = connect(placement, workerUrl, () => workers.get(key) === conn && workers.delete(key));
     workers.set(key, conn);
   }
   return {
@@ -18,16 +19,32 @@ export function remoteBridge(placement, workerUrl, wasmUrl) {
   };
 }
 
-function connect(placement, workerUrl) {
+function connect(placement, workerUrl, forget) {
   let port;
   if (placement === 'sharedWorker') {
     const worker = new SharedWorker(workerUrl, { type: 'module', name: 'localconv' });
     port = worker.port;
-    worker.addEventListener('error', () => failAll('the shared worker failed to start'));
+    worker.addEventListener('error', () => {
+      forget();
+      failAll('the shared worker failed to start');
+    });
+    // Chrome does not tell a SharedWorker that a page went away (the
+    // MessagePort close event is still behind a flag), so the page holds a
+    // Web Lock for as long as it lives and worker.js, asking for the same
+    // lock, gets it once the page is closed, reloaded or crashed, and closes
+    // the page's services.
+    const lock = `localconv-tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+    globalThis.navigator?.locks?.request(lock, () => {
+      port.postMessage({ op: 'tab', lock });
+      return new Promise(() => {});
+    }).catch(() => {});
   } else {
     const worker = new Worker(workerUrl, { type: 'module', name: 'localconv' });
     port = worker;
-    worker.addEventListener('error', (e) => failAll(`the worker failed: ${e.message || 'it could not start'}`));
+    worker.addEventListener('error', (e) => {
+      forget();
+      failAll(`the worker failed: ${e.message || 'it could not start'}`);
+    });
   }
   let nextId = 1;
   const pending = new Map(); // id → {resolve, reject}

@@ -5,6 +5,8 @@
 import './wasm_exec.js';
 
 const bridges = new Map(); // wasm URL → Promise<bridge>
+// How many modules this context has started (read by worker.js's 'stats' op).
+export let instances = 0;
 let loading = Promise.resolve(); // instantiations take turns: they share __localconvReady
 
 export function loadBridge(wasmUrl) {
@@ -29,7 +31,9 @@ async function instantiate(url) {
     const exited = go.run(instance).then(() => {
       throw new Error('localconv.wasm exited');
     });
-    return await Promise.race([ready, exited]);
+    const bridge = await Promise.race([ready, exited]);
+    instances++;
+    return bridge;
   } finally {
     delete globalThis.__localconvReady;
   }

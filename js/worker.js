@@ -7,23 +7,43 @@
 //   page → worker  {id, op: 'open', wasmUrl, optionsJSON} | {id, op: 'call', handle, method, argsJSON}
 //   worker → page  {id, value} | {id, error: {code, message}} | {stream, events}
 // where stream is the id of the open request whose service emitted the events.
-import { loadBridge } from './runtime.js';
+// One more request is for debugging and the tests, not for apps:
+//   page → worker  {id, op: 'stats'}  →  {id, value: {instances, ports, services}}
+// how many wasm modules this worker started (one, however many tabs share a
+// SharedWorker), how many pages' ports it serves and how many services are open.
+import { loadBridge, instances } from './runtime.js';
+
+const served = new Map(); // port → the handles of the services opened through it
 
 function serve(port) {
   const handles = new Set(); // services opened through this port
+  served.set(port, handles);
   let bridge = null; // one module per worker: the first open's wasmUrl loads it
+
+  async function load(wasmUrl) {
+    bridge ??= loadBridge(wasmUrl);
+    try {
+      return await bridge;
+    } catch (e) {
+      bridge = null; // a failed load may be retried, as in the page
+      throw { code: 190001, message: `localconv.wasm could not be loaded: ${e && e.message}` };
+    }
+  }
 
   async function handle({ id, op, wasmUrl, optionsJSON, handle, method, argsJSON }) {
     try {
       if (op === 'open') {
-        bridge ??= loadBridge(wasmUrl);
-        const h = await (await bridge).open(optionsJSON, (events) => port.postMessage({ stream: id, events }));
+        const h = await (await load(wasmUrl)).open(optionsJSON, (events) => port.postMessage({ stream: id, events }));
         handles.add(h);
         port.postMessage({ id, value: h });
       } else if (op === 'call') {
         if (method === 'close') handles.delete(handle);
         const value = await (await bridge).call(handle, method, argsJSON);
         port.postMessage({ id, value });
+      } else if (op === 'stats') {
+        let services = 0;
+        for (const hs of served.values()) services += hs.size;
+        port.postMessage({ id, value: { instances, ports: served.size, services } });
       } else {
         throw { code: 191004, message: `unknown operation ${op}` };
       }
@@ -35,12 +55,20 @@ function serve(port) {
     }
   }
 
-  port.addEventListener('message', (e) => handle(e.data));
-  // A page that goes away (Chrome 123+ tells its port) leaves no service behind.
-  port.addEventListener('close', async () => {
-    for (const h of handles) (await bridge).call(h, 'close', '[]').catch(() => {});
+  // A page that goes away leaves no service behind: its port's close event
+  // (where the browser has it), or the Web Lock the page holds while it lives
+  // ({op: 'tab', lock}, from remote.js) being granted here.
+  async function release() {
+    if (!served.delete(port)) return;
+    const open = [...handles];
     handles.clear();
+    for (const h of open) (await bridge).call(h, 'close', '[]').catch(() => {});
+  }
+  port.addEventListener('message', ({ data }) => {
+    if (data.op === 'tab') globalThis.navigator?.locks?.request(data.lock, release).catch(() => {});
+    else handle(data);
   });
+  port.addEventListener('close', release);
   port.start?.();
 }
 
