@@ -24,9 +24,18 @@ node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# The wrapper, the page-level behaviour and the demo in headless Chromium.
-test-js: build bin/devserver node_modules
+# The wrapper, the page-level behaviour and the demo in headless Chromium; then
+# the several-tabs tests again with the module in a SharedWorker.
+test-js: build bin/devserver node_modules extension
 	node --test --test-concurrency=1 test/*.test.mjs
+	LOCALCONV_PLACEMENT=sharedWorker node --test --test-concurrency=1 test/tabs-*.test.mjs
+
+# The example Manifest V3 extension (examples/extension/README.md) loads
+# unpacked once the wrapper and the module are in its localconv/ folder.
+.PHONY: extension
+extension: build
+	mkdir -p examples/extension/localconv
+	cp js/*.js js/localconv.wasm examples/extension/localconv/
 
 demo: build bin/devserver
 	bin/devserver -addr localhost:8080 -root .

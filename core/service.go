@@ -114,6 +114,9 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) {
 	s.stopWatch = s.store.Watch(func() { s.catchUp(context.Background()) })
 	once()
 	s.emit([]Event{{Type: EventSyncFinished}})
+	// Other tabs' commits between the load and the start of watching were
+	// announced before this tab listened: catch up with them now.
+	s.catchUpLocked(ctx)
 	s.snapshotIfDue(ctx)
 }
 
@@ -173,28 +176,28 @@ func (s *Service) read(fn func(c *cache) error) error {
 // the events that tell of it. If that gave the conversation on screen unread
 // messages, it marks them read, as if they had arrived in this tab.
 func (s *Service) catchUp(ctx context.Context) {
-	if s.catchUpOnly(ctx) {
-		s.followCurrent(ctx)
-	}
+	s.writeMu.Lock()
+	s.catchUpLocked(ctx)
+	s.writeMu.Unlock()
+	// Even if there was nothing new: another catch-up (the snapshot writer's)
+	// may have taken the changes that gave it unread.
+	s.followCurrent(ctx)
 }
 
-func (s *Service) catchUpOnly(ctx context.Context) bool {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+// catchUpLocked is catchUp's read, with writeMu held. A read that fails
+// before the cache took the changes leaves them to the next catch-up or call;
+// once the cache has them, their events are told.
+func (s *Service) catchUpLocked(ctx context.Context) {
 	if s.isClosed() {
-		return false
+		return
 	}
 	var events []Event
-	err := s.store.View(ctx, func(tx Tx) error {
+	_ = s.store.View(ctx, func(tx Tx) error {
 		var err error
 		events, err = s.catchUpIn(tx)
 		return err
 	})
-	if err != nil {
-		return false
-	}
 	s.emit(events)
-	return len(events) > 0
 }
 
 // followCurrent clears the current conversation's unread count, if any.
@@ -326,7 +329,10 @@ func (s *Service) snapshotDue() bool {
 
 func (s *Service) writeSnapshot(ctx context.Context) {
 	var events []Event
-	err := s.store.Update(ctx, func(tx Tx) error {
+	// A failure costs only load speed. What the catch-up read is in the cache
+	// whatever became of the snapshot (see catchUpIn), so its events are told
+	// either way.
+	_ = s.store.Update(ctx, func(tx Tx) error {
 		st, ok := tx.(SnapshotTx)
 		if !ok {
 			return nil
@@ -344,9 +350,7 @@ func (s *Service) writeSnapshot(ctx context.Context) {
 		s.mu.RUnlock()
 		return st.PutSnapshot(seq, live)
 	})
-	if err == nil {
-		s.emit(events)
-	}
+	s.emit(events)
 }
 
 // checkID validates a conversation id of the opened account.

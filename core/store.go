@@ -18,8 +18,11 @@ type Store interface {
 	Load(ctx context.Context, batch func([]*ConversationRecord)) (seq uint64, err error)
 	Update(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error
-	// Watch calls fn (from any goroutine) after another connection to the same
-	// database committed a change. It returns a function that stops the calls.
+	// Watch calls fn (from any goroutine) when another connection to the same
+	// database commits a change: after the commit, or just before it if a
+	// transaction that fn starts is sure to see its outcome (idbstore tells
+	// before committing, and polls for commits whose news was lost with a
+	// crashing tab). It returns a function that stops the calls.
 	Watch(fn func()) (stop func())
 	Close() error
 }

@@ -16,6 +16,15 @@
 // Content-Security-Policy. The Service rewrites the snapshot from its cache
 // when the records written since have grown (snapshot.go).
 //
+// Several tabs share the database: a transaction that changed conversations
+// posts on a BroadcastChannel named after the database just before it commits
+// (watch.go, update.go), and Watch tells the other connections, whose reads
+// then see the commit; a commit whose message was lost (its tab died in
+// between) is found by polling the change sequence (poll.go). A tab that opens a newer schema makes the older
+// connections let go (OnConnectionLost); code meeting a database newer than
+// its schema opens it as it is if it has every store and index the code needs
+// (schema.go: needs), since a newer schema only adds.
+//
 // The codec is plain Go and builds everywhere, so that it can be tested and
 // fuzzed natively; the rest needs js/wasm.
 package idbstore

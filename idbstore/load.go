@@ -40,6 +40,7 @@ func (s *Store) Load(ctx context.Context, batch func([]*core.ConversationRecord)
 		}
 		return 0, s.errorf("loading the conversations: %w", err)
 	}
+	s.noteSeq(seq)
 	return seq, nil
 }
 

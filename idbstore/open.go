@@ -51,7 +51,7 @@ func openConn(ctx context.Context, name string, sch schema, timeout time.Duratio
 	raw.Set("onversionchange", onVersionChange)
 	raw.Set("onclose", onClose)
 
-	c.db, err = openIDB(ctx, factory, name, sch.version(), timeout)
+	c.db, err = openIDB(ctx, factory, name, raw.Get("version").Int(), timeout)
 	if err != nil {
 		c.close()
 		c.release()
@@ -83,12 +83,47 @@ func (c *conn) release() {
 }
 
 // openRaw opens the database at the schema's version, migrating it if it is
-// older. It gives up after timeout unless an upgrade is under way; a request
-// given up on closes (or aborts its upgrade) as soon as it completes, so that
-// it holds nothing open.
+// older. A database of a newer version (a tab with newer code upgraded it) is
+// opened at its own version if it has every store and index this code needs
+// (see needs): a newer schema only adds, so this code keeps working on it,
+// and the newer code reads what this one writes.
 func openRaw(ctx context.Context, factory js.Value, name string, sch schema, timeout time.Duration) (js.Value, error) {
+	db, err := openRequest(ctx, factory, name, sch.version(), sch.migrate, timeout)
+	if err == nil || !isDOMError(err, "VersionError") {
+		return db, err
+	}
+	// Version 0: open whatever version it is. An upgrade then means that the
+	// database vanished in between (another tab deleted it), and this request
+	// would create it empty at version 1, with none of this code's stores.
+	db, err = openRequest(ctx, factory, name, 0, func(_, _ js.Value, _ int) error {
+		return errors.New("the database was deleted while it was being opened")
+	}, timeout)
+	if err != nil {
+		return js.Value{}, err
+	}
+	if err := checkNeeds(db); err != nil {
+		version := db.Get("version").Int()
+		db.Call("close")
+		return js.Value{}, fmt.Errorf("the database has a newer schema (version %d) than this code's (version %d), and %w; reload to get the new code", version, sch.version(), err)
+	}
+	return db, nil
+}
+
+// openRequest opens the database at version (0: at whatever version it has),
+// running upgrade in the versionchange transaction if it is older. It gives up
+// after timeout unless an upgrade is under way; a request given up on closes
+// (or aborts its upgrade) as soon as it completes, so that it holds nothing
+// open.
+func openRequest(ctx context.Context, factory js.Value, name string, version int, upgrade func(db, tx js.Value, oldVersion int) error, timeout time.Duration) (js.Value, error) {
 	var req js.Value
-	if err := catchJS(func() { req = factory.Call("open", name, sch.version()) }); err != nil {
+	err := catchJS(func() {
+		if version == 0 {
+			req = factory.Call("open", name)
+		} else {
+			req = factory.Call("open", name, version)
+		}
+	})
+	if err != nil {
 		return js.Value{}, fmt.Errorf("%w: %v", ErrUnavailable, err)
 	}
 	type outcome struct {
@@ -131,7 +166,7 @@ func openRaw(ctx context.Context, factory js.Value, name string, sch schema, tim
 		case upgrading <- struct{}{}:
 		default:
 		}
-		if err := sch.migrate(req.Get("result"), tx, args[0].Get("oldVersion").Int()); err != nil {
+		if err := upgrade(req.Get("result"), tx, args[0].Get("oldVersion").Int()); err != nil {
 			upgradeErr = err
 			tx.Call("abort")
 		}
@@ -187,9 +222,6 @@ func openRaw(ctx context.Context, factory js.Value, name string, sch schema, tim
 			if o.err != nil {
 				if upgradeErr != nil {
 					return js.Value{}, upgradeErr
-				}
-				if isDOMError(o.err, "VersionError") {
-					return js.Value{}, fmt.Errorf("the database has a newer schema than this code's version %d; reload to get the new code: %w", sch.version(), o.err)
 				}
 				return js.Value{}, o.err
 			}

@@ -4,6 +4,7 @@ package idbstore
 
 import (
 	"fmt"
+	"strings"
 	"syscall/js"
 )
 
@@ -37,6 +38,102 @@ const (
 
 	metaSeq = "seq"
 )
+
+// needs is what this code reads and writes: each store with its key path and
+// the indexes it uses with theirs. A database of a newer version (opened by a
+// tab running newer code) is used as it is if it has all of them: a newer
+// schema only adds stores and indexes, it never changes or removes these
+// (checkNeeds).
+var needs = []storeNeed{
+	{storeConversations, "id", []indexNeed{{indexSeq, "seq"}, {indexSortOrder, []any{"sortOrder", "id"}}}},
+	{storeMessages, []any{"conversationId", "messageClientId"}, []indexNeed{{indexTime, []any{"conversationId", "createTime"}}}},
+	{storeMeta, nil, nil},
+}
+
+type storeNeed struct {
+	name    string
+	keyPath any // nil: out-of-line keys
+	indexes []indexNeed
+}
+
+type indexNeed struct {
+	name    string
+	keyPath any
+}
+
+// checkNeeds reports what db lacks of needs, naming it. It only looks at the
+// schema (a transaction it starts and aborts reads nothing).
+func checkNeeds(db js.Value) error {
+	var missing []string
+	names := db.Get("objectStoreNames")
+	var present []string
+	for _, st := range needs {
+		if names.Call("contains", st.name).Bool() {
+			present = append(present, st.name)
+		} else {
+			missing = append(missing, "store "+st.name)
+		}
+	}
+	if len(present) > 0 {
+		err := catchJS(func() {
+			tx := db.Call("transaction", toAnySlice(present), "readonly")
+			defer tx.Call("abort")
+			for _, st := range needs {
+				if !names.Call("contains", st.name).Bool() {
+					continue
+				}
+				store := tx.Call("objectStore", st.name)
+				if !sameKeyPath(store.Get("keyPath"), st.keyPath) {
+					missing = append(missing, fmt.Sprintf("store %s with key path %v", st.name, st.keyPath))
+				}
+				for _, ix := range st.indexes {
+					if !store.Get("indexNames").Call("contains", ix.name).Bool() {
+						missing = append(missing, "index "+st.name+"."+ix.name)
+					} else if !sameKeyPath(store.Call("index", ix.name).Get("keyPath"), ix.keyPath) {
+						missing = append(missing, fmt.Sprintf("index %s.%s with key path %v", st.name, ix.name, ix.keyPath))
+					}
+				}
+			}
+		})
+		if err != nil {
+			return fmt.Errorf("checking the schema: %w", err)
+		}
+	}
+	if len(missing) > 0 {
+		return fmt.Errorf("it lacks %s", strings.Join(missing, ", "))
+	}
+	return nil
+}
+
+// sameKeyPath compares a JS key path (null, a string or an array of strings)
+// with a Go one (nil, a string or []any of strings).
+func sameKeyPath(v js.Value, want any) bool {
+	switch w := want.(type) {
+	case nil:
+		return v.IsNull() || v.IsUndefined()
+	case string:
+		return v.Type() == js.TypeString && v.String() == w
+	case []any:
+		if v.Type() != js.TypeObject || v.Get("length").Type() != js.TypeNumber || v.Length() != len(w) {
+			return false
+		}
+		for i, p := range w {
+			if !sameKeyPath(v.Index(i), p) {
+				return false
+			}
+		}
+		return true
+	}
+	return false
+}
+
+func toAnySlice(xs []string) []any {
+	out := make([]any, len(xs))
+	for i, x := range xs {
+		out[i] = x
+	}
+	return out
+}
 
 // allStores is every transaction's scope: a call may touch any of them, and
 // one scope for all keeps read-write transactions strictly one after another.

@@ -6,6 +6,7 @@ import (
 	"slices"
 	"syscall/js"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 
@@ -63,9 +64,66 @@ func TestUpgradeKeepsData(t *testing.T) {
 	require.Equal(t, 2, v2.conn.raw.Get("version").Int())
 	require.Equal(t, 2, rawCount(t, v2.conn.raw, storeMessages, "byServerTime"))
 
-	// Code of version 1 cannot open it any more, and says why.
-	_, err = New(name, Options{}).Load(ctx, func([]*core.ConversationRecord) {})
-	require.ErrorContains(t, err, "newer schema")
+	// Code of version 1 still opens it, at version 2: a newer schema only adds
+	// stores and indexes, and this one has everything version 1 needs.
+	require.NoError(t, v2.Close())
+	v1again := open(t, name, Options{})
+	require.ElementsMatch(t, convs, mustLoad(t, v1again))
+	require.Equal(t, 2, v1again.conn.raw.Get("version").Int())
+	putConvs(t, v1again, 2, liveConv("me|1|d", 400, 2))
+	v2again := newWithSchema(name, Options{}, schemaV2())
+	t.Cleanup(func() { _ = v2again.Close() })
+	require.Len(t, mustLoad(t, v2again), 3, "a, b and what the old code wrote, d")
+}
+
+func TestOldCodeOpensNewerSchemaWhileNewerTabHoldsIt(t *testing.T) {
+	name := freshName(t)
+	lost := make(chan error, 1)
+	old := open(t, name, Options{OnConnectionLost: func(err error) { lost <- err }})
+	putConvs(t, old, 1, liveConv("me|1|a", 100, 1))
+
+	// A newer tab upgrades: the old connection lets go and says why.
+	v3 := append(schemaV2(), func(db, _ js.Value) { db.Call("createObjectStore", "drafts") })
+	newer := newWithSchema(name, Options{OpenTimeout: 2 * time.Second}, v3)
+	t.Cleanup(func() { _ = newer.Close() })
+	require.Len(t, mustLoad(t, newer), 1)
+	require.ErrorIs(t, <-lost, ErrVersionChange)
+
+	// The old code, reloaded, opens the database beside the newer one, and
+	// they see each other's commits.
+	again := open(t, name, Options{})
+	require.Len(t, mustLoad(t, again), 1)
+	heard := make(chan struct{}, 1)
+	stop := newer.Watch(func() { heard <- struct{}{} })
+	defer stop()
+	putConvs(t, again, 2, liveConv("me|1|b", 200, 2))
+	select {
+	case <-heard:
+	case <-time.After(5 * time.Second):
+		t.Fatal("the newer connection was not told of the old code's commit")
+	}
+	require.Len(t, mustLoad(t, newer), 2)
+}
+
+func TestOldCodeRefusesNewerSchemaThatLacksWhatItNeeds(t *testing.T) {
+	name := freshName(t)
+	v1 := New(name, Options{})
+	putConvs(t, v1, 1, liveConv("me|1|a", 100, 1))
+	require.NoError(t, v1.Close())
+	breaking := append(slices.Clip(currentSchema), func(_, tx js.Value) {
+		tx.Call("objectStore", storeMessages).Call("deleteIndex", indexTime)
+		tx.Call("objectStore", storeConversations).Call("deleteIndex", indexSeq)
+		tx.Call("objectStore", storeConversations).Call("createIndex", indexSeq, "otherSeq")
+	})
+	b := newWithSchema(name, Options{}, breaking)
+	require.Len(t, mustLoad(t, b), 1)
+	require.NoError(t, b.Close())
+
+	_, err := New(name, Options{}).Load(ctx, func([]*core.ConversationRecord) {})
+	require.ErrorContains(t, err, "newer schema (version 2) than this code's (version 1)")
+	require.ErrorContains(t, err, "index messages.byTime")
+	require.ErrorContains(t, err, "index conversations.bySeq with key path seq")
+	require.ErrorContains(t, err, "reload to get the new code")
 }
 
 func TestFailedUpgradeLeavesDatabaseAsItWas(t *testing.T) {

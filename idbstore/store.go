@@ -29,6 +29,7 @@ type Store struct {
 	// lost is the error that closed the connection from outside.
 	lost     atomic.Pointer[error]
 	watchers watchers
+	poll     seqPoll
 	snap     snapshotCounts
 
 	corruptMu sync.Mutex
@@ -48,6 +49,7 @@ func newWithSchema(dbName string, opts Options, sch schema) *Store {
 		opts:     opts,
 		schema:   sch,
 		watchers: watchers{name: dbName},
+		poll:     seqPoll{stop: make(chan struct{})},
 		corrupt:  map[string]bool{},
 	}
 }
@@ -84,6 +86,7 @@ func (s *Store) connectionLost(c *conn, why error) {
 		return
 	}
 	c.close()
+	s.stopPolling()
 	if fn := s.opts.OnConnectionLost; fn != nil {
 		go fn(err)
 	}
@@ -122,10 +125,15 @@ func (s *Store) reportCorrupt(key string, err error) {
 }
 
 // Watch calls fn, from a goroutine of its own, each time another connection to
-// this database (another tab, or another Store in this one) committed a change
-// to the conversations. It returns a function that stops the calls.
+// this database (another tab, or another Store in this one) commits a change
+// to the conversations. fn may be called just before that commit completes: a
+// transaction it starts waits for it and sees its outcome. A commit whose news
+// was lost (its tab died in between) is found by polling within pollInterval
+// (poll.go). It returns a function that stops the calls.
 func (s *Store) Watch(fn func()) (stop func()) {
-	return s.watchers.add(fn)
+	stop = s.watchers.add(fn)
+	s.startPolling()
+	return stop
 }
 
 // Close closes the connection; later calls fail with ErrClosed. Transactions
@@ -137,6 +145,7 @@ func (s *Store) Close() error {
 		return nil
 	}
 	s.closed = true
+	s.stopPolling()
 	if s.conn != nil {
 		s.conn.close()
 		s.conn.release()

@@ -66,6 +66,16 @@ func (s *Store) run(ctx context.Context, mode idb.TransactionMode, fn func(core.
 	if mode == idb.TransactionReadWrite && testHookBeforeCommit != nil {
 		testHookBeforeCommit(t)
 	}
+	// Tell the other connections before committing, while this transaction
+	// still holds its scope: the catch-up a message starts is a transaction
+	// created after this one with an overlapping scope, which IndexedDB starts
+	// only once this one has finished, so it reads the outcome (the commit, or
+	// nothing if it aborts). Told after the commit, the news would be lost
+	// whenever the tab closed or crashed in between. (A crash can still lose
+	// the message, which travels apart from the commit: poll.go finds those.)
+	if x.wroteConversations {
+		s.watchers.post(x.seq)
+	}
 	// Commit now rather than at the end of the task. It fails harmlessly if the
 	// transaction is already over; finished tells how it ended.
 	_ = t.Commit()
@@ -79,8 +89,8 @@ func (s *Store) run(ctx context.Context, mode idb.TransactionMode, fn func(core.
 		s.snapshotState(x.snapshotLive, 0)
 	}
 	s.snap.sinceSnapshot.Add(int64(x.conversationsPut))
-	if x.wroteConversations {
-		s.watchers.post(x.seq)
+	if x.seqKnown {
+		s.noteSeq(x.seq) // committed: the poll need not tell of it
 	}
 	return nil
 }

@@ -11,10 +11,12 @@ import (
 // dbName use to say that they committed a change.
 func channelName(dbName string) string { return "idbstore:" + dbName }
 
-// watchers is a Store's BroadcastChannel: it posts after each commit that
-// changed conversations, and calls the watch functions when another connection
-// posted. A channel does not receive its own posts, so a Store is not told of
-// its own commits. Without BroadcastChannel, posts and watches do nothing.
+// watchers is a Store's BroadcastChannel: it posts as each transaction that
+// changed conversations commits (just before: see Store.run), and calls the
+// watch functions when another connection posted (or the poll found a commit:
+// poll.go). A channel does not receive its own posts, so a Store is not told
+// of its own commits. Without BroadcastChannel, posts do nothing and only the
+// poll tells.
 type watchers struct {
 	name string
 
@@ -62,9 +64,10 @@ func (w *watchers) notify() {
 func (w *watchers) add(fn func()) (stop func()) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	if w.channel().IsUndefined() {
+	if w.closed {
 		return func() {}
 	}
+	w.channel() // start listening, where there is BroadcastChannel
 	if w.fns == nil {
 		w.fns = map[int]func(){}
 	}
@@ -78,7 +81,8 @@ func (w *watchers) add(fn func()) (stop func()) {
 	}
 }
 
-// post tells the other connections that a commit left the change sequence at seq.
+// post tells the other connections that a transaction about to commit leaves
+// the change sequence at seq.
 func (w *watchers) post(seq uint64) {
 	w.mu.Lock()
 	defer w.mu.Unlock()

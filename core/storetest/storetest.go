@@ -43,6 +43,7 @@ func Run(t *testing.T, open Opener) {
 		{"SurvivesReopen", testSurvivesReopen},
 		{"ConnectionsSeeEachOther", testConnectionsSeeEachOther},
 		{"WatchFiresOnOtherConnections", testWatch},
+		{"WatchersReadTheCommit", testWatchersReadTheCommit},
 		{"ClosedStoreFails", testClosedStoreFails},
 	}
 	for _, tt := range tests {
@@ -612,6 +613,41 @@ func testWatch(t *testing.T, connect func() core.Store) {
 	put(t, b, 3, []*core.ConversationRecord{conv("z", 300, 3)}, nil)
 	ca.wait(t, "a after b's commit")
 	cw.wait(t, "witness after b's commit")
+}
+
+// testWatchersReadTheCommit: a transaction that the watch function starts
+// sees the commit it was told of (a store may tell before its commit
+// completes, as idbstore does, only if such a transaction waits for it).
+func testWatchersReadTheCommit(t *testing.T, connect func() core.Store) {
+	a, b := connected(t, connect), connected(t, connect)
+	load(t, a)
+	load(t, b)
+	seen := make(chan uint64, 100)
+	b.Watch(func() {
+		var seq uint64
+		err := b.View(ctx, func(tx core.Tx) error {
+			var err error
+			seq, err = tx.Seq()
+			return err
+		})
+		if err != nil {
+			t.Errorf("the watcher's read failed: %v", err)
+		}
+		seen <- seq
+	})
+	const commits = 20
+	for i := uint64(1); i <= commits; i++ {
+		put(t, a, i, []*core.ConversationRecord{conv(fmt.Sprint("w", i), int64(i), i)}, nil)
+	}
+	for k := uint64(1); k <= commits; k++ {
+		select {
+		case seq := <-seen:
+			// The k-th call is for the k-th commit or a later one.
+			require.GreaterOrEqual(t, seq, k, "the watcher's read did not see the commit it was told of")
+		case <-time.After(10 * time.Second):
+			t.Fatalf("the watch function was called %d times for %d commits", k-1, commits)
+		}
+	}
 }
 
 func testClosedStoreFails(t *testing.T, connect func() core.Store) {
