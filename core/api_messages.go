@@ -102,7 +102,7 @@ func (t *txn) applyMessage(m *MessageRecord, typ ConversationType) {
 		e = t.create(id, typ, m.CreateTime)
 	}
 	e.MaxMessageTime = max(e.MaxMessageTime, m.CreateTime)
-	if t.s.isCurrent(id) {
+	if t.h.isCurrent(id) {
 		e.ReadTime = max(e.ReadTime, m.CreateTime)
 	}
 	if m.countsAsUnread(e.ReadTime) {
@@ -239,8 +239,17 @@ func (s *Service) SetCurrentConversation(ctx context.Context, id string) error {
 	})
 }
 
-func (s *Service) isCurrent(id string) bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.current == id
+// isCurrent reports whether a session has the conversation on screen.
+func (h *hub) isCurrent(id string) bool {
+	if id == "" {
+		return false
+	}
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	for _, s := range h.sessions {
+		if s.current == id {
+			return true
+		}
+	}
+	return false
 }

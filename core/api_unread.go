@@ -73,7 +73,7 @@ func (s *Service) ClearUnreadCountByTypes(ctx context.Context, types []Conversat
 
 func (s *Service) clearUnreadByTypes(ctx context.Context, types []ConversationType) error {
 	return s.update(ctx, func(t *txn) error {
-		c := t.s.cache
+		c := t.h.cache
 		for ty := TypeP2P; ty <= TypeSuperTeam; ty++ {
 			if !typeSelected(types, ty) {
 				continue
@@ -130,7 +130,7 @@ func (s *Service) SubscribeUnreadCountByFilter(f Filter) error {
 		events = []Event{{EventUnreadCountChangedByFilter, FilterCount{f, c.filterCount(f)}}}
 		return nil
 	})
-	s.emit(events)
+	s.emitOwn(events)
 	return err
 }
 

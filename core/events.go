@@ -45,14 +45,21 @@ type FilterCount struct {
 // must not call the Service.
 type Listener func([]Event)
 
+// batch is one call's (or catch-up's) events: those every session hears, and
+// each session's own filter counts, which come last.
+type batch struct {
+	common  []Event
+	filters map[*Service][]Event
+}
+
 // applyChanges puts changed records (tombstones for deletions) into the cache
 // and returns the events that tell of it. It is the one place events are made,
 // for a tab's own calls and for changes it learns from other tabs alike, so
 // every tab tells the same story. A read-time mark is news if it was made after
 // markedAfter, the change sequence the tab last knew.
-func (s *Service) applyChanges(changes []*ConversationRecord, markedAfter uint64) []Event {
+func (h *hub) applyChanges(changes []*ConversationRecord, markedAfter uint64) batch {
 	if len(changes) == 0 {
-		return nil
+		return batch{}
 	}
 	// One order for the acting tab and for the tabs that catch up (which read
 	// the records back in database order): by change sequence, then id.
@@ -60,11 +67,13 @@ func (s *Service) applyChanges(changes []*ConversationRecord, markedAfter uint64
 	slices.SortFunc(changes, func(a, b *ConversationRecord) int {
 		return cmp.Or(cmp.Compare(a.Seq, b.Seq), strings.Compare(a.ConversationID, b.ConversationID))
 	})
-	c := s.cache
+	c := h.cache
 	totalBefore := c.total()
-	filtersBefore := make([]int64, len(s.filters))
-	for i, f := range s.filters {
-		filtersBefore[i] = c.filterCount(f)
+	filtersBefore := map[*Service][]int64{}
+	for _, s := range h.sessions {
+		for _, f := range s.filters {
+			filtersBefore[s] = append(filtersBefore[s], c.filterCount(f))
+		}
 	}
 
 	var created []Event
@@ -102,10 +111,16 @@ func (s *Service) applyChanges(changes []*ConversationRecord, markedAfter uint64
 	if total := c.total(); total != totalBefore {
 		events = append(events, Event{EventTotalUnreadCountChanged, total})
 	}
-	for i, f := range s.filters {
-		if n := c.filterCount(f); n != filtersBefore[i] {
-			events = append(events, Event{EventUnreadCountChangedByFilter, FilterCount{f, n}})
+	b := batch{common: events}
+	for _, s := range h.sessions {
+		for i, f := range s.filters {
+			if n := c.filterCount(f); n != filtersBefore[s][i] {
+				if b.filters == nil {
+					b.filters = map[*Service][]Event{}
+				}
+				b.filters[s] = append(b.filters[s], Event{EventUnreadCountChangedByFilter, FilterCount{f, n}})
+			}
 		}
 	}
-	return events
+	return b
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"slices"
 	"sync"
 	"time"
 )
@@ -18,27 +19,43 @@ type Options struct {
 	Now func() int64
 }
 
-// Service is the local conversation service of one account in one tab: a cache
-// of the conversation list over a Store. It is safe for concurrent use; calls
-// that change something run one at a time, each in one store transaction.
+// Service is the local conversation service of one account as one tab sees
+// it: a session on a hub, the cache of the conversation list over a Store.
+// Usually a hub has one session; where one module serves several tabs (a
+// SharedWorker) each tab gets a session of its own (Attach) on the one hub:
+// one cache, one store, while what is the tab's own — its listener, its
+// subscribed filters, its paging cursors, its current conversation — stays
+// per session. It is safe for concurrent use; calls that change something run
+// one at a time, each in one store transaction.
 type Service struct {
-	account  string
-	now      func() int64
+	*hub
 	listener Listener
 
-	// writeMu serializes everything that writes the store or the cache:
-	// calls that change something, the sync, catch-ups and Close.
-	writeMu   sync.Mutex
-	store     Store
-	stopWatch func()
-
-	// mu guards what queries read: the cache and the fields below it.
-	mu      sync.RWMutex
-	cache   *cache
+	// Guarded by hub.mu.
 	closed  bool
 	filters []Filter
 	cursors *cursorMemory
 	current string // the conversation on screen, "" for none
+}
+
+// hub is what the sessions of one account share.
+type hub struct {
+	account string
+	now     func() int64
+
+	// writeMu serializes everything that writes the store or the cache:
+	// calls that change something, the sync, catch-ups, attaching and closing.
+	writeMu   sync.Mutex
+	store     Store
+	stopWatch func()
+	// syncEvents are the sync's events so far, for sessions that attach later.
+	syncEvents []Event
+
+	// mu guards what queries read: the cache, the sessions and their fields.
+	mu       sync.RWMutex
+	cache    *cache
+	sessions []*Service
+	stopped  bool // every session closed: the store is closed
 }
 
 // New returns a Service that is not synced yet: call Sync (or use Open).
@@ -46,24 +63,49 @@ func New(opts Options) (*Service, error) {
 	if err := CheckAccountID(opts.AccountID); err != nil {
 		return nil, err
 	}
-	s := &Service{
-		account:  opts.AccountID,
-		now:      opts.Now,
-		listener: opts.Listener,
-		store:    opts.Store,
-		cache:    newCache(),
-		cursors:  newCursorMemory(cursorMemorySize),
+	h := &hub{
+		account: opts.AccountID,
+		now:     opts.Now,
+		store:   opts.Store,
+		cache:   newCache(),
 	}
-	if s.now == nil {
-		s.now = func() int64 { return time.Now().UnixMilli() }
+	if h.now == nil {
+		h.now = func() int64 { return time.Now().UnixMilli() }
 	}
-	if s.store == nil {
-		s.store = NewMemStore()
+	if h.store == nil {
+		h.store = NewMemStore()
 	}
-	if s.listener == nil {
-		s.listener = func([]Event) {}
-	}
+	s := h.newSession(opts.Listener)
+	h.sessions = []*Service{s}
 	return s, nil
+}
+
+func (h *hub) newSession(listener Listener) *Service {
+	if listener == nil {
+		listener = func([]Event) {}
+	}
+	return &Service{hub: h, listener: listener, cursors: newCursorMemory(cursorMemorySize)}
+}
+
+// Attach opens another session on s's hub, for another tab served by the same
+// module: it shares the cache and the store, and has its own listener,
+// filters, paging cursors and current conversation. The new session first
+// hears the sync's events (started, then finished or failed) as if it had
+// synced itself.
+func (s *Service) Attach(listener Listener) (*Service, error) {
+	h := s.hub
+	h.writeMu.Lock() // after the sync, in order with the calls
+	defer h.writeMu.Unlock()
+	h.mu.Lock()
+	if h.stopped {
+		h.mu.Unlock()
+		return nil, ErrClosed
+	}
+	n := h.newSession(listener)
+	h.sessions = append(h.sessions, n)
+	h.mu.Unlock()
+	n.emitOwn(h.syncEvents)
+	return n, nil
 }
 
 // Open is New followed by Sync.
@@ -85,80 +127,112 @@ func (s *Service) AccountID() string { return s.account }
 // ended). Calls that change something wait for the sync; queries see what is
 // loaded so far.
 func (s *Service) Sync(ctx context.Context, firstPage func()) {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	s.emit([]Event{{Type: EventSyncStarted}})
+	h := s.hub
+	h.writeMu.Lock()
+	defer h.writeMu.Unlock()
+	h.emitSync(Event{Type: EventSyncStarted})
 	once := func() {
 		if firstPage != nil {
 			firstPage()
 			firstPage = nil
 		}
 	}
-	seq, err := s.store.Load(ctx, func(batch []*ConversationRecord) {
-		s.mu.Lock()
+	seq, err := h.store.Load(ctx, func(batch []*ConversationRecord) {
+		h.mu.Lock()
 		for _, r := range batch {
-			s.cache.put(r)
+			h.cache.put(r)
 		}
-		s.mu.Unlock()
+		h.mu.Unlock()
 		once()
 	})
 	if err != nil {
-		s.fallBackToMemory()
+		h.fallBackToMemory()
 		once()
-		s.emit([]Event{{EventSyncFailed, &Error{Code: CodeInternal, Message: "loading the stored conversations failed, working in memory: " + err.Error()}}})
+		h.emitSync(Event{EventSyncFailed, &Error{Code: CodeInternal, Message: "loading the stored conversations failed, working in memory: " + err.Error()}})
 		return
 	}
-	s.mu.Lock()
-	s.cache.seq = seq
-	s.mu.Unlock()
-	s.stopWatch = s.store.Watch(func() { s.catchUp(context.Background()) })
+	h.mu.Lock()
+	h.cache.seq = seq
+	h.mu.Unlock()
+	h.stopWatch = h.store.Watch(func() { h.catchUp(context.Background()) })
 	once()
-	s.emit([]Event{{Type: EventSyncFinished}})
+	h.emitSync(Event{Type: EventSyncFinished})
 	// Other tabs' commits between the load and the start of watching were
 	// announced before this tab listened: catch up with them now.
-	s.catchUpLocked(ctx)
-	s.snapshotIfDue(ctx)
+	h.catchUpLocked(ctx)
+	h.snapshotIfDue(ctx)
 }
 
-// fallBackToMemory moves the Service onto an in-memory store holding what the
+// emitSync tells every session of a sync event, and keeps it for sessions
+// that attach later.
+func (h *hub) emitSync(e Event) {
+	h.syncEvents = append(h.syncEvents, e)
+	h.emitAll(batch{common: []Event{e}})
+}
+
+// fallBackToMemory moves the hub onto an in-memory store holding what the
 // cache has, so that it keeps working (and stays consistent) without storage.
-func (s *Service) fallBackToMemory() {
-	if s.store != nil {
-		_ = s.store.Close()
+func (h *hub) fallBackToMemory() {
+	if h.store != nil {
+		_ = h.store.Close()
 	}
 	db := NewMemDB()
-	s.mu.Lock()
-	for id, r := range s.cache.convs {
+	h.mu.Lock()
+	for id, r := range h.cache.convs {
 		db.convs[id] = r
 	}
-	s.cache.seq = 0
-	s.mu.Unlock()
-	s.store = db.Connect()
+	h.cache.seq = 0
+	h.mu.Unlock()
+	h.store = db.Connect()
 }
 
-// Close flushes, closes the store and stops the Service; later calls fail with 190002.
+// Close ends this session; later calls on it fail with 190002. Closing the
+// last session of a hub closes its store (after the call in flight).
 func (s *Service) Close() error {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	s.mu.Lock()
+	h := s.hub
+	h.writeMu.Lock()
+	defer h.writeMu.Unlock()
+	h.mu.Lock()
 	if s.closed {
-		s.mu.Unlock()
+		h.mu.Unlock()
 		return ErrClosed
 	}
 	s.closed = true
-	s.mu.Unlock()
-	if s.stopWatch != nil {
-		s.stopWatch()
+	h.sessions = slices.DeleteFunc(h.sessions, func(o *Service) bool { return o == s })
+	last := len(h.sessions) == 0
+	h.stopped = last
+	h.mu.Unlock()
+	if !last {
+		return nil
 	}
-	if err := s.store.Close(); err != nil {
+	if h.stopWatch != nil {
+		h.stopWatch()
+	}
+	if err := h.store.Close(); err != nil {
 		return internal(err)
 	}
 	return nil
 }
 
-func (s *Service) emit(events []Event) {
+// emitOwn gives events to this session only.
+func (s *Service) emitOwn(events []Event) {
 	if len(events) > 0 {
 		s.listener(events)
+	}
+}
+
+// emitAll gives a batch to every session: the common events, then the
+// session's own filter counts.
+func (h *hub) emitAll(b batch) {
+	h.mu.RLock()
+	sessions := slices.Clone(h.sessions)
+	h.mu.RUnlock()
+	for _, s := range sessions {
+		events := b.common
+		if own := b.filters[s]; len(own) > 0 {
+			events = append(slices.Clip(b.common), own...)
+		}
+		s.emitOwn(events)
 	}
 }
 
@@ -173,40 +247,45 @@ func (s *Service) read(fn func(c *cache) error) error {
 }
 
 // catchUp brings the cache up to what other connections committed and emits
-// the events that tell of it. If that gave the conversation on screen unread
+// the events that tell of it. If that gave a conversation on screen unread
 // messages, it marks them read, as if they had arrived in this tab.
-func (s *Service) catchUp(ctx context.Context) {
-	s.writeMu.Lock()
-	s.catchUpLocked(ctx)
-	s.writeMu.Unlock()
+func (h *hub) catchUp(ctx context.Context) {
+	h.writeMu.Lock()
+	h.catchUpLocked(ctx)
+	h.writeMu.Unlock()
 	// Even if there was nothing new: another catch-up (the snapshot writer's)
 	// may have taken the changes that gave it unread.
-	s.followCurrent(ctx)
+	h.followCurrent(ctx)
 }
 
 // catchUpLocked is catchUp's read, with writeMu held. A read that fails
 // before the cache took the changes leaves them to the next catch-up or call;
 // once the cache has them, their events are told.
-func (s *Service) catchUpLocked(ctx context.Context) {
-	if s.isClosed() {
+func (h *hub) catchUpLocked(ctx context.Context) {
+	if h.isStopped() {
 		return
 	}
-	var events []Event
-	_ = s.store.View(ctx, func(tx Tx) error {
+	var events batch
+	_ = h.store.View(ctx, func(tx Tx) error {
 		var err error
-		events, err = s.catchUpIn(tx)
+		events, err = h.catchUpIn(tx)
 		return err
 	})
-	s.emit(events)
+	h.emitAll(events)
 }
 
-// followCurrent clears the current conversation's unread count, if any.
-func (s *Service) followCurrent(ctx context.Context) {
-	s.mu.RLock()
-	r := s.cache.convs[s.current]
-	s.mu.RUnlock()
-	if r != nil && r.UnreadCount > 0 {
-		_ = s.update(ctx, func(t *txn) error { return nil }) // update clears it, see txn.followCurrent
+// followCurrent clears the unread count of the conversations on screen, if any.
+func (h *hub) followCurrent(ctx context.Context) {
+	h.mu.RLock()
+	unread := false
+	for _, s := range h.sessions {
+		if r := h.cache.convs[s.current]; r != nil && r.UnreadCount > 0 {
+			unread = true
+		}
+	}
+	h.mu.RUnlock()
+	if unread {
+		_ = h.update(ctx, func(t *txn) error { return nil }) // update clears it, see txn.followCurrent
 	}
 }
 
@@ -214,17 +293,18 @@ func (s *Service) followCurrent(ctx context.Context) {
 // it (another tab opened a newer schema and asked this one to let go): it
 // keeps working on what it has and tells the app with syncFailed.
 func (s *Service) StorageLost(reason string) {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	if s.isClosed() {
+	h := s.hub
+	h.writeMu.Lock()
+	defer h.writeMu.Unlock()
+	if h.isStopped() {
 		return
 	}
-	if s.stopWatch != nil {
-		s.stopWatch()
-		s.stopWatch = nil
+	if h.stopWatch != nil {
+		h.stopWatch()
+		h.stopWatch = nil
 	}
-	s.fallBackToMemory()
-	s.emit([]Event{{EventSyncFailed, &Error{Code: CodeInternal, Message: reason + "; working in memory until the page reloads"}}})
+	h.fallBackToMemory()
+	h.emitSync(Event{EventSyncFailed, &Error{Code: CodeInternal, Message: reason + "; working in memory until the page reloads"}})
 }
 
 // readWrite runs a query that also updates query state (the paging cursors).
@@ -243,114 +323,133 @@ func (s *Service) isClosed() bool {
 	return s.closed
 }
 
+func (h *hub) isStopped() bool {
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	return h.stopped
+}
+
 // catchUpIn reads, inside tx, what others wrote since the cache's sequence and
 // puts it into the cache. The records read are committed data whatever becomes
 // of tx, so they stay in the cache even if tx aborts.
-func (s *Service) catchUpIn(tx Tx) ([]Event, error) {
+func (h *hub) catchUpIn(tx Tx) (batch, error) {
 	seq, err := tx.Seq()
 	if err != nil {
-		return nil, err
+		return batch{}, err
 	}
-	if seq == s.cache.seq {
-		return nil, nil
+	if seq == h.cache.seq {
+		return batch{}, nil
 	}
-	changed, err := tx.ConversationsChangedSince(s.cache.seq)
+	changed, err := tx.ConversationsChangedSince(h.cache.seq)
 	if err != nil {
-		return nil, err
+		return batch{}, err
 	}
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	events := s.applyChanges(changed, s.cache.seq)
-	s.cache.seq = seq
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	events := h.applyChanges(changed, h.cache.seq)
+	h.cache.seq = seq
 	return events, nil
+}
+
+// update runs a call of s in one read-write transaction (see hub.update).
+func (s *Service) update(ctx context.Context, fn func(t *txn) error) error {
+	if s.isClosed() {
+		return ErrClosed
+	}
+	return s.hub.update(ctx, func(t *txn) error {
+		if s.closed { // closed while it waited for the call before it
+			return ErrClosed
+		}
+		return fn(t)
+	})
 }
 
 // update runs fn in one read-write transaction and, once it committed, puts
 // its changes into the cache and emits their events. If fn or the commit fails
 // nothing of the call is kept.
-func (s *Service) update(ctx context.Context, fn func(t *txn) error) error {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	if s.isClosed() {
+func (h *hub) update(ctx context.Context, fn func(t *txn) error) error {
+	h.writeMu.Lock()
+	defer h.writeMu.Unlock()
+	if h.isStopped() {
 		return ErrClosed
 	}
-	var catchUpEvents []Event
+	var catchUpEvents batch
 	var t *txn
-	err := s.store.Update(ctx, func(tx Tx) error {
+	err := h.store.Update(ctx, func(tx Tx) error {
 		var err error
-		if catchUpEvents, err = s.catchUpIn(tx); err != nil {
+		if catchUpEvents, err = h.catchUpIn(tx); err != nil {
 			return err
 		}
-		t = newTxn(s, tx)
+		t = newTxn(h, tx)
 		t.followCurrent()
 		if err := fn(t); err != nil {
 			return err
 		}
 		return t.write()
 	})
-	s.emit(catchUpEvents)
+	h.emitAll(catchUpEvents)
 	if err != nil {
 		return AsError(err)
 	}
-	s.mu.Lock()
-	events := s.applyChanges(t.written, s.cache.seq)
+	h.mu.Lock()
+	events := h.applyChanges(t.written, h.cache.seq)
 	if t.newSeq > 0 {
-		s.cache.seq = t.newSeq
+		h.cache.seq = t.newSeq
 	}
 	if t.afterCommit != nil {
 		t.afterCommit()
 	}
-	s.mu.Unlock()
-	s.emit(events)
-	s.snapshotIfDue(ctx)
+	h.mu.Unlock()
+	h.emitAll(events)
+	h.snapshotIfDue(ctx)
 	return nil
 }
 
 // snapshotIfDue has the store's snapshot of the list rewritten, after the
 // call that asks returned, when the store says enough changed since the last
 // one. Its failure costs only load speed, so it is not reported.
-func (s *Service) snapshotIfDue(ctx context.Context) {
-	if !s.snapshotDue() {
+func (h *hub) snapshotIfDue(ctx context.Context) {
+	if !h.snapshotDue() {
 		return
 	}
 	go func() {
-		s.writeMu.Lock()
-		defer s.writeMu.Unlock()
-		if !s.isClosed() && s.snapshotDue() { // not done meanwhile
-			s.writeSnapshot(context.Background())
+		h.writeMu.Lock()
+		defer h.writeMu.Unlock()
+		if !h.isStopped() && h.snapshotDue() { // not done meanwhile
+			h.writeSnapshot(context.Background())
 		}
 	}()
 }
 
-func (s *Service) snapshotDue() bool {
-	ss, ok := s.store.(SnapshotStore)
+func (h *hub) snapshotDue() bool {
+	ss, ok := h.store.(SnapshotStore)
 	return ok && ss.SnapshotDue()
 }
 
-func (s *Service) writeSnapshot(ctx context.Context) {
-	var events []Event
+func (h *hub) writeSnapshot(ctx context.Context) {
+	var events batch
 	// A failure costs only load speed. What the catch-up read is in the cache
 	// whatever became of the snapshot (see catchUpIn), so its events are told
 	// either way.
-	_ = s.store.Update(ctx, func(tx Tx) error {
+	_ = h.store.Update(ctx, func(tx Tx) error {
 		st, ok := tx.(SnapshotTx)
 		if !ok {
 			return nil
 		}
 		var err error
-		if events, err = s.catchUpIn(tx); err != nil {
+		if events, err = h.catchUpIn(tx); err != nil {
 			return err
 		}
-		s.mu.RLock()
-		live := make([]*ConversationRecord, 0, len(s.cache.convs))
-		for _, r := range s.cache.convs {
+		h.mu.RLock()
+		live := make([]*ConversationRecord, 0, len(h.cache.convs))
+		for _, r := range h.cache.convs {
 			live = append(live, r)
 		}
-		seq := s.cache.seq
-		s.mu.RUnlock()
+		seq := h.cache.seq
+		h.mu.RUnlock()
 		return st.PutSnapshot(seq, live)
 	})
-	s.emit(events)
+	h.emitAll(events)
 }
 
 // checkID validates a conversation id of the opened account.

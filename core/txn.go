@@ -6,7 +6,7 @@ package core
 // and reads the database itself for what the cache does not hold: tombstones
 // and messages.
 type txn struct {
-	s      *Service
+	h      *hub
 	tx     Tx
 	now    int64
 	staged map[string]*ConversationRecord
@@ -23,11 +23,11 @@ type txn struct {
 	newSeq  uint64
 }
 
-func newTxn(s *Service, tx Tx) *txn {
+func newTxn(h *hub, tx Tx) *txn {
 	return &txn{
-		s:          s,
+		h:          h,
 		tx:         tx,
-		now:        s.now(),
+		now:        h.now(),
 		staged:     map[string]*ConversationRecord{},
 		loaded:     map[string]*ConversationRecord{},
 		readMarked: map[string]bool{},
@@ -36,7 +36,7 @@ func newTxn(s *Service, tx Tx) *txn {
 
 // base is the record as it was before this call: live, tombstone or nil.
 func (t *txn) base(id string) *ConversationRecord {
-	if r := t.s.cache.convs[id]; r != nil {
+	if r := t.h.cache.convs[id]; r != nil {
 		return r
 	}
 	return t.loaded[id]
@@ -72,7 +72,7 @@ func (t *txn) prefetch(ids []string) error {
 	var want []string
 	seen := map[string]bool{}
 	for _, id := range ids {
-		if t.s.cache.convs[id] == nil && !seen[id] {
+		if t.h.cache.convs[id] == nil && !seen[id] {
 			if _, ok := t.loaded[id]; !ok {
 				want = append(want, id)
 				seen[id] = true
@@ -135,14 +135,21 @@ func (t *txn) remove(id string) {
 	t.stage(ts)
 }
 
-// followCurrent clears unread messages that other tabs counted in the
+// followCurrent clears unread messages that other tabs counted in a
 // conversation on screen here: it takes no unread (SPEC §3).
 func (t *txn) followCurrent() {
-	t.s.mu.RLock()
-	id := t.s.current
-	t.s.mu.RUnlock()
-	if r := t.live(id); r != nil && r.UnreadCount > 0 {
-		t.clearUnread(id)
+	t.h.mu.RLock()
+	var ids []string
+	for _, s := range t.h.sessions {
+		if s.current != "" {
+			ids = append(ids, s.current)
+		}
+	}
+	t.h.mu.RUnlock()
+	for _, id := range ids {
+		if r := t.live(id); r != nil && r.UnreadCount > 0 {
+			t.clearUnread(id)
+		}
 	}
 }
 
@@ -160,7 +167,7 @@ func (t *txn) putMessages(m ...*MessageRecord) error {
 
 // pinned is the number of pinned conversations as this call has it.
 func (t *txn) pinned() int {
-	n := t.s.cache.pinned
+	n := t.h.cache.pinned
 	for id, r := range t.staged {
 		if b := t.base(id); b.live() && b.StickTop {
 			n--

@@ -24,13 +24,18 @@ type bridge struct {
 	services  map[int]*core.Service
 	openStore func(opts openOptions, lost func(reason string)) (core.Store, error)
 	queryBuf  []byte
+	// hubs holds, per account and database, a session of the hub that serves
+	// them: a second open() of the same database in this module (another tab
+	// of a SharedWorker, or the same page twice) attaches to it, so they share
+	// one cache.
+	hubs map[string]*core.Service
 }
 
 // openOptions is what open() takes after the JS wrapper's own checks.
 type openOptions = core.OpenOptions
 
 func newBridge(openStore func(openOptions, func(string)) (core.Store, error)) *bridge {
-	return &bridge{services: map[int]*core.Service{}, openStore: openStore}
+	return &bridge{services: map[int]*core.Service{}, hubs: map[string]*core.Service{}, openStore: openStore}
 }
 
 // jsObject returns the object handed to JS: {open, call}.
@@ -55,11 +60,15 @@ func (b *bridge) jsOpen(this js.Value, args []js.Value) any {
 			reject(core.AsError(err))
 			return
 		}
-		handle, svc, err := b.open(opts, func(events []core.Event) {
+		handle, svc, attached, err := b.open(opts, func(events []core.Event) {
 			onEvents.Invoke(encodeEvents(events))
 		})
 		if err != nil {
 			reject(core.AsError(err))
+			return
+		}
+		if attached { // the hub's sync is over; the session heard its events
+			resolve(handle)
 			return
 		}
 		if opts.WaitForSync {
@@ -71,26 +80,55 @@ func (b *bridge) jsOpen(this js.Value, args []js.Value) any {
 	})
 }
 
-func (b *bridge) open(opts openOptions, listener core.Listener) (int, *core.Service, error) {
-	var svc *core.Service
+// open opens a session: on the hub already serving the account's database
+// if there is one (attached), else on a new hub, not synced yet.
+func (b *bridge) open(opts openOptions, listener core.Listener) (h int, svc *core.Service, attached bool, err error) {
+	key := ""
+	if opts.Storage != "memory" { // an in-memory list is each open()'s own
+		key = opts.AccountID + "\x00" + dbName(opts)
+	}
+	b.mu.Lock()
+	existing := b.hubs[key]
+	b.mu.Unlock()
+	if existing != nil {
+		if svc, err = existing.Attach(listener); err == nil {
+			return b.register(svc), svc, true, nil
+		} // closed meanwhile: open a new hub
+	}
 	lost := func(reason string) {
 		// From a JS event handler: StorageLost waits for the call in flight.
 		go svc.StorageLost(reason)
 	}
 	store, err := b.openStore(opts, lost)
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, false, err
 	}
 	svc, err = core.New(core.Options{AccountID: opts.AccountID, Store: store, Listener: listener})
 	if err != nil {
-		return 0, nil, err
+		return 0, nil, false, err
 	}
+	if key != "" {
+		b.mu.Lock()
+		b.hubs[key] = svc
+		b.mu.Unlock()
+	}
+	return b.register(svc), svc, false, nil
+}
+
+func (b *bridge) register(svc *core.Service) int {
 	b.mu.Lock()
+	defer b.mu.Unlock()
 	b.next++
-	h := b.next
-	b.services[h] = svc
-	b.mu.Unlock()
-	return h, svc, nil
+	b.services[b.next] = svc
+	return b.next
+}
+
+// dbName is the database open() uses: one per account by default.
+func dbName(opts openOptions) string {
+	if opts.DBName != "" {
+		return opts.DBName
+	}
+	return "localconv-" + opts.AccountID
 }
 
 // jsCall is call(handle, method, argsJSON) → Promise<resultJSON | undefined>.

@@ -11,11 +11,7 @@ import (
 // opens lazily: if IndexedDB is missing or refuses, the sync fails and the
 // service carries on in memory.
 func openIndexedDB(opts openOptions, lost func(reason string)) (core.Store, error) {
-	name := opts.DBName
-	if name == "" {
-		name = "localconv-" + opts.AccountID
-	}
-	return idbstore.New(name, idbstore.Options{
+	return idbstore.New(dbName(opts), idbstore.Options{
 		OnConnectionLost: func(err error) {
 			lost("the database connection was lost (" + err.Error() + ")")
 		},
