@@ -50,6 +50,8 @@ type hub struct {
 	stopWatch func()
 	// syncEvents are the sync's events so far, for sessions that attach later.
 	syncEvents []Event
+	// fellBack: the store failed or went away, and the hub works in memory.
+	fellBack bool
 
 	// mu guards what queries read: the cache, the sessions and their fields.
 	mu       sync.RWMutex
@@ -176,6 +178,7 @@ func (h *hub) fallBackToMemory() {
 	if h.store != nil {
 		_ = h.store.Close()
 	}
+	h.fellBack = true
 	db := NewMemDB()
 	h.mu.Lock()
 	for id, r := range h.cache.convs {
@@ -212,6 +215,22 @@ func (s *Service) Close() error {
 		return internal(err)
 	}
 	return nil
+}
+
+// FellBackToMemory reports whether the service lost its store (syncFailed)
+// and works in memory: a new tab should open the database afresh rather than
+// attach to it.
+func (s *Service) FellBackToMemory() bool {
+	s.writeMu.Lock()
+	defer s.writeMu.Unlock()
+	return s.fellBack
+}
+
+// Sessions is the number of open sessions on s's hub: 0 once it stopped.
+func (s *Service) Sessions() int {
+	s.mu.RLock()
+	defer s.mu.RUnlock()
+	return len(s.sessions)
 }
 
 // emitOwn gives events to this session only.

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -115,4 +116,20 @@ func TestClosingASessionLeavesTheOthersAndTheLastClosesTheStore(t *testing.T) {
 	// The store is closed: a new service on the database finds what was written.
 	again := newFixtureOn(t, f.db)
 	require.Equal(t, 1, again.conv(p2p("bob")).UnreadCount)
+}
+
+func TestAServiceThatLostItsStoreSaysSo(t *testing.T) {
+	f := newFixture(t)
+	require.False(t, f.FellBackToMemory())
+	f.StorageLost("the database was deleted")
+	require.True(t, f.FellBackToMemory())
+	require.Equal(t, []string{EventSyncFailed}, f.ev.types())
+
+	db := NewMemDB()
+	db.FailNextLoad(errors.New("quota"))
+	ev := &recorder{}
+	g, err := Open(f.ctx, Options{AccountID: me, Store: db.Connect(), Listener: ev.listen})
+	require.NoError(t, err)
+	require.Equal(t, []string{EventSyncStarted, EventSyncFailed}, ev.types())
+	require.True(t, g.FellBackToMemory())
 }

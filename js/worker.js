@@ -8,12 +8,14 @@
 //   worker → page  {id, value} | {id, error: {code, message}} | {stream, events}
 // where stream is the id of the open request whose service emitted the events.
 // One more request is for debugging and the tests, not for apps:
-//   page → worker  {id, op: 'stats'}  →  {id, value: {instances, ports, services}}
+//   page → worker  {id, op: 'stats'}  →  {id, value: {instances, ports, services, hubs}}
 // how many wasm modules this worker started (one, however many tabs share a
-// SharedWorker), how many pages' ports it serves and how many services are open.
+// SharedWorker), how many pages' ports it serves, how many services are open,
+// and how many caches (hubs) serve them: one per account and database.
 import { loadBridge, instances } from './runtime.js';
 
 const served = new Map(); // port → the handles of the services opened through it
+let loaded = null; // the module's bridge once a port loaded it, for stats
 
 function serve(port) {
   const handles = new Set(); // services opened through this port
@@ -23,7 +25,7 @@ function serve(port) {
   async function load(wasmUrl) {
     bridge ??= loadBridge(wasmUrl);
     try {
-      return await bridge;
+      return (loaded = await bridge);
     } catch (e) {
       bridge = null; // a failed load may be retried, as in the page
       throw { code: 190001, message: `localconv.wasm could not be loaded: ${e && e.message}` };
@@ -43,7 +45,8 @@ function serve(port) {
       } else if (op === 'stats') {
         let services = 0;
         for (const hs of served.values()) services += hs.size;
-        port.postMessage({ id, value: { instances, ports: served.size, services } });
+        const hubs = loaded ? loaded.stats().hubs : 0;
+        port.postMessage({ id, value: { instances, ports: served.size, services, hubs } });
       } else {
         throw { code: 191004, message: `unknown operation ${op}` };
       }

@@ -360,6 +360,7 @@ test('sharedWorker: every tab of the origin talks to one worker running one wasm
   for (const st of seen) {
     assert.equal(st.instances, 1, 'one wasm instance for all tabs');
     assert.equal(st.services, 4, 'a service per tab, all in that instance');
+    assert.equal(st.hubs, 1, 'one cache for all tabs of the account');
     assert.ok(st.ports >= 5, `the four tabs and the asking port: ${st.ports}`);
   }
   // A change in one tab reaches the others as events (the tabs tests run in
@@ -368,6 +369,8 @@ test('sharedWorker: every tab of the origin talks to one worker running one wasm
   await Promise.all(pages.slice(1).map((p) => p.evaluate(listenOnce, 'totalUnreadCountChanged')));
   await pages[0].evaluate((m) => globalThis.kit.services.svc.applyMessages([m]), msg(x, 'm1', 'x', T));
   assert.deepEqual(await Promise.all(pages.slice(1).map((p) => p.evaluate(() => globalThis.heardOnce))), [1, 1, 1]);
+  // With one cache, the others read the change the moment the call resolved.
+  assert.deepEqual(await Promise.all(pages.slice(1).map((p) => p.evaluate(() => globalThis.kit.services.svc.getTotalUnreadCount()))), [1, 1, 1]);
 
   // A tab that goes away, closed or crashed, has its service closed in the
   // worker (the Web Lock it held is released), and the others go on.

@@ -12,7 +12,7 @@ import assert from 'node:assert/strict';
 import { useBrowser, uniqueName } from './harness.mjs';
 import {
   T, FILTERS, openTabs, openTab, deliver, strip, Latency, assertAllAgree, waitAgree,
-  assertEventsTellTheList, afterSync, msg,
+  assertEventsTellTheList, afterSync, msg, PLACEMENT,
 } from './tabs.mjs';
 
 const env = useBrowser();
@@ -102,6 +102,20 @@ for (const n of [2, 3]) {
 
     const marks = await Promise.all(tabs.map((tab) => tab.logLength()));
     const r = await sender.ok('applyMessages', [msg(x, 'x2', 'x', T + 2)]);
+    if (PLACEMENT === 'sharedWorker') {
+      // One module serves every tab, with one cache: it knows x is on screen in
+      // one of them, so the message never counts, and every tab hears just that.
+      assert.deepEqual(r.events.map((e) => e.type), ['conversationChanged']);
+      assert.equal(r.events[0].detail[0].unreadCount, 0, 'x is on screen in a tab of this module');
+      for (const [i, tab] of tabs.entries()) {
+        if (tab === sender) continue;
+        const got = await tab.waitLog(marks[i] + r.events.length, marks[i], 1000);
+        assert.ok(got.reached, `tab ${i} heard the message within 1 s`);
+        assert.deepEqual(strip(got.log), strip(r.events), `tab ${i}`);
+      }
+      await waitAgree(tabs, 'after the message');
+      return;
+    }
     assert.equal(r.events.find((e) => e.type === 'conversationChanged').detail[0].unreadCount, 1,
       'the sender is not showing x: it counts the message');
     // The showing tab hears the message, then clears it as a call of its own

@@ -43,7 +43,23 @@ func (b *bridge) jsObject() js.Value {
 	obj := js.Global().Get("Object").New()
 	obj.Set("open", js.FuncOf(b.jsOpen))
 	obj.Set("call", js.FuncOf(b.jsCall))
+	obj.Set("stats", js.FuncOf(b.jsStats))
 	return obj
+}
+
+// jsStats is stats() → {hubs, sessions}: how many caches this module keeps
+// and how many open()s they serve. For tests and debugging, not app API.
+func (b *bridge) jsStats(this js.Value, args []js.Value) any {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	hubs, sessions := 0, 0
+	for _, svc := range b.hubs {
+		if n := svc.Sessions(); n > 0 {
+			hubs++
+			sessions += n
+		}
+	}
+	return map[string]any{"hubs": hubs, "sessions": sessions}
 }
 
 // jsOpen is open(optionsJSON, onEvents) → Promise<handle>. onEvents(eventsJSON)
@@ -90,7 +106,9 @@ func (b *bridge) open(opts openOptions, listener core.Listener) (h int, svc *cor
 	b.mu.Lock()
 	existing := b.hubs[key]
 	b.mu.Unlock()
-	if existing != nil {
+	// A hub that lost its database works in memory for the tabs it has; a new
+	// tab opens the database afresh instead.
+	if existing != nil && !existing.FellBackToMemory() {
 		if svc, err = existing.Attach(listener); err == nil {
 			return b.register(svc), svc, true, nil
 		} // closed meanwhile: open a new hub
