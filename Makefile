@@ -10,7 +10,7 @@ FUZZTIME ?= 5s
 # The module and the Go runtime's loader, where js/localconv.js finds them.
 build: js/localconv.wasm js/wasm_exec.js
 
-js/localconv.wasm: go.mod go.sum $(shell find core idbstore wasm -name '*.go' -not -name '*_test.go' 2>/dev/null)
+js/localconv.wasm: go.mod go.sum $(shell find core idbstore internal wasm -name '*.go' -not -name '*_test.go' 2>/dev/null)
 	$(WASM_ENV) $(GO) build -ldflags="-s -w" -trimpath -o $@ ./wasm
 	$(GO) run ./cmd/precompress $@
 
@@ -42,15 +42,21 @@ demo: build bin/devserver
 
 test: test-go test-fuzz test-browser test-js
 
+# Native: the core, the JSON reader and writer, and the store's codecs
+# (idbstore's other files need js/wasm and run in test-browser).
+NATIVE := ./core/... ./internal/... ./idbstore/...
+
 test-go:
-	$(GO) vet ./core/...
-	$(GO) test -count=1 -timeout 10m ./core/...
+	$(GO) vet $(NATIVE)
+	$(GO) test -count=1 -timeout 10m $(NATIVE)
 
 # Each fuzz target for a few seconds on top of its committed seed corpus.
 test-fuzz:
-	@for t in $$($(GO) test -list '^Fuzz' ./core | grep '^Fuzz'); do \
-		echo "fuzz $$t"; \
-		$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) ./core || exit 1; \
+	@for p in ./core ./internal/jsonx ./idbstore; do \
+		for t in $$($(GO) test -list '^Fuzz' $$p | grep '^Fuzz'); do \
+			echo "fuzz $$p $$t"; \
+			$(GO) test -run '^$$' -fuzz "^$$t$$" -fuzztime $(FUZZTIME) $$p || exit 1; \
+		done; \
 	done
 
 # The test runner that runs GOOS=js tests in headless Chromium, built for the host.

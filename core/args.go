@@ -4,6 +4,8 @@ import (
 	"math"
 	"strconv"
 	"strings"
+
+	"github.com/localconv/localconv/internal/jsonx"
 )
 
 // Arguments cross from JavaScript as one JSON array. JSON cannot say
@@ -33,14 +35,13 @@ type undefinedValue struct{}
 // badValue is a JS value no parameter accepts.
 type badValue struct{ kind string }
 
-// longArray is an argument that is an array longer than any parameter takes
-// (MaxListLength): its entries are counted, not decoded, so that a huge array
-// is rejected in about the time it takes to scan its text.
-type longArray struct{ n int }
+// An argument that is an array longer than any parameter takes
+// (MaxListLength) is a jsonx.LongArray: its entries are counted, not decoded,
+// so that a huge array is rejected in about the time it takes to scan its text.
 
 // decodeArgs parses the wrapper's JSON array of arguments.
 func decodeArgs(data []byte) ([]any, error) {
-	v, err := (&jsonReader{data: data, maxArray: MaxListLength}).parse()
+	v, err := jsonx.ParseArgs(data, MaxListLength)
 	if err != nil {
 		return nil, invalid("arguments are not valid JSON: %v", err)
 	}
@@ -100,11 +101,11 @@ func kindOf(v any) string {
 		return x.kind
 	case bool:
 		return "a boolean"
-	case jsonNumber:
+	case jsonx.Number:
 		return "a number"
 	case string:
 		return "a string"
-	case []any, longArray:
+	case []any, jsonx.LongArray:
 		return "an array"
 	case map[string]any:
 		return "an object"
@@ -157,7 +158,7 @@ func argOptBool(v any, name string, def bool) (bool, error) {
 }
 
 func argNumber(v any, name string) (float64, error) {
-	n, ok := v.(jsonNumber)
+	n, ok := v.(jsonx.Number)
 	if !ok {
 		return 0, wrongType(name, "a finite number", v)
 	}
@@ -190,8 +191,8 @@ func argOptInt(v any, name string, def int64) (int64, error) {
 }
 
 func argArray(v any, name string, max int) ([]any, error) {
-	if l, ok := v.(longArray); ok {
-		return nil, invalid("%s has %d entries, at most %d are allowed", name, l.n, max)
+	if l, ok := v.(jsonx.LongArray); ok {
+		return nil, invalid("%s has %d entries, at most %d are allowed", name, l.N, max)
 	}
 	a, ok := v.([]any)
 	if !ok {
@@ -376,7 +377,7 @@ func argAttachment(v any, name string) (RawJSON, error) {
 		if err := checkPlain(v, name); err != nil {
 			return "", err
 		}
-		return RawJSON(appendJSONValue(nil, v)), nil
+		return RawJSON(jsonx.AppendValue(nil, v)), nil
 	}
 	return "", wrongType(name, "an object or a string", v)
 }

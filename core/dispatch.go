@@ -4,6 +4,8 @@ import (
 	"context"
 	"fmt"
 	"strconv"
+
+	"github.com/localconv/localconv/internal/jsonx"
 )
 
 // Call runs the method named as in SPEC §2 with arguments encoded by the JS
@@ -361,7 +363,7 @@ type OpenOptions struct {
 // DecodeOpenOptions reads open()'s options; the wrapper checked their JS
 // types, the module checks them again (and the account id's rule) here.
 func DecodeOpenOptions(data []byte) (OpenOptions, error) {
-	v, err := parseJSON(data)
+	v, err := jsonx.Parse(data)
 	if err != nil {
 		return OpenOptions{}, invalid("options are not valid JSON: %v", err)
 	}

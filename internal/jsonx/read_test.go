@@ -1,4 +1,4 @@
-package core
+package jsonx
 
 import (
 	"bytes"
@@ -9,11 +9,11 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// fromStd converts encoding/json's UseNumber result into parseJSON's values.
+// fromStd converts encoding/json's UseNumber result into Parse's values.
 func fromStd(v any) any {
 	switch x := v.(type) {
 	case json.Number:
-		return jsonNumber(x)
+		return Number(x)
 	case []any:
 		for i := range x {
 			x[i] = fromStd(x[i])
@@ -51,7 +51,7 @@ var jsonCases = []string{
 
 func TestParseJSONAgreesWithEncodingJSON(t *testing.T) {
 	for _, c := range jsonCases {
-		got, gotErr := parseJSON([]byte(c))
+		got, gotErr := Parse([]byte(c))
 		want, wantErr := stdParse([]byte(c))
 		if wantErr != nil {
 			require.Error(t, gotErr, "input %q should be rejected", c)
@@ -64,10 +64,10 @@ func TestParseJSONAgreesWithEncodingJSON(t *testing.T) {
 
 func TestParseJSONBoundsNesting(t *testing.T) {
 	deep := strings.Repeat("[", 100000) + strings.Repeat("]", 100000)
-	_, err := parseJSON([]byte(deep))
+	_, err := Parse([]byte(deep))
 	require.ErrorContains(t, err, "nested too deeply")
-	ok := strings.Repeat("[", maxJSONDepth) + strings.Repeat("]", maxJSONDepth)
-	_, err = parseJSON([]byte(ok))
+	ok := strings.Repeat("[", MaxDepth) + strings.Repeat("]", MaxDepth)
+	_, err = Parse([]byte(ok))
 	require.NoError(t, err)
 }
 
@@ -76,24 +76,24 @@ func FuzzParseJSON(f *testing.F) {
 		f.Add([]byte(c))
 	}
 	f.Fuzz(func(t *testing.T, data []byte) {
-		got, gotErr := parseJSON(data)
+		got, gotErr := Parse(data)
 		want, wantErr := stdParse(data)
-		if bytes.Count(data, []byte("["))+bytes.Count(data, []byte("{")) > maxJSONDepth {
+		if bytes.Count(data, []byte("["))+bytes.Count(data, []byte("{")) > MaxDepth {
 			return // encoding/json allows deeper nesting than we do
 		}
 		if (gotErr == nil) != (wantErr == nil) {
-			t.Fatalf("input %q: parseJSON err %v, encoding/json err %v", data, gotErr, wantErr)
+			t.Fatalf("input %q: Parse err %v, encoding/json err %v", data, gotErr, wantErr)
 		}
 		if gotErr == nil {
 			require.Equal(t, want, got)
 		}
 		// Skipping accepts exactly what parsing accepts.
-		r := &jsonReader{data: data}
+		r := &reader{data: data}
 		r.space()
 		skipErr := r.skipValue()
 		r.space()
 		if skipOK := skipErr == nil && r.pos == len(data); skipOK != (gotErr == nil) {
-			t.Fatalf("input %q: skipValue ok=%v, parseJSON err %v", data, skipOK, gotErr)
+			t.Fatalf("input %q: skipValue ok=%v, Parse err %v", data, skipOK, gotErr)
 		}
 	})
 }

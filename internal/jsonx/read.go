@@ -1,4 +1,4 @@
-package core
+package jsonx
 
 import (
 	"errors"
@@ -7,34 +7,50 @@ import (
 	"unicode/utf8"
 )
 
-// A small strict JSON reader for call arguments (RFC 8259). It builds the
-// same values encoding/json builds into an `any` with UseNumber — nil, bool,
-// jsonNumber, string, []any, map[string]any — without reflection, and bounds
-// nesting so that no input can exhaust the stack.
+// Package jsonx reads and writes JSON without reflection, for what crosses
+// between Go and JavaScript on every call (arguments, results, events) and
+// for the values the IndexedDB store keeps. In WebAssembly it is several
+// times faster than encoding/json, and it keeps encoding/json out of the
+// module.
+//
+// The reader is strict (RFC 8259). It builds the values encoding/json builds
+// into an `any` with UseNumber — nil, bool, Number, string, []any,
+// map[string]any — and bounds nesting so that no input can exhaust the stack.
 
-// jsonNumber is a number's JSON text, converted when a parameter asks for it.
-type jsonNumber string
+// Number is a number's JSON text, converted when a reader asks for it.
+type Number string
 
-const maxJSONDepth = 512
+// MaxDepth bounds nesting.
+const MaxDepth = 512
 
-type jsonReader struct {
+// LongArray stands for an array longer than Options.MaxArray: its entries
+// were counted, not built.
+type LongArray struct{ N int }
+
+type reader struct {
 	data  []byte
 	pos   int
 	depth int
-	// maxArray, if > 0, bounds the arrays inside the top-level array (the
+	// maxArray, if > 0, bounds the arrays inside a top-level array (call
 	// arguments): a longer one is only counted, not built, and becomes a
-	// longArray, so a huge argument costs a scan of its text.
+	// LongArray, so a huge argument costs a scan of its text.
 	maxArray int
 }
 
 var errJSONDepth = errors.New("nested too deeply")
 
-// parseJSON parses one JSON value that fills data (surrounding space allowed).
-func parseJSON(data []byte) (any, error) {
-	return (&jsonReader{data: data}).parse()
+// Parse parses one JSON value that fills data (surrounding space allowed).
+func Parse(data []byte) (any, error) {
+	return (&reader{data: data}).parse()
 }
 
-func (r *jsonReader) parse() (any, error) {
+// ParseArgs is Parse for a top-level array of arguments: an argument that is
+// an array of more than maxArray entries comes back as a LongArray.
+func ParseArgs(data []byte, maxArray int) (any, error) {
+	return (&reader{data: data, maxArray: maxArray}).parse()
+}
+
+func (r *reader) parse() (any, error) {
 	r.space()
 	v, err := r.value()
 	if err != nil {
@@ -47,11 +63,11 @@ func (r *jsonReader) parse() (any, error) {
 	return v, nil
 }
 
-func (r *jsonReader) fail(what string) error {
+func (r *reader) fail(what string) error {
 	return errors.New(what + " at offset " + strconv.Itoa(r.pos))
 }
 
-func (r *jsonReader) space() {
+func (r *reader) space() {
 	for r.pos < len(r.data) {
 		switch r.data[r.pos] {
 		case ' ', '\t', '\n', '\r':
@@ -62,7 +78,7 @@ func (r *jsonReader) space() {
 	}
 }
 
-func (r *jsonReader) value() (any, error) {
+func (r *reader) value() (any, error) {
 	if r.pos >= len(r.data) {
 		return nil, r.fail("unexpected end")
 	}
@@ -85,7 +101,7 @@ func (r *jsonReader) value() (any, error) {
 	return nil, r.fail("invalid character")
 }
 
-func (r *jsonReader) literal(word string) bool {
+func (r *reader) literal(word string) bool {
 	if len(r.data)-r.pos >= len(word) && string(r.data[r.pos:r.pos+len(word)]) == word {
 		r.pos += len(word)
 		return true
@@ -93,9 +109,9 @@ func (r *jsonReader) literal(word string) bool {
 	return false
 }
 
-func (r *jsonReader) enter() error {
+func (r *reader) enter() error {
 	r.depth++
-	if r.depth > maxJSONDepth {
+	if r.depth > MaxDepth {
 		return r.fail(errJSONDepth.Error())
 	}
 	r.pos++ // the opening bracket
@@ -103,7 +119,7 @@ func (r *jsonReader) enter() error {
 	return nil
 }
 
-func (r *jsonReader) object() (any, error) {
+func (r *reader) object() (any, error) {
 	if err := r.enter(); err != nil {
 		return nil, err
 	}
@@ -150,7 +166,7 @@ func (r *jsonReader) object() (any, error) {
 	}
 }
 
-func (r *jsonReader) array() (any, error) {
+func (r *reader) array() (any, error) {
 	if err := r.enter(); err != nil {
 		return nil, err
 	}
@@ -169,7 +185,7 @@ func (r *jsonReader) array() (any, error) {
 		}
 		if n > r.maxArray {
 			r.depth--
-			return longArray{n}, nil
+			return LongArray{n}, nil
 		}
 		r.pos = start
 	}
@@ -198,7 +214,7 @@ func (r *jsonReader) array() (any, error) {
 }
 
 // skipValue checks one value and moves past it, building nothing.
-func (r *jsonReader) skipValue() error {
+func (r *reader) skipValue() error {
 	if r.pos >= len(r.data) {
 		return r.fail("unexpected end")
 	}
@@ -262,7 +278,7 @@ func (r *jsonReader) skipValue() error {
 
 // countEntries checks the rest of a non-empty array whose '[' was read,
 // moving past its ']', and counts its entries.
-func (r *jsonReader) countEntries() (int, error) {
+func (r *reader) countEntries() (int, error) {
 	for n := 1; ; n++ {
 		if err := r.skipValue(); err != nil {
 			return 0, err
@@ -285,7 +301,7 @@ func (r *jsonReader) countEntries() (int, error) {
 }
 
 // skipString checks a string and moves past it.
-func (r *jsonReader) skipString() error {
+func (r *reader) skipString() error {
 	r.pos++
 	for r.pos < len(r.data) {
 		switch c := r.data[r.pos]; {
@@ -316,16 +332,16 @@ func (r *jsonReader) skipString() error {
 	return r.fail("unterminated string")
 }
 
-func (r *jsonReader) number() (any, error) {
+func (r *reader) number() (any, error) {
 	start := r.pos
 	if err := r.scanNumber(); err != nil {
 		return nil, err
 	}
-	return jsonNumber(r.data[start:r.pos]), nil
+	return Number(r.data[start:r.pos]), nil
 }
 
 // scanNumber checks a number and moves past it.
-func (r *jsonReader) scanNumber() error {
+func (r *reader) scanNumber() error {
 	digits := func() int {
 		n := 0
 		for r.pos < len(r.data) && r.data[r.pos] >= '0' && r.data[r.pos] <= '9' {
@@ -360,7 +376,7 @@ func (r *jsonReader) scanNumber() error {
 	return nil
 }
 
-func (r *jsonReader) string() (string, error) {
+func (r *reader) string() (string, error) {
 	r.pos++ // the opening quote
 	start := r.pos
 	// Fast path: no escapes, all ASCII or valid UTF-8.
@@ -442,7 +458,7 @@ func (r *jsonReader) string() (string, error) {
 	return "", r.fail("unterminated string")
 }
 
-func (r *jsonReader) hex4() (uint16, bool) {
+func (r *reader) hex4() (uint16, bool) {
 	if len(r.data)-r.pos < 4 {
 		return 0, false
 	}
