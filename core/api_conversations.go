@@ -17,9 +17,6 @@ func (s *Service) CreateConversation(ctx context.Context, id string) (Conversati
 		if r = t.live(id); r != nil {
 			return nil
 		}
-		if err := t.prefetch([]string{id}); err != nil {
-			return err
-		}
 		r = t.create(id, cid.Type, t.now)
 		return nil
 	})

@@ -31,11 +31,10 @@ func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResul
 	var res ApplyResult
 	err := s.update(ctx, func(t *txn) error {
 		res = ApplyResult{}
+		// By key: the same message may come again with other fields, even
+		// another createTime, and must still count once.
 		stored, err := t.tx.GetMessages(keys)
 		if err != nil {
-			return err
-		}
-		if err := t.prefetch(ids); err != nil {
 			return err
 		}
 		seen := make(map[MessageKey]bool, len(msgs))

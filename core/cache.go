@@ -10,6 +10,10 @@ import "github.com/google/btree"
 type cache struct {
 	seq   uint64 // the store change sequence the cache is as of
 	convs map[string]*ConversationRecord
+	// tombs are the deleted conversations' tombstones: with them the cache
+	// knows every record the store has, so a call never reads the store to
+	// learn that a conversation is new or what read time it had.
+	tombs map[string]*ConversationRecord
 	// byType[t-1] holds the conversations of type t in list order;
 	// unreadByType[t-1] only those with unread > 0 (onlyUnread pages).
 	byType       [conversationTypes]*btree.BTreeG[*ConversationRecord]
@@ -30,7 +34,7 @@ func listOrder(a, b *ConversationRecord) bool {
 }
 
 func newCache() *cache {
-	c := &cache{convs: map[string]*ConversationRecord{}}
+	c := &cache{convs: map[string]*ConversationRecord{}, tombs: map[string]*ConversationRecord{}}
 	for i := range c.byType {
 		c.byType[i] = btree.NewG(32, listOrder)
 		c.unreadByType[i] = btree.NewG(32, listOrder)
@@ -38,16 +42,28 @@ func newCache() *cache {
 	return c
 }
 
-// put makes rec the conversation's state; a tombstone removes it.
+// put makes rec the conversation's state; a tombstone removes it from the list.
 func (c *cache) put(rec *ConversationRecord) {
-	if old := c.convs[rec.ConversationID]; old != nil {
+	id := rec.ConversationID
+	if old := c.convs[id]; old != nil {
 		c.unindex(old)
-		delete(c.convs, rec.ConversationID)
+		delete(c.convs, id)
 	}
 	if rec.live() {
-		c.convs[rec.ConversationID] = rec
+		delete(c.tombs, id)
+		c.convs[id] = rec
 		c.index(rec)
+	} else {
+		c.tombs[id] = rec
 	}
+}
+
+// record is the conversation's record, live or tombstone, or nil.
+func (c *cache) record(id string) *ConversationRecord {
+	if r := c.convs[id]; r != nil {
+		return r
+	}
+	return c.tombs[id]
 }
 
 func (c *cache) index(r *ConversationRecord) {

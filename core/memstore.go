@@ -103,9 +103,7 @@ func (c *memConn) Load(ctx context.Context, batch func([]*ConversationRecord)) (
 	}
 	recs := make([]*ConversationRecord, 0, len(db.convs))
 	for _, r := range db.convs {
-		if r.live() {
-			recs = append(recs, r)
-		}
+		recs = append(recs, r)
 	}
 	batch(recs)
 	return db.seq, nil

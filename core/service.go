@@ -184,6 +184,9 @@ func (h *hub) fallBackToMemory() {
 	for id, r := range h.cache.convs {
 		db.convs[id] = r
 	}
+	for id, r := range h.cache.tombs {
+		db.convs[id] = r
+	}
 	h.cache.seq = 0
 	h.mu.Unlock()
 	h.store = db.Connect()
@@ -460,13 +463,16 @@ func (h *hub) writeSnapshot(ctx context.Context) {
 			return err
 		}
 		h.mu.RLock()
-		live := make([]*ConversationRecord, 0, len(h.cache.convs))
+		recs := make([]*ConversationRecord, 0, len(h.cache.convs)+len(h.cache.tombs))
 		for _, r := range h.cache.convs {
-			live = append(live, r)
+			recs = append(recs, r)
+		}
+		for _, r := range h.cache.tombs {
+			recs = append(recs, r)
 		}
 		seq := h.cache.seq
 		h.mu.RUnlock()
-		return st.PutSnapshot(seq, live)
+		return st.PutSnapshot(seq, recs)
 	})
 	h.emitAll(events)
 }

@@ -11,10 +11,10 @@ import "context"
 // store's change sequence (Tx.Seq) and stamps the records it writes with it, so a
 // Service can catch up with what others wrote (Tx.ConversationsChangedSince).
 type Store interface {
-	// Load delivers every live conversation, in batches; the first batch should
-	// hold the top of the list (highest sortOrder) so that a first page can be
-	// served before the rest arrives. It returns the change sequence the records
-	// are as of.
+	// Load delivers every conversation record, tombstones too, each once, in
+	// batches; the first batch should hold the top of the list (highest
+	// sortOrder) so that a first page can be served before the rest arrives.
+	// It returns the change sequence the records are as of.
 	Load(ctx context.Context, batch func([]*ConversationRecord)) (seq uint64, err error)
 	Update(ctx context.Context, fn func(Tx) error) error
 	View(ctx context.Context, fn func(Tx) error) error
@@ -59,7 +59,8 @@ type SnapshotStore interface {
 	SnapshotDue() bool
 }
 
-// SnapshotTx writes a snapshot: every live conversation as of change sequence seq.
+// SnapshotTx writes a snapshot: every conversation record (tombstones too) as
+// of change sequence seq.
 type SnapshotTx interface {
-	PutSnapshot(seq uint64, live []*ConversationRecord) error
+	PutSnapshot(seq uint64, recs []*ConversationRecord) error
 }

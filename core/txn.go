@@ -2,18 +2,15 @@ package core
 
 // txn is one call's working set inside its store transaction: the records it
 // changes, staged until the transaction commits. It reads the cache, which the
-// transaction has just brought up to date with the database (see catchUpIn),
-// and reads the database itself for what the cache does not hold: tombstones
-// and messages.
+// transaction has just brought up to date with the database (see catchUpIn)
+// and which holds every conversation record, tombstones too; of the database
+// it reads only messages.
 type txn struct {
 	h      *hub
 	tx     Tx
 	now    int64
 	staged map[string]*ConversationRecord
 	order  []string
-	// loaded holds database records (tombstones or nil) of ids the cache has no
-	// live record for.
-	loaded     map[string]*ConversationRecord
 	readMarked map[string]bool
 	// afterCommit, if set, runs once the call committed, with the cache locked.
 	afterCommit func()
@@ -29,18 +26,12 @@ func newTxn(h *hub, tx Tx) *txn {
 		tx:         tx,
 		now:        h.now(),
 		staged:     map[string]*ConversationRecord{},
-		loaded:     map[string]*ConversationRecord{},
 		readMarked: map[string]bool{},
 	}
 }
 
 // base is the record as it was before this call: live, tombstone or nil.
-func (t *txn) base(id string) *ConversationRecord {
-	if r := t.h.cache.convs[id]; r != nil {
-		return r
-	}
-	return t.loaded[id]
-}
+func (t *txn) base(id string) *ConversationRecord { return t.h.cache.record(id) }
 
 // get is the record as this call has it so far: live, tombstone or nil.
 func (t *txn) get(id string) *ConversationRecord {
@@ -64,32 +55,6 @@ func (t *txn) mustLive(name, id string) (*ConversationRecord, error) {
 		return r, nil
 	}
 	return nil, invalid("%s %q: no such conversation", name, id)
-}
-
-// prefetch reads, in one batch, the records of ids the cache has no live
-// record for, so that a conversation that comes back keeps its read time.
-func (t *txn) prefetch(ids []string) error {
-	var want []string
-	seen := map[string]bool{}
-	for _, id := range ids {
-		if t.h.cache.convs[id] == nil && !seen[id] {
-			if _, ok := t.loaded[id]; !ok {
-				want = append(want, id)
-				seen[id] = true
-			}
-		}
-	}
-	if len(want) == 0 {
-		return nil
-	}
-	recs, err := t.tx.GetConversations(want)
-	if err != nil {
-		return err
-	}
-	for i, id := range want {
-		t.loaded[id] = recs[i]
-	}
-	return nil
 }
 
 // edit returns the conversation's staged record to change in place.

@@ -20,8 +20,8 @@ const (
 	restBatchSize = 20000
 )
 
-// Load delivers every live conversation: first the top of the list, then the
-// rest. It reads, in one read-only transaction, the top of the list (one
+// Load delivers every conversation record, tombstones too: first the top of
+// the list, then the rest. It reads, in one read-only transaction, the top of the list (one
 // getAllRecords down the sortOrder index), the snapshot (the whole list as of
 // some change sequence, one value: snapshot.go) and the records written since
 // it (the tail, found through the seq index). So a load costs one copy of the
@@ -105,21 +105,19 @@ func (s *Store) load(ctx context.Context, c *conn, batch func([]*core.Conversati
 		return 0, err
 	}
 	tail := map[string]*core.ConversationRecord{}
-	s.applyTail(tail, tailValues, true)
-	// The snapshot's records, less those the tail replaced or deleted.
-	live := make([]*core.ConversationRecord, 0, len(snapRecs)+len(tail))
+	s.applyTail(tail, tailValues)
+	// The snapshot's records, less those the tail replaced.
+	all := make([]*core.ConversationRecord, 0, len(snapRecs)+len(tail))
 	for _, r := range snapRecs {
 		if _, changed := tail[r.ConversationID]; !changed {
-			live = append(live, r)
+			all = append(all, r)
 		}
 	}
 	for _, r := range tail {
-		if !r.Deleted {
-			live = append(live, r)
-		}
+		all = append(all, r) // tombstones too: the Service keeps them
 	}
-	s.snapshotState(len(live), tailValues.Length())
-	deliverRest(live, delivered, batch)
+	s.snapshotState(len(all), tailValues.Length())
+	deliverRest(all, delivered, batch)
 	return seq, nil
 }
 
@@ -142,13 +140,13 @@ func (s *Store) loadWithoutSnapshot(ctx context.Context, c *conn, delivered map[
 		return 0, err
 	}
 	tail := map[string]*core.ConversationRecord{}
-	s.applyTail(tail, all, false)
-	live := make([]*core.ConversationRecord, 0, len(tail))
+	s.applyTail(tail, all)
+	recs := make([]*core.ConversationRecord, 0, len(tail))
 	for _, r := range tail {
-		live = append(live, r)
+		recs = append(recs, r)
 	}
-	s.snapshotState(len(live), all.Length())
-	deliverRest(live, delivered, batch)
+	s.snapshotState(len(recs), all.Length())
+	deliverRest(recs, delivered, batch)
 	return seq, nil
 }
 
@@ -189,20 +187,14 @@ func (s *Store) decodeSnapshot(bytes js.Value, wantSeq uint64) ([]*core.Conversa
 	return recs, err
 }
 
-// applyTail reads records from the store into recs by id; with
-// keepTombstones a deleted conversation stays as its tombstone (it overrides
-// the snapshot), else it is left out. A record that cannot be decoded is
-// reported and skipped.
-func (s *Store) applyTail(recs map[string]*core.ConversationRecord, values js.Value, keepTombstones bool) {
+// applyTail reads records from the store into recs by id, tombstones too. A
+// record that cannot be decoded is reported and skipped.
+func (s *Store) applyTail(recs map[string]*core.ConversationRecord, values js.Value) {
 	for i, n := 0, values.Length(); i < n; i++ {
 		v := values.Index(i)
 		r, err := conversationFromValue(v)
 		if err != nil {
 			s.reportCorrupt(conversationKeyName(jsString(v.Get("id"))), err)
-			continue
-		}
-		if r.Deleted && !keepTombstones {
-			delete(recs, r.ConversationID)
 			continue
 		}
 		recs[r.ConversationID] = r
@@ -211,9 +203,9 @@ func (s *Store) applyTail(recs map[string]*core.ConversationRecord, values js.Va
 
 // deliverRest delivers what the first batch did not, in batches, giving the
 // page a turn between them.
-func deliverRest(live []*core.ConversationRecord, delivered map[string]uint64, batch func([]*core.ConversationRecord)) {
-	rest := live[:0]
-	for _, r := range live {
+func deliverRest(recs []*core.ConversationRecord, delivered map[string]uint64, batch func([]*core.ConversationRecord)) {
+	rest := recs[:0]
+	for _, r := range recs {
 		if seq, ok := delivered[r.ConversationID]; !ok || seq != r.Seq {
 			rest = append(rest, r)
 		}

@@ -41,7 +41,10 @@ func TestLoadReadsTheSnapshotAndTheTail(t *testing.T) {
 	for _, b := range batches {
 		all = append(all, b...)
 	}
-	require.ElementsMatch(t, []string{"me|1|a", "me|1|b", "me|1|d"}, ids(all), "each once, C deleted")
+	require.ElementsMatch(t, []string{"me|1|a", "me|1|b", "me|1|c", "me|1|d"}, ids(all), "each once")
+	for _, r := range all {
+		require.Equal(t, r.ConversationID == "me|1|c", r.Deleted, "C is a tombstone")
+	}
 	for _, r := range all {
 		if r.ConversationID == "me|1|b" {
 			require.Equal(t, "B, renamed", r.Name)
@@ -81,9 +84,9 @@ func TestDamagedSnapshotIsReportedAndEverythingIsReadInstead(t *testing.T) {
 	rawPut(t, s.conn.raw, storeMeta, jsObj(map[string]any{"seq": 1, "count": 3, "bytes": bytesToJS([]byte{snapshotFormatV1, 1, 3, 0xff})}),
 		js.ValueOf(metaSnapshot))
 	all := mustLoad(t, s)
-	require.ElementsMatch(t, []string{"me|1|a", "me|1|b", "me|1|d"}, ids(all))
+	require.ElementsMatch(t, []string{"me|1|a", "me|1|b", "me|1|c", "me|1|d"}, ids(all))
 	require.Equal(t, []string{`meta["snapshot"]`}, c.take())
-	require.Len(t, mustLoad(t, s), 3)
+	require.Len(t, mustLoad(t, s), 4)
 	require.Empty(t, c.take(), "reported once")
 }
 

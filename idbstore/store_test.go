@@ -41,8 +41,8 @@ func (s *snapshotting) Update(ctx context.Context, fn func(core.Tx) error) error
 	return s.Store.Update(ctx, writeSnapshotFromRecords)
 }
 
-// writeSnapshotFromRecords writes a snapshot of what the records say, as the
-// Service does from its cache.
+// writeSnapshotFromRecords writes a snapshot of every record, tombstones
+// too, as the Service does from its cache.
 func writeSnapshotFromRecords(tx core.Tx) error {
 	seq, err := tx.Seq()
 	if err != nil {
@@ -52,11 +52,5 @@ func writeSnapshotFromRecords(tx core.Tx) error {
 	if err != nil {
 		return err
 	}
-	var live []*core.ConversationRecord
-	for _, r := range all {
-		if !r.Deleted {
-			live = append(live, r)
-		}
-	}
-	return tx.(core.SnapshotTx).PutSnapshot(seq, live)
+	return tx.(core.SnapshotTx).PutSnapshot(seq, all)
 }

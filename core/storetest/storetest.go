@@ -39,7 +39,7 @@ func Run(t *testing.T, open Opener) {
 		{"ConversationsChangedSince", testConversationsChangedSince},
 		{"MessagesAfter", testMessagesAfter},
 		{"NewestMessages", testNewestMessages},
-		{"LoadLiveRecordsTopFirst", testLoadLiveRecordsTopFirst},
+		{"LoadEveryRecordTopFirst", testLoadEveryRecordTopFirst},
 		{"SurvivesReopen", testSurvivesReopen},
 		{"ConnectionsSeeEachOther", testConnectionsSeeEachOther},
 		{"WatchFiresOnOtherConnections", testWatch},
@@ -483,7 +483,10 @@ func testNewestMessages(t *testing.T, connect func() core.Store) {
 	require.Empty(t, newest("nobody", 100))
 }
 
-func testLoadLiveRecordsTopFirst(t *testing.T, connect func() core.Store) {
+// Load delivers every record, tombstones too (so that the Service knows a
+// deleted conversation's read time without reading it), each once, the top
+// of the list first.
+func testLoadEveryRecordTopFirst(t *testing.T, connect func() core.Store) {
 	s := connected(t, connect)
 	var convs []*core.ConversationRecord
 	want := map[string]int64{}
@@ -496,34 +499,47 @@ func testLoadLiveRecordsTopFirst(t *testing.T, connect func() core.Store) {
 		convs = append(convs, r)
 		want[r.ConversationID] = sortOrder
 	}
+	dead := map[string]*core.ConversationRecord{}
 	for i := range 30 {
-		convs = append(convs, tombstone(fmt.Sprintf("dead%02d", i), 1))
+		r := tombstone(fmt.Sprintf("dead%02d", i), 1)
+		convs = append(convs, r)
+		dead[r.ConversationID] = r
 	}
 	put(t, s, 1, convs, nil)
 
 	batches, seq := load(t, s)
 	require.EqualValues(t, 1, seq)
 	got := map[string]int64{}
+	gotDead := map[string]*core.ConversationRecord{}
 	for _, b := range batches {
 		for _, r := range b {
-			require.False(t, r.Deleted, "Load delivered tombstone %s", r.ConversationID)
 			_, dup := got[r.ConversationID]
-			require.False(t, dup, "Load delivered %s twice", r.ConversationID)
+			_, dupDead := gotDead[r.ConversationID]
+			require.False(t, dup || dupDead, "Load delivered %s twice", r.ConversationID)
+			if r.Deleted {
+				gotDead[r.ConversationID] = r
+				continue
+			}
 			got[r.ConversationID] = r.SortOrder
 			require.Equal(t, conv(strings.TrimPrefix(r.ConversationID, me+"|1|"), r.SortOrder, 1), r)
 		}
 	}
 	require.Equal(t, want, got)
+	require.Equal(t, dead, gotDead)
 
-	// The first batch is the top of the list: nothing later sorts above it.
+	// The first batch is the top of the list: no live record later sorts above it.
 	require.NotEmpty(t, batches)
 	lowestFirst := int64(1 << 62)
 	for _, r := range batches[0] {
-		lowestFirst = min(lowestFirst, r.SortOrder)
+		if !r.Deleted {
+			lowestFirst = min(lowestFirst, r.SortOrder)
+		}
 	}
 	for _, b := range batches[1:] {
 		for _, r := range b {
-			require.Less(t, r.SortOrder, lowestFirst, "%s came after the first batch", r.ConversationID)
+			if !r.Deleted {
+				require.Less(t, r.SortOrder, lowestFirst, "%s came after the first batch", r.ConversationID)
+			}
 		}
 	}
 	require.GreaterOrEqual(t, len(batches[0]), min(len(want), 20), "the first batch should fill a first page")
@@ -539,7 +555,11 @@ func testSurvivesReopen(t *testing.T, connect func() core.Store) {
 	s2 := connected(t, connect)
 	batches, seq := load(t, s2)
 	require.EqualValues(t, 3, seq)
-	require.Equal(t, [][]*core.ConversationRecord{{a}}, batches)
+	var all []*core.ConversationRecord
+	for _, b := range batches {
+		all = append(all, b...)
+	}
+	require.ElementsMatch(t, []*core.ConversationRecord{a, dead}, all)
 	require.Equal(t, []*core.ConversationRecord{a, dead}, getConvs(t, s2, a.ConversationID, dead.ConversationID))
 	view(t, s2, func(tx core.Tx) error {
 		got, err := tx.GetMessages([]core.MessageKey{m.Key()})
