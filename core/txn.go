@@ -6,11 +6,11 @@ package core
 // and which holds every conversation record, tombstones too; of the database
 // it reads only messages.
 type txn struct {
-	h      *hub
-	tx     Tx
-	now    int64
-	staged map[string]*ConversationRecord
-	order  []string
+	h          *hub
+	tx         Tx
+	now        int64
+	staged     map[string]*ConversationRecord
+	order      []string
 	readMarked map[string]bool
 	// afterCommit, if set, runs once the call committed, with the cache locked.
 	afterCommit func()
