@@ -100,7 +100,7 @@ func (s *Store) load(ctx context.Context, c *conn, batch func([]*core.Conversati
 			return s.loadWithoutSnapshot(ctx, c, delivered, batch)
 		}
 	}
-	tailValues, err := awaitRequest(ctx, tailReq)
+	tailValues, err := resultJSON(ctx, tailReq)
 	if err != nil {
 		return 0, err
 	}
@@ -116,7 +116,7 @@ func (s *Store) load(ctx context.Context, c *conn, batch func([]*core.Conversati
 	for _, r := range tail {
 		all = append(all, r) // tombstones too: the Service keeps them
 	}
-	s.snapshotState(len(all), tailValues.Length())
+	s.snapshotState(len(all), len(tailValues))
 	deliverRest(all, delivered, batch)
 	return seq, nil
 }
@@ -131,7 +131,7 @@ func (s *Store) loadWithoutSnapshot(ctx context.Context, c *conn, delivered map[
 	}); err != nil {
 		return 0, err
 	}
-	all, err := awaitRequest(ctx, allReq)
+	all, err := resultJSON(ctx, allReq)
 	if err != nil {
 		return 0, err
 	}
@@ -145,28 +145,30 @@ func (s *Store) loadWithoutSnapshot(ctx context.Context, c *conn, delivered map[
 	for _, r := range tail {
 		recs = append(recs, r)
 	}
-	s.snapshotState(len(recs), all.Length())
+	s.snapshotState(len(recs), len(all))
 	deliverRest(recs, delivered, batch)
 	return seq, nil
 }
 
 // readTop decodes getAllRecords' answer: the top of the list, first first.
+// Its IDBRecords keep the value behind a getter, which JSON.stringify does
+// not see, so the values are taken out first (bulk.go's trick).
 func (s *Store) readTop(ctx context.Context, req js.Value) ([]*core.ConversationRecord, error) {
 	records, err := awaitRequest(ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*core.ConversationRecord, 0, records.Length())
-	for i, n := 0, records.Length(); i < n; i++ {
-		v := records.Index(i).Get("value")
-		r, err := conversationFromValue(v)
-		if err != nil {
-			s.reportCorrupt(conversationKeyName(jsString(v.Get("id"))), err)
-			continue
-		}
-		out = append(out, r)
+	var text string
+	if err := catchJS(func() {
+		text = jsJSON.Call("stringify", arrayMap.Call("call", records, fnCall, recordValue())).String()
+	}); err != nil {
+		return nil, err
 	}
-	return out, nil
+	values, err := parseArray(text)
+	if err != nil {
+		return nil, err
+	}
+	return dropNil(s.conversationsFromJSON(values, nil)), nil
 }
 
 // decodeSnapshot copies the snapshot into Go once and decodes it there. The
@@ -187,17 +189,13 @@ func (s *Store) decodeSnapshot(bytes js.Value, wantSeq uint64) ([]*core.Conversa
 	return recs, err
 }
 
-// applyTail reads records from the store into recs by id, tombstones too. A
-// record that cannot be decoded is reported and skipped.
-func (s *Store) applyTail(recs map[string]*core.ConversationRecord, values js.Value) {
-	for i, n := 0, values.Length(); i < n; i++ {
-		v := values.Index(i)
-		r, err := conversationFromValue(v)
-		if err != nil {
-			s.reportCorrupt(conversationKeyName(jsString(v.Get("id"))), err)
-			continue
+// applyTail lays stored values over recs by id, tombstones too. A record
+// that cannot be decoded is reported and skipped.
+func (s *Store) applyTail(recs map[string]*core.ConversationRecord, values []any) {
+	for _, r := range s.conversationsFromJSON(values, nil) {
+		if r != nil {
+			recs[r.ConversationID] = r
 		}
-		recs[r.ConversationID] = r
 	}
 }
 

@@ -51,6 +51,11 @@ func openConn(ctx context.Context, name string, sch schema, timeout time.Duratio
 	raw.Set("onversionchange", onVersionChange)
 	raw.Set("onclose", onClose)
 
+	if err := ensureSeq(ctx, raw); err != nil {
+		c.close()
+		c.release()
+		return nil, fmt.Errorf("preparing the change sequence: %w", err)
+	}
 	c.db, err = openIDB(ctx, factory, name, raw.Get("version").Int(), timeout)
 	if err != nil {
 		c.close()
@@ -58,6 +63,53 @@ func openConn(ctx context.Context, name string, sch schema, timeout time.Duratio
 		return nil, err
 	}
 	return c, nil
+}
+
+// ensureSeq writes the change sequence record (0) if the database has none
+// yet: every transaction starts by reading it with a cursor (transaction.begin).
+func ensureSeq(ctx context.Context, raw js.Value) error {
+	var tx, req js.Value
+	if err := catchJS(func() {
+		tx = raw.Call("transaction", []any{storeMeta}, "readwrite")
+		req = tx.Call("objectStore", storeMeta).Call("get", metaSeq)
+	}); err != nil {
+		return err
+	}
+	done := awaitTransaction(tx)
+	v, err := awaitRequest(ctx, req)
+	if err != nil {
+		return err
+	}
+	if v.IsUndefined() {
+		if err := catchJS(func() { tx.Call("objectStore", storeMeta).Call("put", 0, metaSeq) }); err != nil {
+			return err
+		}
+	}
+	return <-done
+}
+
+// awaitTransaction reports how a raw transaction ended: nil once complete.
+func awaitTransaction(tx js.Value) <-chan error {
+	done := make(chan error, 1)
+	var onComplete, onAbort js.Func
+	finish := func(err error) {
+		done <- err
+		tx.Set("oncomplete", js.Null())
+		tx.Set("onabort", js.Null())
+		go func() { onComplete.Release(); onAbort.Release() }()
+	}
+	onComplete = js.FuncOf(func(js.Value, []js.Value) any { finish(nil); return nil })
+	onAbort = js.FuncOf(func(js.Value, []js.Value) any {
+		err := jsError(tx.Get("error"))
+		if err == nil {
+			err = errors.New("the transaction was aborted")
+		}
+		finish(err)
+		return nil
+	})
+	tx.Set("oncomplete", onComplete)
+	tx.Set("onabort", onAbort)
+	return done
 }
 
 // close closes both connections; it never blocks (close() lets transactions

@@ -32,7 +32,7 @@ func rawPut(t *testing.T, db js.Value, store string, value, key js.Value) {
 	} else {
 		tx.Call("objectStore", store).Call("put", value, key)
 	}
-	require.NoError(t, awaitTransaction(tx))
+	require.NoError(t, <-awaitTransaction(tx))
 }
 
 func rawCount(t *testing.T, db js.Value, store, index string) int {
@@ -44,18 +44,6 @@ func rawCount(t *testing.T, db js.Value, store, index string) int {
 	n, err := awaitRequest(ctx, src.Call("count"))
 	require.NoError(t, err)
 	return n.Int()
-}
-
-// awaitTransaction waits for a raw transaction's complete (nil) or abort.
-func awaitTransaction(tx js.Value) error {
-	done := make(chan error, 1)
-	onComplete := js.FuncOf(func(js.Value, []js.Value) any { done <- nil; return nil })
-	onAbort := js.FuncOf(func(js.Value, []js.Value) any { done <- jsError(tx.Get("error")); return nil })
-	defer onComplete.Release()
-	defer onAbort.Release()
-	tx.Set("oncomplete", onComplete)
-	tx.Set("onabort", onAbort)
-	return <-done
 }
 
 // jsObj makes a JS object from a Go map.

@@ -38,19 +38,18 @@ func (s *Store) snapshotState(live, tail int) {
 var _ core.SnapshotTx = (*transaction)(nil)
 
 // PutSnapshot writes the whole list as one value.
-func (x *transaction) PutSnapshot(seq uint64, live []*core.ConversationRecord) error {
-	meta, err := x.store(storeMeta)
+func (x *transaction) PutSnapshot(seq uint64, recs []*core.ConversationRecord) error {
+	err := catchJS(func() {
+		v := jsObject.New()
+		v.Set("seq", float64(seq))
+		v.Set("count", len(recs))
+		v.Set("bytes", bytesToJS(encodeSnapshot(seq, recs)))
+		x.store(storeMeta).Call("put", v, metaSnapshot)
+	})
 	if err != nil {
 		return err
 	}
-	v := jsObject.New()
-	v.Set("seq", float64(seq))
-	v.Set("count", len(live))
-	v.Set("bytes", bytesToJS(encodeSnapshot(seq, live)))
-	if _, err := meta.PutKey(js.ValueOf(metaSnapshot), v); err != nil {
-		return err
-	}
-	x.snapshotLive = len(live)
+	x.snapshotLive = len(recs)
 	return nil
 }
 

@@ -11,20 +11,24 @@ import (
 	"github.com/hack-pad/go-indexeddb/idb"
 
 	"github.com/localconv/localconv/core"
+	"github.com/localconv/localconv/internal/jsonx"
 )
 
 // transaction is a core.Tx on one go-indexeddb transaction. Its methods issue
 // requests and wait only for those, so the transaction stays alive (DESIGN.md,
 // "Transaction lifetime"). Writes are not awaited: requests run in order, so
 // later reads see them, and a failed write aborts the transaction, which
-// Update reports.
+// Update reports. Batches go through raw, the same transaction as IndexedDB's
+// own object (bulk.go).
 type transaction struct {
 	ctx context.Context
 	t   *idb.Transaction
 	s   *Store
+	raw js.Value
+	// stores caches raw's object stores.
+	stores map[string]js.Value
 
-	seq      uint64
-	seqKnown bool
+	seq uint64
 	// wroteConversations: the commit is news for other connections.
 	wroteConversations bool
 	// conversationsPut and snapshotLive (-1: none written) feed SnapshotDue.
@@ -32,126 +36,103 @@ type transaction struct {
 	snapshotLive     int
 }
 
-func (x *transaction) store(name string) (*idb.ObjectStore, error) {
-	return x.t.ObjectStore(name) // go-indexeddb caches it per transaction
+// begin reads the change sequence with a cursor rather than a get: the
+// cursor's source is the transaction's meta store as IndexedDB's own object,
+// which go-indexeddb does not otherwise give out, and through it the
+// transaction itself, for the batch requests. Every database has the "seq"
+// record (see ensureSeq).
+func (x *transaction) begin() error {
+	meta, err := x.t.ObjectStore(storeMeta)
+	if err != nil {
+		return err
+	}
+	req, err := meta.OpenCursorKey(js.ValueOf(metaSeq), idb.CursorNext)
+	if err != nil {
+		return err
+	}
+	cursor, err := req.Request.Await(x.ctx)
+	if err != nil {
+		return err
+	}
+	if cursor.Type() != js.TypeObject {
+		return fmt.Errorf("the database has no change sequence record (meta %q)", metaSeq)
+	}
+	if x.seq, err = seqFromJS(cursor.Get("value")); err != nil {
+		return err
+	}
+	x.raw = cursor.Get("source").Get("transaction")
+	x.stores = map[string]js.Value{}
+	return nil
 }
 
-func (x *transaction) Seq() (uint64, error) {
-	if x.seqKnown {
-		return x.seq, nil
+func (x *transaction) store(name string) js.Value {
+	st, ok := x.stores[name]
+	if !ok {
+		st = x.raw.Call("objectStore", name)
+		x.stores[name] = st
 	}
-	meta, err := x.store(storeMeta)
-	if err != nil {
-		return 0, err
-	}
-	req, err := meta.Get(js.ValueOf(metaSeq))
-	if err != nil {
-		return 0, err
-	}
-	v, err := req.Await(x.ctx)
-	if err != nil {
-		return 0, err
-	}
-	if x.seq, err = seqFromJS(v); err != nil {
-		return 0, err
-	}
-	x.seqKnown = true
-	return x.seq, nil
+	return st
 }
+
+func (x *transaction) Seq() (uint64, error) { return x.seq, nil }
 
 func (x *transaction) SetSeq(seq uint64) error {
 	if seq > 1<<53 {
 		return fmt.Errorf("change sequence %d is beyond what a JS number holds exactly", seq)
 	}
-	meta, err := x.store(storeMeta)
-	if err != nil {
+	if err := catchJS(func() { x.store(storeMeta).Call("put", float64(seq), metaSeq) }); err != nil {
 		return err
 	}
-	if _, err := meta.PutKey(js.ValueOf(metaSeq), js.ValueOf(float64(seq))); err != nil {
-		return err
-	}
-	x.seq, x.seqKnown = seq, true
+	x.seq = seq
 	x.wroteConversations = true
 	return nil
 }
 
 func (x *transaction) ConversationsChangedSince(seq uint64) ([]*core.ConversationRecord, error) {
-	convs, err := x.store(storeConversations)
+	var req js.Value
+	if err := catchJS(func() {
+		req = x.store(storeConversations).Call("index", indexSeq).Call("getAll",
+			js.Global().Get("IDBKeyRange").Call("lowerBound", float64(seq), true))
+	}); err != nil {
+		return nil, err
+	}
+	values, err := resultJSON(x.ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	index, err := convs.Index(indexSeq)
-	if err != nil {
-		return nil, err
-	}
-	r, err := idb.NewKeyRangeLowerBound(js.ValueOf(float64(seq)), true)
-	if err != nil {
-		return nil, err
-	}
-	keys, err := x.keysIn(index, r)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := x.getConversations(convs, keys)
-	if err != nil {
-		return nil, err
-	}
-	out := recs[:0]
-	for _, r := range recs {
-		if r != nil { // nil: corrupt, reported and skipped
-			out = append(out, r)
-		}
-	}
-	return out, nil
+	return dropNil(x.s.conversationsFromJSON(values, nil)), nil
 }
 
 func (x *transaction) GetConversations(ids []string) ([]*core.ConversationRecord, error) {
-	convs, err := x.store(storeConversations)
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	reqs, err := issueEach(x.store(storeConversations), "get", argLists(len(ids), func(b []byte, i int) []byte {
+		return jsonx.AppendString(b, ids[i])
+	}))
 	if err != nil {
 		return nil, err
 	}
-	keys := make([]js.Value, len(ids))
-	for i, id := range ids {
-		keys[i] = js.ValueOf(id)
-	}
-	return x.getConversations(convs, keys)
-}
-
-func (x *transaction) getConversations(convs *idb.ObjectStore, keys []js.Value) ([]*core.ConversationRecord, error) {
-	values, err := x.getAll(convs, keys)
+	values, err := resultsJSON(x.ctx, reqs)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*core.ConversationRecord, len(values))
-	for i, v := range values {
-		if v.IsUndefined() {
-			continue
-		}
-		r, err := conversationFromValue(v)
-		if err != nil {
-			x.s.reportCorrupt(keyName(storeConversations, keys[i]), err)
-			continue
-		}
-		out[i] = r
-	}
-	return out, nil
+	return x.s.conversationsFromJSON(values, ids), nil
 }
 
 func (x *transaction) PutConversations(recs []*core.ConversationRecord) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	convs, err := x.store(storeConversations)
-	if err != nil {
-		return err
-	}
 	for _, r := range recs {
 		if r.SortOrder > 1<<53 || r.SortOrder < -1<<53 || r.Seq > 1<<53 {
 			return fmt.Errorf("conversation %q: sortOrder %d or seq %d is beyond what a JS number holds exactly", r.ConversationID, r.SortOrder, r.Seq)
 		}
-		if _, err := convs.Put(conversationValue(r)); err != nil {
-			return fmt.Errorf("storing conversation %q: %w", r.ConversationID, err)
-		}
+	}
+	if _, err := issueEach(x.store(storeConversations), "put", argLists(len(recs), func(b []byte, i int) []byte {
+		return conversationValueJSON(b, recs[i])
+	})); err != nil {
+		return fmt.Errorf("storing conversations: %w", err)
 	}
 	x.wroteConversations = true
 	x.conversationsPut += len(recs)
@@ -159,85 +140,59 @@ func (x *transaction) PutConversations(recs []*core.ConversationRecord) error {
 }
 
 func (x *transaction) GetMessages(keys []core.MessageKey) ([]*core.MessageRecord, error) {
-	msgs, err := x.store(storeMessages)
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	reqs, err := issueEach(x.store(storeMessages), "get", argLists(len(keys), func(b []byte, i int) []byte {
+		return appendMessageKey(b, keys[i])
+	}))
 	if err != nil {
 		return nil, err
 	}
-	jsKeys := make([]js.Value, len(keys))
-	for i, k := range keys {
-		jsKeys[i] = messageKey(k)
+	values, err := resultsJSON(x.ctx, reqs)
+	if err != nil {
+		return nil, err
 	}
-	return x.getMessages(msgs, jsKeys)
+	return x.s.messagesFromJSON(values, keys), nil
 }
 
-func (x *transaction) getMessages(msgs *idb.ObjectStore, keys []js.Value) ([]*core.MessageRecord, error) {
-	values, err := x.getAll(msgs, keys)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]*core.MessageRecord, len(values))
-	for i, v := range values {
-		if v.IsUndefined() {
-			continue
-		}
-		m, err := messageFromValue(v)
-		if err != nil {
-			x.s.reportCorrupt(keyName(storeMessages, keys[i]), err)
-			continue
-		}
-		out[i] = m
-	}
-	return out, nil
+func appendMessageKey(b []byte, k core.MessageKey) []byte {
+	b = append(b, '[')
+	b = jsonx.AppendString(b, k.ConversationID)
+	b = append(b, ',')
+	b = jsonx.AppendString(b, k.MessageClientID)
+	return append(b, ']')
 }
 
 func (x *transaction) PutMessages(recs []*core.MessageRecord) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	msgs, err := x.store(storeMessages)
-	if err != nil {
-		return err
-	}
-	for _, m := range recs {
-		if _, err := msgs.Put(messageValue(m)); err != nil {
-			return fmt.Errorf("storing message %q of %q: %w", m.MessageClientID, m.ConversationID, err)
-		}
+	if _, err := issueEach(x.store(storeMessages), "put", argLists(len(recs), func(b []byte, i int) []byte {
+		return messageValueJSON(b, recs[i])
+	})); err != nil {
+		return fmt.Errorf("storing messages: %w", err)
 	}
 	return nil
 }
 
 func (x *transaction) MessagesAfter(conversationID string, t int64) ([]*core.MessageRecord, error) {
-	msgs, err := x.store(storeMessages)
-	if err != nil {
-		return nil, err
-	}
-	index, err := msgs.Index(indexTime)
-	if err != nil {
-		return nil, err
-	}
-	lower := keyArray(conversationID, float64(t))
+	lower := []any{conversationID, float64(t)}
 	if t == -1 {
-		lower = keyArray(conversationID, math.Inf(-1))
+		lower = []any{conversationID, math.Inf(-1)}
 	}
-	r, err := idb.NewKeyRangeBound(lower, conversationEnd(conversationID), t != -1, true)
+	var req js.Value
+	if err := catchJS(func() {
+		r := js.Global().Get("IDBKeyRange").Call("bound", lower, []any{conversationID, []any{}}, t != -1, true)
+		req = x.store(storeMessages).Call("index", indexTime).Call("getAll", r)
+	}); err != nil {
+		return nil, err
+	}
+	values, err := resultJSON(x.ctx, req)
 	if err != nil {
 		return nil, err
 	}
-	keys, err := x.keysIn(index, r)
-	if err != nil {
-		return nil, err
-	}
-	recs, err := x.getMessages(msgs, keys)
-	if err != nil {
-		return nil, err
-	}
-	out := recs[:0]
-	for _, m := range recs {
-		if m != nil {
-			out = append(out, m)
-		}
-	}
-	return out, nil
+	return dropNil(x.s.messagesFromJSON(values, nil)), nil
 }
 
 // conversationEnd is above every [conversationID, createTime] key of the
@@ -247,7 +202,7 @@ func conversationEnd(conversationID string) js.Value {
 }
 
 func (x *transaction) NewestMessages(conversationID string, fn func(*core.MessageRecord) bool) error {
-	msgs, err := x.store(storeMessages)
+	msgs, err := x.t.ObjectStore(storeMessages)
 	if err != nil {
 		return err
 	}
@@ -290,42 +245,4 @@ func (x *transaction) NewestMessages(conversationID string, fn func(*core.Messag
 		x.s.reportCorrupt(b.key, b.err)
 	}
 	return err
-}
-
-// keysIn returns the primary keys of the index entries in r, in index order.
-func (x *transaction) keysIn(index *idb.Index, r *idb.KeyRange) ([]js.Value, error) {
-	req, err := index.GetAllKeysRange(r, 0)
-	if err != nil {
-		return nil, err
-	}
-	return req.Await(x.ctx)
-}
-
-// getAll reads the values at keys (undefined where there is none). It issues
-// every request before waiting, and then waits for the last one only:
-// requests complete in order, so a batch costs about one round trip.
-func (x *transaction) getAll(store *idb.ObjectStore, keys []js.Value) ([]js.Value, error) {
-	if len(keys) == 0 {
-		return nil, nil
-	}
-	reqs := make([]*idb.Request, len(keys))
-	for i, k := range keys {
-		req, err := store.Get(k)
-		if err != nil {
-			return nil, err
-		}
-		reqs[i] = req
-	}
-	if _, err := reqs[len(reqs)-1].Await(x.ctx); err != nil {
-		return nil, err
-	}
-	values := make([]js.Value, len(reqs))
-	for i, req := range reqs {
-		v, err := req.Result()
-		if err != nil {
-			return nil, err
-		}
-		values[i] = v
-	}
-	return values, nil
 }

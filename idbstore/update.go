@@ -53,7 +53,11 @@ func (s *Store) run(ctx context.Context, mode idb.TransactionMode, fn func(core.
 	go func() { finished <- t.Await(context.Background()) }()
 
 	x := &transaction{ctx: ctx, t: t, s: s, snapshotLive: -1}
-	if err := fn(x); err != nil {
+	err = x.begin()
+	if err == nil {
+		err = fn(x)
+	}
+	if err != nil {
 		if abortErr := t.Abort(); abortErr != nil {
 			// Already over: aborted by a failed request, or committed because
 			// the closure waited on something other than its own requests.
@@ -89,8 +93,6 @@ func (s *Store) run(ctx context.Context, mode idb.TransactionMode, fn func(core.
 		s.snapshotState(x.snapshotLive, 0)
 	}
 	s.snap.sinceSnapshot.Add(int64(x.conversationsPut))
-	if x.seqKnown {
-		s.noteSeq(x.seq) // committed: the poll need not tell of it
-	}
+	s.noteSeq(x.seq) // committed: the poll need not tell of it
 	return nil
 }

@@ -9,37 +9,11 @@ import (
 	"github.com/localconv/localconv/core"
 )
 
-// Why bytes and not plain objects: a plain object costs a JS call per field to
-// build and another to read (about 40 for a conversation with a last message),
-// and a bulk load would cross into Go once per field of every record. As bytes
-// a record is built with about six calls, read with about four, and a whole list
-// crosses in one copy (load.go). DevTools still shows each value's keys (id,
-// seq, sortOrder, createTime), which says which record it is; the fields
-// themselves need the codec to read.
-
-func conversationValue(r *core.ConversationRecord) js.Value {
-	v := jsObject.New()
-	v.Set("id", r.ConversationID)
-	v.Set("seq", float64(r.Seq))
-	if !r.Deleted {
-		v.Set("sortOrder", float64(r.SortOrder))
-	}
-	v.Set("rec", bytesToJS(encodeConversation(r)))
-	return v
-}
-
-func messageValue(m *core.MessageRecord) js.Value {
-	v := jsObject.New()
-	v.Set("conversationId", m.ConversationID)
-	v.Set("messageClientId", m.MessageClientID)
-	v.Set("createTime", float64(m.CreateTime))
-	v.Set("rec", bytesToJS(encodeMessage(m)))
-	return v
-}
-
-func messageKey(k core.MessageKey) js.Value {
-	return keyArray(k.ConversationID, k.MessageClientID)
-}
+// A stored value holds the properties its key and indexes need (id, seq,
+// sortOrder; conversationId, messageClientId, createTime), which DevTools
+// shows, and the record itself as bytes (codec.go) in rec, as a string of one
+// character per byte (rectext.go). Batches are built and read as JSON
+// (bulk.go); single values found by a cursor are read here.
 
 func conversationFromValue(v js.Value) (*core.ConversationRecord, error) {
 	b, err := recordBytes(v)
@@ -61,7 +35,11 @@ func recordBytes(v js.Value) ([]byte, error) {
 	if v.Type() != js.TypeObject {
 		return nil, fmt.Errorf("the stored value is a %s, not an object", v.Type())
 	}
-	b, err := bytesFromJS(v.Get("rec"))
+	rec := v.Get("rec")
+	if rec.Type() == js.TypeString {
+		return bytesOfString(rec.String())
+	}
+	b, err := bytesFromJS(rec) // as earlier versions stored it
 	if err != nil {
 		return nil, fmt.Errorf("the stored value's rec: %w", err)
 	}

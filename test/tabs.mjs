@@ -127,11 +127,13 @@ export function installTabKit() {
       };
     },
     // freshSnapshot loads the database anew (a second service in this page,
-    // with its own connection), takes its snapshot and closes it.
+    // with its own connection — in the page, whatever the tabs' placement, so
+    // that a SharedWorker's one cache is checked against the database too),
+    // takes its snapshot and closes it.
     async freshSnapshot(options, filters) {
       const log = [];
       const svc = await globalThis.localconv.LocalConversationService.open({
-        ...options, listeners: { onSyncFailed: (e) => log.push(err(e)) },
+        ...options, placement: 'page', listeners: { onSyncFailed: (e) => log.push(err(e)) },
       });
       try {
         if (log.length) throw new Error('the fresh load failed: ' + JSON.stringify(log));

@@ -24,10 +24,10 @@ type bridge struct {
 	services  map[int]*core.Service
 	openStore func(opts openOptions, lost func(reason string)) (core.Store, error)
 	queryBuf  []byte
-	// hubs holds, per account and database, a session of the hub that serves
-	// them: a second open() of the same database in this module (another tab
-	// of a SharedWorker, or the same page twice) attaches to it, so they share
-	// one cache.
+	// hubs holds, in a SharedWorker, per account and database, a session of
+	// the hub that serves them: another tab's open() of the same database
+	// attaches to it, so all tabs share one cache. Elsewhere every open() has
+	// a hub, a connection and a cache of its own, as a tab would.
 	hubs map[string]*core.Service
 }
 
@@ -100,7 +100,7 @@ func (b *bridge) jsOpen(this js.Value, args []js.Value) any {
 // if there is one (attached), else on a new hub, not synced yet.
 func (b *bridge) open(opts openOptions, listener core.Listener) (h int, svc *core.Service, attached bool, err error) {
 	key := ""
-	if opts.Storage != "memory" { // an in-memory list is each open()'s own
+	if inSharedWorker && opts.Storage != "memory" { // an in-memory list is each open()'s own
 		key = opts.AccountID + "\x00" + dbName(opts)
 	}
 	b.mu.Lock()
@@ -206,6 +206,12 @@ func (b *bridge) query(svc *core.Service, method string, args []byte) (result js
 }
 
 var jsPromise = js.Global().Get("Promise")
+
+// inSharedWorker: the module serves every tab of the origin.
+var inSharedWorker = func() bool {
+	scope := js.Global().Get("SharedWorkerGlobalScope")
+	return scope.Type() == js.TypeFunction && js.Global().InstanceOf(scope)
+}()
 
 // promise runs work in a goroutine (a js.FuncOf must never block) behind a
 // Promise. A panic becomes a 190001 rejection instead of killing the module.

@@ -1,0 +1,178 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"context"
+	"fmt"
+	"sync"
+	"syscall/js"
+
+	"github.com/localconv/localconv/core"
+	"github.com/localconv/localconv/internal/jsonx"
+)
+
+// Batches of requests cost a few JS calls, however many records they hold,
+// using only JS built-ins (no JS of our own, so a strict Content-Security-
+// Policy is fine):
+//
+//	values  = JSON.parse(text)                        one call: every value
+//	reqs    = values.map(Reflect.apply.bind(null, store.put, store))
+//	                                                  one call: every put
+//	results = reqs.map(Function.prototype.call, resultGetter)
+//	text    = JSON.stringify(results)                 one call: every result
+//
+// where each element of values is an argument list ([value] for put, [key]
+// for get) and resultGetter is IDBRequest.prototype's result getter. Going
+// through go-indexeddb cost about 60 µs a request, and building a value from
+// Go about 50 µs more: most of a batch's time (see issue 6).
+var (
+	jsJSON       = js.Global().Get("JSON")
+	arrayMap     = js.Global().Get("Array").Get("prototype").Get("map")
+	fnCall       = js.Global().Get("Function").Get("prototype").Get("call")
+	fnBind       = js.Global().Get("Function").Get("prototype").Get("bind")
+	reflectApply = js.Global().Get("Reflect").Get("apply")
+	// Looked up on first use: where there is no IndexedDB there are no
+	// IDBRequest or IDBRecord either, and the module must still start.
+	requestResult = sync.OnceValue(func() js.Value { return getter("IDBRequest", "result") })
+	recordValue   = sync.OnceValue(func() js.Value { return getter("IDBRecord", "value") })
+)
+
+// getter is the getter of a property of a class's prototype.
+func getter(class, property string) js.Value {
+	return js.Global().Get("Object").Call("getOwnPropertyDescriptor", js.Global().Get(class).Get("prototype"), property).Get("get")
+}
+
+// issueEach calls target[method](...args) for every argument list in the
+// JSON array argLists and returns the JS array of what each call returned.
+func issueEach(target js.Value, method string, argLists []byte) (reqs js.Value, err error) {
+	err = catchJS(func() {
+		lists := jsJSON.Call("parse", string(argLists))
+		bound := fnBind.Call("call", reflectApply, js.Null(), target.Get(method), target)
+		reqs = arrayMap.Call("call", lists, bound)
+	})
+	return reqs, err
+}
+
+// resultsJSON waits for a batch of requests (they complete in order, so the
+// last one's success means all succeeded) and returns their results as one
+// JSON array.
+func resultsJSON(ctx context.Context, reqs js.Value) ([]any, error) {
+	n := reqs.Length()
+	if n == 0 {
+		return nil, nil
+	}
+	if _, err := awaitRequest(ctx, reqs.Index(n-1)); err != nil {
+		return nil, err
+	}
+	var text string
+	if err := catchJS(func() {
+		text = jsJSON.Call("stringify", arrayMap.Call("call", reqs, fnCall, requestResult())).String()
+	}); err != nil {
+		return nil, err
+	}
+	return parseArray(text)
+}
+
+// resultJSON waits for one request whose result is an array of values (a
+// getAll) and returns them parsed.
+func resultJSON(ctx context.Context, req js.Value) ([]any, error) {
+	v, err := awaitRequest(ctx, req)
+	if err != nil {
+		return nil, err
+	}
+	var text string
+	if err := catchJS(func() { text = jsJSON.Call("stringify", v).String() }); err != nil {
+		return nil, err
+	}
+	return parseArray(text)
+}
+
+func parseArray(text string) ([]any, error) {
+	v, err := jsonx.Parse([]byte(text))
+	if err != nil {
+		return nil, fmt.Errorf("reading values back: %w", err)
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("reading values back: not an array")
+	}
+	return list, nil
+}
+
+// argLists writes a JSON array with one argument list per item.
+func argLists(n int, item func(b []byte, i int) []byte) []byte {
+	b := make([]byte, 0, 64+n*256)
+	b = append(b, '[')
+	for i := range n {
+		if i > 0 {
+			b = append(b, ',')
+		}
+		b = append(b, '[')
+		b = item(b, i)
+		b = append(b, ']')
+	}
+	return append(b, ']')
+}
+
+// conversationsFromJSON decodes stored conversation values (nil entries stay
+// nil); one that cannot be decoded is reported, by its id (ids[i] if given,
+// else the value's own), and left nil.
+func (s *Store) conversationsFromJSON(values []any, ids []string) []*core.ConversationRecord {
+	out := make([]*core.ConversationRecord, len(values))
+	for i, v := range values {
+		if v == nil {
+			continue
+		}
+		b, err := recBytes(v)
+		var r *core.ConversationRecord
+		if err == nil {
+			r, err = decodeConversation(b)
+		}
+		if err != nil {
+			id := valueID(v, "id")[0]
+			if ids != nil {
+				id = ids[i]
+			}
+			s.reportCorrupt(conversationKeyName(id), err)
+			continue
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// messagesFromJSON decodes stored message values, as conversationsFromJSON.
+func (s *Store) messagesFromJSON(values []any, keys []core.MessageKey) []*core.MessageRecord {
+	out := make([]*core.MessageRecord, len(values))
+	for i, v := range values {
+		if v == nil {
+			continue
+		}
+		b, err := recBytes(v)
+		var m *core.MessageRecord
+		if err == nil {
+			m, err = decodeMessage(b)
+		}
+		if err != nil {
+			id := valueID(v, "conversationId", "messageClientId")
+			if keys != nil {
+				id = []string{keys[i].ConversationID, keys[i].MessageClientID}
+			}
+			s.reportCorrupt(messageKeyName(id[0], id[1]), err)
+			continue
+		}
+		out[i] = m
+	}
+	return out
+}
+
+func dropNil[T any](list []*T) []*T {
+	out := list[:0]
+	for _, r := range list {
+		if r != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}

@@ -1,0 +1,118 @@
+package idbstore
+
+import (
+	"errors"
+	"strconv"
+	"unicode/utf8"
+
+	"github.com/localconv/localconv/core"
+	"github.com/localconv/localconv/internal/jsonx"
+)
+
+// A record's bytes are stored as a string of one character per byte (code
+// points 0–255), not as a Uint8Array: a batch of values is then one JSON text
+// that JSON.parse turns into objects in a single JS call, and a batch read
+// comes back as one JSON.stringify (bulk.go) — a few JS calls for a hundred
+// records instead of several each. JS keeps such a string at one byte per
+// character.
+
+// appendBytesString writes b as a JSON string of one character per byte.
+func appendBytesString(out []byte, b []byte) []byte {
+	out = append(out, '"')
+	for _, c := range b {
+		switch {
+		case c == '"' || c == '\\':
+			out = append(out, '\\', c)
+		case c < 0x20 || c == 0x7f:
+			out = append(out, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
+		case c < utf8.RuneSelf:
+			out = append(out, c)
+		default:
+			out = utf8.AppendRune(out, rune(c))
+		}
+	}
+	return append(out, '"')
+}
+
+const hexDigits = "0123456789abcdef"
+
+var errNotBytes = errors.New("a character above U+00FF: not a record's bytes")
+
+// bytesOfString undoes appendBytesString once JSON has been decoded: each
+// character is one byte.
+func bytesOfString(s string) ([]byte, error) {
+	out := make([]byte, 0, len(s))
+	for _, r := range s {
+		if r > 0xff {
+			return nil, errNotBytes
+		}
+		out = append(out, byte(r))
+	}
+	return out, nil
+}
+
+// conversationValueJSON writes the value stored for r: the properties the key
+// and the indexes need, and the record's bytes (codec.go). A tombstone has no
+// sortOrder, so the list's index leaves it out.
+func conversationValueJSON(b []byte, r *core.ConversationRecord) []byte {
+	o := jsonx.BeginObject(b)
+	o.Str("id", r.ConversationID)
+	o.Num("seq", int64(r.Seq))
+	if !r.Deleted {
+		o.Num("sortOrder", r.SortOrder)
+	}
+	o.Key("rec")
+	o.B = appendBytesString(o.B, encodeConversation(r))
+	return o.End()
+}
+
+// messageValueJSON writes the value stored for m.
+func messageValueJSON(b []byte, m *core.MessageRecord) []byte {
+	o := jsonx.BeginObject(b)
+	o.Str("conversationId", m.ConversationID)
+	o.Str("messageClientId", m.MessageClientID)
+	o.Num("createTime", m.CreateTime)
+	o.Key("rec")
+	o.B = appendBytesString(o.B, encodeMessage(m))
+	return o.End()
+}
+
+// recBytes reads a stored value's record bytes out of its JSON form: the
+// string this code writes, or the Uint8Array earlier versions wrote, which
+// JSON.stringify spells as an object of numbered bytes.
+func recBytes(v any) ([]byte, error) {
+	obj, ok := v.(map[string]any)
+	if !ok {
+		return nil, errors.New("the stored value is not an object")
+	}
+	switch rec := obj["rec"].(type) {
+	case string:
+		return bytesOfString(rec)
+	case map[string]any:
+		out := make([]byte, len(rec))
+		for k, n := range rec {
+			i, err := strconv.Atoi(k)
+			num, ok := n.(jsonx.Number)
+			if err != nil || i < 0 || i >= len(out) || !ok {
+				return nil, errors.New("the stored value's rec is not bytes")
+			}
+			b, err := strconv.ParseUint(string(num), 10, 8)
+			if err != nil {
+				return nil, errors.New("the stored value's rec is not bytes")
+			}
+			out[i] = byte(b)
+		}
+		return out, nil
+	}
+	return nil, errors.New("the stored value has no rec")
+}
+
+// valueID names a stored value for OnCorruptRecord, from its JSON form.
+func valueID(v any, keys ...string) []string {
+	obj, _ := v.(map[string]any)
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i], _ = obj[k].(string)
+	}
+	return out
+}

@@ -1,0 +1,91 @@
+package idbstore
+
+import (
+	"testing"
+
+	"github.com/stretchr/testify/require"
+
+	"github.com/localconv/localconv/core"
+	"github.com/localconv/localconv/internal/jsonx"
+)
+
+func roundTripBytes(t *testing.T, b []byte) {
+	t.Helper()
+	text := appendBytesString(nil, b)
+	v, err := jsonx.Parse(text)
+	require.NoError(t, err, "not JSON: %q", text)
+	got, err := bytesOfString(v.(string))
+	require.NoError(t, err)
+	require.Equal(t, b, got)
+}
+
+func TestBytesSurviveTheirJSONString(t *testing.T) {
+	all := make([]byte, 256)
+	for i := range all {
+		all[i] = byte(i)
+	}
+	roundTripBytes(t, all)
+	roundTripBytes(t, []byte{})
+	roundTripBytes(t, encodeConversation(typicalRecordForText()))
+	_, err := bytesOfString("中")
+	require.ErrorIs(t, err, errNotBytes)
+}
+
+func FuzzBytesString(f *testing.F) {
+	f.Add([]byte("\x00\x1f\"\\\x7f\x80\xff"))
+	f.Fuzz(func(t *testing.T, b []byte) { roundTripBytes(t, b) })
+}
+
+func typicalRecordForText() *core.ConversationRecord {
+	return &core.ConversationRecord{
+		Conversation: core.Conversation{ConversationID: "me|1|bob", Type: 1, Name: "Bob 中文", UnreadCount: 3, SortOrder: 1700000000000,
+			LastMessage: &core.LastMessage{Text: "hi \"there\"", Attachment: `{"a":1}`}},
+		ReadTime: 5, Seq: 9,
+	}
+}
+
+func TestValuesCarryKeysAndRecords(t *testing.T) {
+	r := typicalRecordForText()
+	v, err := jsonx.Parse(conversationValueJSON(nil, r))
+	require.NoError(t, err)
+	obj := v.(map[string]any)
+	require.Equal(t, "me|1|bob", obj["id"])
+	require.Equal(t, jsonx.Number("9"), obj["seq"])
+	require.Equal(t, jsonx.Number("1700000000000"), obj["sortOrder"])
+	b, err := recBytes(v)
+	require.NoError(t, err)
+	got, err := decodeConversation(b)
+	require.NoError(t, err)
+	require.Equal(t, r, got)
+
+	dead := &core.ConversationRecord{Conversation: core.Conversation{ConversationID: "me|1|x", Type: 1}, Deleted: true, Seq: 2}
+	v, err = jsonx.Parse(conversationValueJSON(nil, dead))
+	require.NoError(t, err)
+	require.NotContains(t, v.(map[string]any), "sortOrder", "tombstones stay out of the list's index")
+
+	m := &core.MessageRecord{ConversationID: "me|1|bob", MessageClientID: "m1", CreateTime: 7, Text: "x", UnreadEnabled: true}
+	v, err = jsonx.Parse(messageValueJSON(nil, m))
+	require.NoError(t, err)
+	require.Equal(t, []string{"me|1|bob", "m1"}, valueID(v, "conversationId", "messageClientId"))
+	b, err = recBytes(v)
+	require.NoError(t, err)
+	gotM, err := decodeMessage(b)
+	require.NoError(t, err)
+	require.Equal(t, m, gotM)
+}
+
+// Values written by earlier versions held a Uint8Array, which JSON.stringify
+// spells {"0":1,"1":2,…}.
+func TestRecBytesReadsEarlierUint8Arrays(t *testing.T) {
+	v, err := jsonx.Parse([]byte(`{"id":"x","rec":{"0":1,"2":255,"1":0}}`))
+	require.NoError(t, err)
+	b, err := recBytes(v)
+	require.NoError(t, err)
+	require.Equal(t, []byte{1, 0, 255}, b)
+	for _, bad := range []string{`{"rec":{"0":256}}`, `{"rec":{"x":1}}`, `{"rec":{"5":1}}`, `{"rec":7}`, `{}`, `[]`} {
+		v, err := jsonx.Parse([]byte(bad))
+		require.NoError(t, err)
+		_, err = recBytes(v)
+		require.Error(t, err, bad)
+	}
+}
