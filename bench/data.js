@@ -8,17 +8,8 @@ export const P2P = 1;
 export const TEAM = 2;
 export const SUPER_TEAM = 3;
 
-// mulberry32: a small seeded PRNG, good enough for picking data.
-export function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+// rng is a small seeded PRNG, good enough for picking data.
+export { mulberry32 as rng } from '/test/prng.js';
 
 const WORDS = (
   'ok see you tomorrow at the usual place bring the slides please can we move the meeting to three ' +

@@ -20,14 +20,10 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { evaluate, renderMarkdown, renderHtml } from './report.mjs';
+import { startServer, chromiumArgs } from '../test/harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const CHROMIUM = process.env.CHROMIUM || '/usr/bin/chromium';
-// The flags test/harness.mjs launches Chromium with.
-const chromiumArgs = [
-  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
-  '--disable-background-networking', '--disable-component-update', '--disable-sync',
-];
 
 // ---------------------------------------------------------------------------
 // Configuration
@@ -97,18 +93,6 @@ function withTimeout(promise, ms, what) {
   return Promise.race([promise, t]).finally(() => clearTimeout(timer));
 }
 
-async function startServer() {
-  const bin = path.join(root, 'bin', 'devserver');
-  if (!existsSync(bin)) throw new Error('bin/devserver is missing: run through `make bench`');
-  const proc = spawn(bin, ['-addr', '127.0.0.1:0', '-root', root], { stdio: ['ignore', 'pipe', 'inherit'] });
-  let out = '';
-  for await (const chunk of proc.stdout) {
-    out += chunk;
-    const m = out.match(/on (http:\/\/[^/\s]+)/);
-    if (m) return { url: m[1], close: () => proc.kill() };
-  }
-  throw new Error('devserver exited: ' + out);
-}
 
 const median = (xs) => {
   const s = xs.filter((x) => typeof x === 'number').sort((a, b) => a - b);

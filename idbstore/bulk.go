@@ -115,26 +115,21 @@ func argLists(n int, item func(b []byte, i int) []byte) []byte {
 	return append(b, ']')
 }
 
-// conversationsFromJSON decodes stored conversation values (nil entries stay
-// nil); one that cannot be decoded is reported, by its id (ids[i] if given,
-// else the value's own), and left nil.
-func (s *Store) conversationsFromJSON(values []any, ids []string) []*core.ConversationRecord {
-	out := make([]*core.ConversationRecord, len(values))
+// recordsFromJSON decodes stored values with decode (nil entries stay nil);
+// one that cannot be decoded is reported, by name(i), and left nil.
+func recordsFromJSON[R any](s *Store, values []any, decode func([]byte) (*R, error), name func(i int) string) []*R {
+	out := make([]*R, len(values))
 	for i, v := range values {
 		if v == nil {
 			continue
 		}
 		b, err := recBytes(v)
-		var r *core.ConversationRecord
+		var r *R
 		if err == nil {
-			r, err = decodeConversation(b)
+			r, err = decode(b)
 		}
 		if err != nil {
-			id := valueID(v, "id")[0]
-			if ids != nil {
-				id = ids[i]
-			}
-			s.reportCorrupt(conversationKeyName(id), err)
+			s.reportCorrupt(name(i), err)
 			continue
 		}
 		out[i] = r
@@ -142,29 +137,26 @@ func (s *Store) conversationsFromJSON(values []any, ids []string) []*core.Conver
 	return out
 }
 
+// conversationsFromJSON decodes stored conversation values, naming a bad one
+// by ids[i] if given, else by its own id.
+func (s *Store) conversationsFromJSON(values []any, ids []string) []*core.ConversationRecord {
+	return recordsFromJSON(s, values, decodeConversation, func(i int) string {
+		if ids != nil {
+			return conversationKeyName(ids[i])
+		}
+		return conversationKeyName(valueID(values[i], "id")[0])
+	})
+}
+
 // messagesFromJSON decodes stored message values, as conversationsFromJSON.
 func (s *Store) messagesFromJSON(values []any, keys []core.MessageKey) []*core.MessageRecord {
-	out := make([]*core.MessageRecord, len(values))
-	for i, v := range values {
-		if v == nil {
-			continue
+	return recordsFromJSON(s, values, decodeMessage, func(i int) string {
+		if keys != nil {
+			return messageKeyName(keys[i].ConversationID, keys[i].MessageClientID)
 		}
-		b, err := recBytes(v)
-		var m *core.MessageRecord
-		if err == nil {
-			m, err = decodeMessage(b)
-		}
-		if err != nil {
-			id := valueID(v, "conversationId", "messageClientId")
-			if keys != nil {
-				id = []string{keys[i].ConversationID, keys[i].MessageClientID}
-			}
-			s.reportCorrupt(messageKeyName(id[0], id[1]), err)
-			continue
-		}
-		out[i] = m
-	}
-	return out
+		id := valueID(values[i], "conversationId", "messageClientId")
+		return messageKeyName(id[0], id[1])
+	})
 }
 
 func dropNil[T any](list []*T) []*T {

@@ -104,20 +104,26 @@ func (x *transaction) ConversationsChangedSince(seq uint64) ([]*core.Conversatio
 }
 
 func (x *transaction) GetConversations(ids []string) ([]*core.ConversationRecord, error) {
-	if len(ids) == 0 {
-		return nil, nil
-	}
-	reqs, err := issueEach(x.store(storeConversations), "get", argLists(len(ids), func(b []byte, i int) []byte {
+	values, err := x.getEach(storeConversations, len(ids), func(b []byte, i int) []byte {
 		return jsonx.AppendString(b, ids[i])
-	}))
-	if err != nil {
-		return nil, err
-	}
-	values, err := resultsJSON(x.ctx, reqs)
-	if err != nil {
+	})
+	if err != nil || values == nil {
 		return nil, err
 	}
 	return x.s.conversationsFromJSON(values, ids), nil
+}
+
+// getEach gets n values from a store, the key of each written by key, in
+// one batch (bulk.go).
+func (x *transaction) getEach(store string, n int, key func(b []byte, i int) []byte) ([]any, error) {
+	if n == 0 {
+		return nil, nil
+	}
+	reqs, err := issueEach(x.store(store), "get", argLists(n, key))
+	if err != nil {
+		return nil, err
+	}
+	return resultsJSON(x.ctx, reqs)
 }
 
 func (x *transaction) PutConversations(recs []*core.ConversationRecord) error {
@@ -140,17 +146,10 @@ func (x *transaction) PutConversations(recs []*core.ConversationRecord) error {
 }
 
 func (x *transaction) GetMessages(keys []core.MessageKey) ([]*core.MessageRecord, error) {
-	if len(keys) == 0 {
-		return nil, nil
-	}
-	reqs, err := issueEach(x.store(storeMessages), "get", argLists(len(keys), func(b []byte, i int) []byte {
+	values, err := x.getEach(storeMessages, len(keys), func(b []byte, i int) []byte {
 		return appendMessageKey(b, keys[i])
-	}))
-	if err != nil {
-		return nil, err
-	}
-	values, err := resultsJSON(x.ctx, reqs)
-	if err != nil {
+	})
+	if err != nil || values == nil {
 		return nil, err
 	}
 	return x.s.messagesFromJSON(values, keys), nil

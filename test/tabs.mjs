@@ -349,14 +349,4 @@ export function msg(conversationId, messageClientId, senderId, createTime, extra
   return { conversationId, messageClientId, senderId, createTime, messageType: 0, text: messageClientId, ...extra };
 }
 
-// mulberry32 is a small seeded PRNG: the same seed, the same numbers.
-export function mulberry32(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 } from './prng.js';
