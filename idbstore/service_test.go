@@ -4,9 +4,11 @@ package idbstore
 
 import (
 	"sync"
+	"syscall/js"
 	"testing"
 	"time"
 
+	"github.com/hack-pad/go-indexeddb/idb"
 	"github.com/stretchr/testify/require"
 
 	"github.com/localconv/localconv/core"
@@ -22,6 +24,15 @@ func (e *events) listen(batch []core.Event) {
 	e.mu.Lock()
 	defer e.mu.Unlock()
 	e.all = append(e.all, batch...)
+}
+
+// take returns the events so far and forgets them.
+func (e *events) take() []core.Event {
+	e.mu.Lock()
+	defer e.mu.Unlock()
+	out := e.all
+	e.all = nil
+	return out
 }
 
 func (e *events) types() []string {
@@ -148,4 +159,53 @@ func TestServicesInTwoTabsTellOneStory(t *testing.T) {
 	total, err := b.GetTotalUnreadCount()
 	require.NoError(t, err)
 	require.EqualValues(t, 1, total)
+}
+
+// A call whose transaction fails to commit (as a full disk would make it)
+// rejects with 190001, and neither the Service's cache nor the database
+// changed; the next call works.
+func TestServiceCallThatFailsToCommitChangesNothing(t *testing.T) {
+	name := freshName(t)
+	ev := &events{}
+	svc := openService(t, name, ev)
+	defer svc.Close()
+	bob := "me|1|bob"
+	_, err := svc.ApplyMessages(ctx, []core.Message{message(bob, "b1", 100, false), message("me|1|carol", "c1", 150, false)})
+	require.NoError(t, err)
+	before := snap(t, svc)
+	ev.take()
+
+	fail := func() {
+		testHookBeforeCommit = func(t *idb.Transaction) {
+			meta, _ := t.ObjectStore(storeMeta)
+			_, _ = meta.AddKey(js.ValueOf(metaSeq), js.ValueOf(0)) // exists: ConstraintError at commit
+		}
+	}
+	defer func() { testHookBeforeCommit = nil }()
+	for name, call := range map[string]func() error{
+		"applyMessages": func() error {
+			_, err := svc.ApplyMessages(ctx, []core.Message{message(bob, "b2", 200, false)})
+			return err
+		},
+		"stickTop":       func() error { return svc.StickTopConversation(ctx, bob, true) },
+		"clear":          func() error { return svc.ClearTotalUnreadCount(ctx) },
+		"delete":         func() error { return svc.DeleteConversation(ctx, bob, true) },
+		"readTime":       func() error { return svc.ApplyReadTime(ctx, bob, 150) },
+		"localExtension": func() error { return svc.UpdateConversationLocalExtension(ctx, bob, "x") },
+	} {
+		fail()
+		err := call()
+		testHookBeforeCommit = nil
+		var cerr *core.Error
+		require.ErrorAs(t, err, &cerr, name)
+		require.Equal(t, core.CodeInternal, cerr.Code, name)
+		require.Equal(t, before, snap(t, svc), "%s: the cache is as before", name)
+		require.Empty(t, ev.take(), "%s: no event", name)
+	}
+	require.NoError(t, svc.Close())
+	again := openService(t, name, &events{})
+	defer again.Close()
+	require.Equal(t, before, snap(t, again), "the database is as before")
+	_, err = again.ApplyMessages(ctx, []core.Message{message(bob, "b2", 200, false)})
+	require.NoError(t, err, "and the next call works")
 }
