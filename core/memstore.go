@@ -17,7 +17,6 @@ type MemDB struct {
 	bySeq    map[uint64]map[string]struct{} // seq → ids last written by it
 	msgs     map[string]map[string]*MessageRecord
 	watchers map[*memConn]func()
-	closed   map[*memConn]bool
 
 	failUpdate error // fault injection: the next Update aborts with it
 	failLoad   error

@@ -31,14 +31,6 @@ type Conversation struct {
 // pinBoost lifts pinned conversations above every unpinned one in sortOrder.
 const pinBoost = int64(1e15)
 
-// sortTime is SPEC's t: sortOrder without the pin boost.
-func (c *Conversation) sortTime() int64 {
-	if c.StickTop {
-		return c.SortOrder - pinBoost
-	}
-	return c.SortOrder
-}
-
 func (c *Conversation) setSortTime(t int64) {
 	c.SortOrder = t
 	if c.StickTop {

@@ -15,14 +15,6 @@ import (
 // character per byte (rectext.go). Batches are built and read as JSON
 // (bulk.go); single values found by a cursor are read here.
 
-func conversationFromValue(v js.Value) (*core.ConversationRecord, error) {
-	b, err := recordBytes(v)
-	if err != nil {
-		return nil, err
-	}
-	return decodeConversation(b)
-}
-
 func messageFromValue(v js.Value) (*core.MessageRecord, error) {
 	b, err := recordBytes(v)
 	if err != nil {
