@@ -335,35 +335,11 @@ func TestDeleteConversationListByIds_TakesUpTo100Ids(t *testing.T) {
 }
 
 func TestDeleteConversationListByIds_Rejects(t *testing.T) {
-	var over []string
-	for i := range 101 {
-		over = append(over, p2p(fmt.Sprintf("u%03d", i)))
-	}
-	cases := []struct {
-		name, param string
-		ids         []string
-	}{
-		{"no ids", "conversationIds", nil},
-		{"an empty list", "conversationIds", []string{}},
-		{"101 ids", "conversationIds", over},
-	}
-	for _, bad := range badConversationIDs {
-		cases = append(cases, struct {
-			name, param string
-			ids         []string
-		}{"id: " + bad.name, "conversationIds[1]", []string{p2p("bob"), bad.id, team("t1")}})
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			f := newSpec(t)
-			f.seeded()
-			f.create(over...)
-			f.requireRejected(CodeInvalidParam, tc.param, func() error {
-				_, err := f.DeleteConversationListByIds(f.ctx, tc.ids, false)
-				return err
-			})
+	requireRejectsBadIDLists(t, MaxDeleteIDs, func(f *specFixture, ids []string) { f.create(ids...) },
+		func(f *specFixture, ids []string) error {
+			_, err := f.DeleteConversationListByIds(f.ctx, ids, false)
+			return err
 		})
-	}
 }
 
 // ---- stickTopConversation ----
@@ -514,29 +490,10 @@ func TestGetConversationListByIds_InTheOrderOfTheInputSkippingUnknownIds(t *test
 }
 
 func TestGetConversationListByIds_Rejects(t *testing.T) {
-	cases := []struct {
-		name, param string
-		ids         []string
-	}{
-		{"no ids", "conversationIds", nil},
-		{"an empty list", "conversationIds", []string{}},
-	}
-	for _, bad := range badConversationIDs {
-		cases = append(cases, struct {
-			name, param string
-			ids         []string
-		}{"id: " + bad.name, "conversationIds[1]", []string{p2p("bob"), bad.id}})
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			f := newSpec(t)
-			f.seeded()
-			f.requireRejected(CodeInvalidParam, tc.param, func() error {
-				_, err := f.GetConversationListByIds(tc.ids)
-				return err
-			})
-		})
-	}
+	requireRejectsBadIDLists(t, 0, nil, func(f *specFixture, ids []string) error {
+		_, err := f.GetConversationListByIds(ids)
+		return err
+	})
 }
 
 // ---- getStickTopConversationList ----

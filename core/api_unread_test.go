@@ -146,29 +146,10 @@ func TestGetUnreadCountByIds_SumsTheExistingOnes(t *testing.T) {
 }
 
 func TestGetUnreadCountByIds_Rejects(t *testing.T) {
-	cases := []struct {
-		name, param string
-		ids         []string
-	}{
-		{"no ids", "conversationIds", nil},
-		{"an empty list", "conversationIds", []string{}},
-	}
-	for _, bad := range badConversationIDs {
-		cases = append(cases, struct {
-			name, param string
-			ids         []string
-		}{"id: " + bad.name, "conversationIds[1]", []string{p2p("bob"), bad.id}})
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			f := newSpec(t)
-			f.seeded()
-			f.requireRejected(CodeInvalidParam, tc.param, func() error {
-				_, err := f.GetUnreadCountByIds(tc.ids)
-				return err
-			})
-		})
-	}
+	requireRejectsBadIDLists(t, 0, nil, func(f *specFixture, ids []string) error {
+		_, err := f.GetUnreadCountByIds(ids)
+		return err
+	})
 }
 
 // ---- getUnreadCountByFilter ----
@@ -321,37 +302,14 @@ func TestClearUnreadCountByIds_TakesUpTo10Ids(t *testing.T) {
 }
 
 func TestClearUnreadCountByIds_Rejects(t *testing.T) {
-	var eleven []string
-	for i := range 11 {
-		eleven = append(eleven, p2p(fmt.Sprintf("u%d", i)))
-	}
-	cases := []struct {
-		name, param string
-		ids         []string
-	}{
-		{"no ids", "conversationIds", nil},
-		{"an empty list", "conversationIds", []string{}},
-		{"11 ids", "conversationIds", eleven},
-	}
-	for _, bad := range badConversationIDs {
-		cases = append(cases, struct {
-			name, param string
-			ids         []string
-		}{"id: " + bad.name, "conversationIds[1]", []string{p2p("bob"), bad.id}})
-	}
-	for _, tc := range cases {
-		t.Run(tc.name, func(t *testing.T) {
-			f := newSpec(t)
-			f.seeded()
-			for _, id := range eleven {
-				f.apply(msg(id, "m", 100))
-			}
-			f.requireRejected(CodeInvalidParam, tc.param, func() error {
-				_, err := f.ClearUnreadCountByIds(f.ctx, tc.ids)
-				return err
-			})
-		})
-	}
+	requireRejectsBadIDLists(t, MaxClearIDs, func(f *specFixture, ids []string) {
+		for _, id := range ids {
+			f.apply(msg(id, "m", 100))
+		}
+	}, func(f *specFixture, ids []string) error {
+		_, err := f.ClearUnreadCountByIds(f.ctx, ids)
+		return err
+	})
 }
 
 // ---- clearUnreadCountByTypes ----

@@ -2,6 +2,7 @@ package core
 
 import (
 	"errors"
+	"fmt"
 	"sort"
 	"testing"
 
@@ -263,4 +264,46 @@ func (f *specFixture) seeded() (bob, t1, s1, carol string) {
 	f.pin(carol)
 	f.ev.take()
 	return
+}
+
+// requireRejectsBadIDLists checks that a method taking a list of conversation
+// ids rejects, with 191004 naming the parameter and changing nothing: no ids,
+// an empty list, one id more than max (if max > 0; setup creates them first),
+// and each kind of bad id in second place.
+func requireRejectsBadIDLists(t *testing.T, max int, setup func(f *specFixture, ids []string), call func(f *specFixture, ids []string) error) {
+	var over []string
+	if max > 0 {
+		for i := range max + 1 {
+			over = append(over, p2p(fmt.Sprintf("u%03d", i)))
+		}
+	}
+	cases := []struct {
+		name, param string
+		ids         []string
+	}{
+		{"no ids", "conversationIds", nil},
+		{"an empty list", "conversationIds", []string{}},
+	}
+	if max > 0 {
+		cases = append(cases, struct {
+			name, param string
+			ids         []string
+		}{fmt.Sprintf("%d ids", max+1), "conversationIds", over})
+	}
+	for _, bad := range badConversationIDs {
+		cases = append(cases, struct {
+			name, param string
+			ids         []string
+		}{"id: " + bad.name, "conversationIds[1]", []string{p2p("bob"), bad.id}})
+	}
+	for _, tc := range cases {
+		t.Run(tc.name, func(t *testing.T) {
+			f := newSpec(t)
+			f.seeded()
+			if setup != nil {
+				setup(f, over)
+			}
+			f.requireRejected(CodeInvalidParam, tc.param, func() error { return call(f, tc.ids) })
+		})
+	}
 }
