@@ -24,13 +24,13 @@ type cache struct {
 	pinned int
 }
 
-// listOrder is SPEC's list order: sortOrder descending, ties by conversationId
-// ascending.
+// listOrder is the list order: sortOrder descending, ties by conversationId
+// ascending in UTF-16 order (see CompareStrings).
 func listOrder(a, b *ConversationRecord) bool {
 	if a.SortOrder != b.SortOrder {
 		return a.SortOrder > b.SortOrder
 	}
-	return a.ConversationID < b.ConversationID
+	return lessString(a.ConversationID, b.ConversationID)
 }
 
 func newCache() *cache {

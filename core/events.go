@@ -3,7 +3,6 @@ package core
 import (
 	"cmp"
 	"slices"
-	"strings"
 )
 
 // Event types (SPEC §4).
@@ -65,7 +64,7 @@ func (h *hub) applyChanges(changes []*ConversationRecord, markedAfter uint64) ba
 	// the records back in database order): by change sequence, then id.
 	changes = slices.Clone(changes)
 	slices.SortFunc(changes, func(a, b *ConversationRecord) int {
-		return cmp.Or(cmp.Compare(a.Seq, b.Seq), strings.Compare(a.ConversationID, b.ConversationID))
+		return cmp.Or(cmp.Compare(a.Seq, b.Seq), CompareStrings(a.ConversationID, b.ConversationID))
 	})
 	c := h.cache
 	totalBefore := c.total()

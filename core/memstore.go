@@ -319,7 +319,7 @@ func (t *memTx) NewestMessages(conversationID string, fn func(*MessageRecord) bo
 		if a.CreateTime != b.CreateTime {
 			return a.CreateTime > b.CreateTime
 		}
-		return a.MessageClientID > b.MessageClientID
+		return CompareStrings(a.MessageClientID, b.MessageClientID) > 0
 	})
 	for _, m := range all {
 		if !fn(m) {

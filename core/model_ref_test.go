@@ -262,12 +262,13 @@ func (m *refModel) find(k MessageKey) *refMsg {
 	return nil
 }
 
-// refAfter orders messages by (createTime, messageClientId).
+// refAfter orders messages by (createTime, messageClientId), ids by their
+// UTF-16 code units as JavaScript and IndexedDB compare them.
 func refAfter(a, b *refMsg) bool {
 	if a.m.CreateTime != b.m.CreateTime {
 		return a.m.CreateTime > b.m.CreateTime
 	}
-	return a.m.MessageClientID > b.m.MessageClientID
+	return utf16Compare(a.m.MessageClientID, b.m.MessageClientID) > 0
 }
 
 func refLastMessage(x *refMsg) *LastMessage {
@@ -367,7 +368,7 @@ func (m *refModel) sorted(types []ConversationType, onlyUnread bool) []Conversat
 		if out[i].SortOrder != out[j].SortOrder {
 			return out[i].SortOrder > out[j].SortOrder
 		}
-		return out[i].ConversationID < out[j].ConversationID
+		return utf16Compare(out[i].ConversationID, out[j].ConversationID) < 0
 	})
 	return out
 }
@@ -867,7 +868,7 @@ func (m *refModel) pageIn(all []Conversation, tab int, offset float64, limit int
 		}
 		rest = nil
 		for _, c := range all {
-			if c.SortOrder < at.offset || (c.SortOrder == at.offset && c.ConversationID > at.lastID) {
+			if c.SortOrder < at.offset || (c.SortOrder == at.offset && utf16Compare(c.ConversationID, at.lastID) > 0) {
 				rest = append(rest, c)
 			}
 		}

@@ -188,7 +188,7 @@ type modelProfile struct {
 func profileFor(seed uint64, tabs int) modelProfile {
 	p := modelProfile{
 		name:           "narrow",
-		targets:        []string{"u0", "u1", "u2", "u3", "x|y", me},
+		targets:        []string{"u0", "u1", "u2", "u3", "x|y", me, "x\uFF01", "x🙂"},
 		clientIDs:      24,
 		pinPct:         55,
 		deleteWeight:   3,
@@ -284,6 +284,17 @@ func runModel(t *testing.T, runName string, seed uint64, ops, tabs int, stats *m
 		require.NoError(t, tab.s.Close(), "%v", r)
 		r.requireClosed(tab)
 	}
+}
+
+// clientID picks a messageClientId; a few of them order differently in
+// UTF-16 (as JavaScript and IndexedDB compare) than in UTF-8.
+func (r *modelRun) clientID() string {
+	if n := r.pick(r.prof.clientIDs + 2); n < r.prof.clientIDs {
+		return "c" + strconv.Itoa(n)
+	} else if n == r.prof.clientIDs {
+		return "c\uFF01"
+	}
+	return "c🙂"
 }
 
 func (r *modelRun) openTab() *tabRun {
@@ -1114,7 +1125,7 @@ func (r *modelRun) genMessage() Message {
 	}
 	x := Message{
 		ConversationID:           id,
-		MessageClientID:          "c" + strconv.Itoa(r.pick(r.prof.clientIDs)),
+		MessageClientID:          r.clientID(),
 		SenderID:                 sender,
 		CreateTime:               r.pickTime(),
 		MessageType:              refMessageTypes[r.pick(len(refMessageTypes))],
@@ -1195,7 +1206,7 @@ func (r *modelRun) pickRefer() MessageKey {
 	case x < 85 && len(r.m.keys) > 0:
 		return r.m.keys[r.pick(len(r.m.keys))]
 	}
-	return MessageKey{r.universe[r.pick(len(r.universe))], "c" + strconv.Itoa(r.pick(r.prof.clientIDs))}
+	return MessageKey{r.universe[r.pick(len(r.universe))], r.clientID()}
 }
 
 func briefMessages(msgs []Message) string {

@@ -91,13 +91,14 @@ func (m *MessageRecord) countsAsUnread(readTime int64) bool {
 // canBeLast reports whether m may be a conversation's lastMessage.
 func (m *MessageRecord) canBeLast() bool { return !m.Deleted && m.LastMessageUpdateEnabled }
 
-// after orders messages by (createTime, messageClientId).
+// after orders messages by (createTime, messageClientId), ids in UTF-16
+// order as IndexedDB orders them (see CompareStrings).
 func (m *MessageRecord) after(lm *LastMessage) bool {
 	if lm == nil {
 		return true
 	}
 	r := lm.MessageRefer
-	return m.CreateTime > r.CreateTime || (m.CreateTime == r.CreateTime && m.MessageClientID > r.MessageClientID)
+	return m.CreateTime > r.CreateTime || (m.CreateTime == r.CreateTime && CompareStrings(m.MessageClientID, r.MessageClientID) > 0)
 }
 
 func (m *MessageRecord) lastMessage(typ ConversationType) *LastMessage {
