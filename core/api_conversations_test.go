@@ -73,7 +73,7 @@ func TestCreateConversation_AfterDeleteStartsFreshButKeepsTheReadTime(t *testing
 	require.NoError(t, err)
 	want := Conversation{ConversationID: bob, Type: TypeP2P, SortOrder: 7000, CreateTime: 7000, UpdateTime: 7000}
 	require.Equal(t, want, c)
-	require.EqualValues(t, 200, f.readTime(bob))
+	require.EqualValues(t, 1000, f.readTime(bob), "marked read when it was deleted, at 1000")
 	f.requireEvents(wantCreated(want))
 }
 
@@ -209,12 +209,12 @@ func TestDeleteConversation_MarksItsReadTimeFirstSoItsMessagesNeverCountAgain(t 
 	// Back by createConversation: the stored messages do not count.
 	f.create(bob)
 	require.Zero(t, f.unread(bob))
-	require.EqualValues(t, 200, f.readTime(bob))
+	require.EqualValues(t, 1000, f.readTime(bob), "marked read when it was deleted: max(read time, now, newest message)")
 	require.Zero(t, f.total())
 
-	// Back by a message: only what is newer than the deleted ones counts.
+	// Back by a message: only what is newer than the marked read time counts.
 	require.NoError(t, f.DeleteConversation(f.ctx, bob, false))
-	res := f.apply(msg(bob, "m1", 100), msg(bob, "old", 150), msg(bob, "new", 300))
+	res := f.apply(msg(bob, "m1", 100), msg(bob, "old", 150), msg(bob, "new", 1300))
 	require.Equal(t, ApplyResult{Applied: 2, Duplicates: 1}, res)
 	require.Equal(t, 1, f.unread(bob))
 	require.EqualValues(t, 1, f.total())

@@ -232,7 +232,7 @@ func (s *Service) SetCurrentConversation(ctx context.Context, id string) error {
 	return s.update(ctx, func(t *txn) error {
 		t.afterCommit = func() { s.current = id }
 		if t.live(id) != nil {
-			t.clearUnread(id)
+			t.markRead(id)
 		}
 		return nil
 	})

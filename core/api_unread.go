@@ -46,24 +46,12 @@ func (s *Service) GetUnreadCountByFilter(f Filter) (int64, error) {
 	return n, err
 }
 
-// clearUnread marks every message of the conversation read.
-func (t *txn) clearUnread(id string) {
-	r := t.get(id)
-	if r.UnreadCount == 0 && r.ReadTime >= r.MaxMessageTime {
-		return
-	}
-	e := t.edit(id)
-	e.ReadTime = max(e.ReadTime, e.MaxMessageTime)
-	e.UnreadCount = 0
-}
-
-// ClearTotalUnreadCount sets every unread conversation to 0, moving its read
-// time up to its newest message.
+// ClearTotalUnreadCount marks every conversation read (see txn.markRead).
 func (s *Service) ClearTotalUnreadCount(ctx context.Context) error {
 	return s.clearUnreadByTypes(ctx, nil)
 }
 
-// ClearUnreadCountByTypes clears the unread conversations of the given types.
+// ClearUnreadCountByTypes marks every conversation of the given types read.
 func (s *Service) ClearUnreadCountByTypes(ctx context.Context, types []ConversationType) error {
 	if err := checkTypes("conversationTypes", types, true); err != nil {
 		return err
@@ -78,8 +66,8 @@ func (s *Service) clearUnreadByTypes(ctx context.Context, types []ConversationTy
 			if !typeSelected(types, ty) {
 				continue
 			}
-			c.unreadByType[ty-1].Ascend(func(r *ConversationRecord) bool {
-				t.clearUnread(r.ConversationID)
+			c.byType[ty-1].Ascend(func(r *ConversationRecord) bool {
+				t.markRead(r.ConversationID)
 				return true
 			})
 		}
@@ -101,7 +89,7 @@ func (s *Service) ClearUnreadCountByIds(ctx context.Context, ids []string) ([]Op
 				results = append(results, OperationResult{id, err.(*Error)})
 				continue
 			}
-			t.clearUnread(id)
+			t.markRead(id)
 			results = append(results, OperationResult{ConversationID: id})
 		}
 		return nil
@@ -178,13 +166,13 @@ func (t *txn) moveReadTime(id string, rt int64, marked bool) error {
 	e := t.edit(id)
 	e.ReadTime = rt
 	if marked {
-		t.markRead(id)
+		t.noteReadMark(id)
 	}
 	return t.recount(e)
 }
 
-// MarkConversationRead moves the read time up to the last message (or now if
-// there is none) and returns it.
+// MarkConversationRead marks the conversation read (see txn.markRead) and
+// returns its read time.
 func (s *Service) MarkConversationRead(ctx context.Context, id string) (int64, error) {
 	if _, err := s.checkID("conversationId", id); err != nil {
 		return 0, err
@@ -195,14 +183,11 @@ func (s *Service) MarkConversationRead(ctx context.Context, id string) (int64, e
 		if err != nil {
 			return err
 		}
-		target := t.now
-		if r.LastMessage != nil {
-			target = r.LastMessage.MessageRefer.CreateTime
+		before := r.ReadTime
+		if r = t.markRead(id); r.ReadTime != before {
+			t.noteReadMark(id)
 		}
-		if err := t.moveReadTime(id, target, true); err != nil {
-			return err
-		}
-		rt = t.get(id).ReadTime
+		rt = r.ReadTime
 		return nil
 	})
 	return rt, err

@@ -221,11 +221,10 @@ func TestClearTotalUnreadCount_EveryConversationTo0AndItsReadTimeToItsNewestMess
 		require.Zero(t, f.unread(id), id)
 	}
 	f.requireEvents(wantChanged(f.conv(bob), f.conv(t1), f.conv(s1)), wantTotal(0), wantFilter(notMuted, 0), wantFilter(teams, 0))
-	// Decided: "every conversation" is every conversation with something
-	// unread; one with nothing unread (dave: only my messages) keeps its
-	// read time, which no count depends on.
-	for id, rt := range map[string]int64{bob: 200, t1: 160, s1: 120, carol: 0, dave: 0} {
-		require.Equal(t, rt, f.readTime(id), id)
+	// Every conversation is marked read, those with nothing unread too:
+	// max(its read time, now, its newest message).
+	for _, id := range []string{bob, t1, s1, carol, dave} {
+		require.EqualValues(t, 1000, f.readTime(id), id)
 	}
 	f.requireUnreadInvariant()
 
@@ -243,11 +242,12 @@ func TestClearTotalUnreadCount_EveryConversationTo0AndItsReadTimeToItsNewestMess
 func TestClearTotalUnreadCount_ClearsMessagesThatDidNotUpdateTheLastMessage(t *testing.T) {
 	f := newSpec(t)
 	bob := p2p("bob")
-	f.apply(msg(bob, "m1", 100), msgWith(msg(bob, "m2", 200), func(m *Message) { m.LastMessageUpdateEnabled = false }))
+	// m2 is newer than now (1000) and did not become the last message.
+	f.apply(msg(bob, "m1", 100), msgWith(msg(bob, "m2", 2000), func(m *Message) { m.LastMessageUpdateEnabled = false }))
 	require.Equal(t, 2, f.unread(bob))
 	require.NoError(t, f.ClearTotalUnreadCount(f.ctx))
 	require.Zero(t, f.unread(bob))
-	require.EqualValues(t, 200, f.readTime(bob))
+	require.EqualValues(t, 2000, f.readTime(bob))
 	f.requireUnreadInvariant()
 }
 
@@ -273,8 +273,9 @@ func TestClearUnreadCountByIds_OneResultPerIdAMissingOneGetsItsOwnError(t *testi
 
 	f.requireEvents(wantChanged(f.conv(bob), f.conv(t1)), wantTotal(1), wantFilter(p2pOnly, 0))
 	require.Equal(t, 1, f.unread(s1))
-	require.EqualValues(t, 200, f.readTime(bob))
-	require.EqualValues(t, 160, f.readTime(t1))
+	require.EqualValues(t, 1000, f.readTime(bob), "max(read time, now, newest message)")
+	require.EqualValues(t, 1000, f.readTime(t1))
+	require.EqualValues(t, 1000, f.readTime(carol), "marked read too, though nothing was unread")
 	f.requireUnreadInvariant()
 
 	// Again: nothing to clear.
@@ -467,7 +468,7 @@ func TestUnsubscribeUnreadCountByFilter_Rejects(t *testing.T) {
 
 // ---- markConversationRead ----
 
-func TestMarkConversationRead_MovesTheReadTimeToTheLastMessage(t *testing.T) {
+func TestMarkConversationRead_MovesTheReadTimeToNow(t *testing.T) {
 	f := newSpec(t)
 	bob, _, _, _ := f.seeded()
 	p2pOnly := Filter{ConversationTypes: []ConversationType{TypeP2P}}
@@ -476,17 +477,29 @@ func TestMarkConversationRead_MovesTheReadTimeToTheLastMessage(t *testing.T) {
 
 	rt, err := f.MarkConversationRead(f.ctx, bob)
 	require.NoError(t, err)
-	require.EqualValues(t, 200, rt)
-	require.EqualValues(t, 200, f.readTime(bob))
+	require.EqualValues(t, 5000, rt, "max(read time, now, newest message)")
+	require.EqualValues(t, 5000, f.readTime(bob))
 	require.Zero(t, f.unread(bob))
-	f.requireEvents(wantChanged(f.conv(bob)), wantReadTime(bob, 200), wantTotal(2), wantFilter(p2pOnly, 0))
+	f.requireEvents(wantChanged(f.conv(bob)), wantReadTime(bob, 5000), wantTotal(2), wantFilter(p2pOnly, 0))
 	f.requireUnreadInvariant()
 
-	// Again: the same read time, nothing emitted.
+	// Again at the same time: the same read time, nothing emitted.
 	rt, err = f.MarkConversationRead(f.ctx, bob)
 	require.NoError(t, err)
-	require.EqualValues(t, 200, rt)
+	require.EqualValues(t, 5000, rt)
 	f.requireNoEvents()
+}
+
+func TestMarkConversationRead_MovesTheReadTimeToANewerMessage(t *testing.T) {
+	f := newSpec(t)
+	bob := p2p("bob")
+	f.apply(msg(bob, "m1", 100), msg(bob, "m2", 7000)) // a clock behind the server's
+	f.ev.take()
+	rt, err := f.MarkConversationRead(f.ctx, bob)
+	require.NoError(t, err)
+	require.EqualValues(t, 7000, rt)
+	require.Zero(t, f.unread(bob))
+	f.requireEvents(wantChanged(f.conv(bob)), wantReadTime(bob, 7000), wantTotal(0))
 }
 
 func TestMarkConversationRead_WithoutMessagesMarksNow(t *testing.T) {
@@ -507,25 +520,27 @@ func TestMarkConversationRead_NeverMovesTheReadTimeBack(t *testing.T) {
 	f.ev.take()
 	rt, err := f.MarkConversationRead(f.ctx, bob)
 	require.NoError(t, err)
-	require.EqualValues(t, 5000, rt, "max(stored, last message time)")
+	require.EqualValues(t, 5000, rt, "max(stored, now, newest message)")
 	f.requireNoEvents()
 }
 
-// SPEC: read time := max(stored, last message time); unread recomputed. A
-// newer message that did not become the last message (lastMessageUpdateEnabled
-// false) is after that read time and still counts.
-func TestMarkConversationRead_RecomputesUnreadFromTheLastMessageTime(t *testing.T) {
+// SPEC: read time := max(stored, now, the createTime of its newest stored
+// message, whether or not it became lastMessage); afterwards unread is 0. A
+// newer message applied with lastMessageUpdateEnabled false (here newer than
+// now too) is read as well.
+func TestMarkConversationRead_ClearsMessagesThatDidNotUpdateTheLastMessage(t *testing.T) {
 	f := newSpec(t)
 	bob := p2p("bob")
-	f.apply(msg(bob, "m1", 100), msg(bob, "m2", 200),
-		msgWith(msg(bob, "m3", 300), func(m *Message) { m.LastMessageUpdateEnabled = false }))
+	f.apply(msg(bob, "m1", 100), msg(bob, "m2", 1200),
+		msgWith(msg(bob, "m3", 1300), func(m *Message) { m.LastMessageUpdateEnabled = false }))
 	require.Equal(t, 3, f.unread(bob))
+	require.Equal(t, "m2", f.conv(bob).LastMessage.MessageRefer.MessageClientID)
 	f.ev.take()
 	rt, err := f.MarkConversationRead(f.ctx, bob)
 	require.NoError(t, err)
-	require.EqualValues(t, 200, rt)
-	require.Equal(t, 1, f.unread(bob))
-	f.requireEvents(wantChanged(f.conv(bob)), wantReadTime(bob, 200), wantTotal(1))
+	require.EqualValues(t, 1300, rt, "the newest message's time, not the last message's")
+	require.Zero(t, f.unread(bob))
+	f.requireEvents(wantChanged(f.conv(bob)), wantReadTime(bob, 1300), wantTotal(0))
 	f.requireUnreadInvariant()
 }
 
@@ -558,12 +573,12 @@ func TestGetConversationReadTime_ZeroWhenNeverMarked(t *testing.T) {
 	}
 	_, err := f.MarkConversationRead(f.ctx, bob)
 	require.NoError(t, err)
-	require.EqualValues(t, 200, f.readTime(bob))
+	require.EqualValues(t, 1000, f.readTime(bob))
 	require.NoError(t, f.ApplyReadTime(f.ctx, t1, 155))
 	require.EqualValues(t, 155, f.readTime(t1))
 	_, err = f.ClearUnreadCountByIds(f.ctx, []string{s1})
 	require.NoError(t, err)
-	require.EqualValues(t, 120, f.readTime(s1))
+	require.EqualValues(t, 1000, f.readTime(s1))
 }
 
 func TestGetConversationReadTime_Rejects(t *testing.T) {
@@ -664,7 +679,7 @@ func TestSetCurrentConversation_MarksItReadWithoutReadTimeEvent(t *testing.T) {
 
 	require.NoError(t, f.SetCurrentConversation(f.ctx, bob))
 	require.Zero(t, f.unread(bob))
-	require.EqualValues(t, 200, f.readTime(bob), "its newest stored message's time")
+	require.EqualValues(t, 5000, f.readTime(bob), "max(read time, now, newest message)")
 	// Clearing unread shows as conversationChanged.
 	f.requireEvents(wantChanged(f.conv(bob)), wantTotal(2), wantFilter(p2pOnly, 0))
 	f.requireUnreadInvariant()
@@ -680,9 +695,10 @@ func TestSetCurrentConversation_ItTakesNoUnreadAndItsReadTimeFollows(t *testing.
 	require.NoError(t, f.SetCurrentConversation(f.ctx, bob))
 	f.ev.take()
 
-	f.apply(msg(bob, "m3", 300), msg(t1, "t1c", 310))
+	require.EqualValues(t, 1000, f.readTime(bob), "marked read at now")
+	f.apply(msg(bob, "m3", 1300), msg(t1, "t1c", 1310))
 	require.Zero(t, f.unread(bob))
-	require.EqualValues(t, 300, f.readTime(bob))
+	require.EqualValues(t, 1300, f.readTime(bob))
 	require.Equal(t, "m3", f.conv(bob).LastMessage.MessageRefer.MessageClientID)
 	require.Equal(t, 2, f.unread(t1))
 	f.requireEvents(wantChanged(f.conv(bob), f.conv(t1)), wantTotal(3))
@@ -690,19 +706,19 @@ func TestSetCurrentConversation_ItTakesNoUnreadAndItsReadTimeFollows(t *testing.
 	// An older message for it does not count either, nor move the read time back.
 	f.apply(msg(bob, "m0", 50))
 	require.Zero(t, f.unread(bob))
-	require.EqualValues(t, 300, f.readTime(bob))
+	require.EqualValues(t, 1300, f.readTime(bob))
 	f.requireUnreadInvariant()
 
 	// Switching away: new messages count again; the new current one is cleared.
 	require.NoError(t, f.SetCurrentConversation(f.ctx, t1))
 	f.requireEvents(wantChanged(f.conv(t1)), wantTotal(1))
-	f.apply(msg(bob, "m4", 400))
+	f.apply(msg(bob, "m4", 1400))
 	require.Equal(t, 1, f.unread(bob))
 
 	// None current.
 	require.NoError(t, f.SetCurrentConversation(f.ctx, ""))
 	f.requireEvents(wantChanged(f.conv(bob)), wantTotal(2))
-	f.apply(msg(t1, "t1d", 500))
+	f.apply(msg(t1, "t1d", 1500))
 	require.Equal(t, 1, f.unread(t1))
 	f.requireUnreadInvariant()
 }

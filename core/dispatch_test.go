@@ -534,7 +534,7 @@ func dispatchCases() []dispatchCase {
 			}},
 		{"markConversationRead", []any{bob}, []dispatchParam{idParam},
 			func(f *specFixture, out []byte) {
-				require.JSONEq(f.t, `200`, string(out))
+				require.JSONEq(f.t, `1000`, string(out), "max(read time, now, newest message)")
 				require.Zero(f.t, f.unread(bob))
 			}},
 		{"getConversationReadTime", []any{bob}, []dispatchParam{idParam},
@@ -542,7 +542,7 @@ func dispatchCases() []dispatchCase {
 				require.JSONEq(f.t, `0`, string(out))
 				_, err := f.MarkConversationRead(f.ctx, bob)
 				require.NoError(f.t, err)
-				require.JSONEq(f.t, `200`, string(f.mustCallJS("getConversationReadTime", bob)))
+				require.JSONEq(f.t, `1000`, string(f.mustCallJS("getConversationReadTime", bob)))
 			}},
 		{"applyMessages", []any{[]any{validMessage(), map[string]any{"conversationId": bob, "messageClientId": "m1", "senderId": "bob", "createTime": 100, "messageType": 0}}},
 			[]dispatchParam{{"messages", kArray, messageFieldArgs()}},
@@ -603,10 +603,10 @@ func dispatchCases() []dispatchCase {
 			func(f *specFixture, out []byte) {
 				require.Nil(f.t, out)
 				require.Zero(f.t, f.unread(bob))
-				f.apply(msg(bob, "m3", 300))
+				f.apply(msg(bob, "m3", 1300))
 				require.Zero(f.t, f.unread(bob), "the current conversation takes no unread")
 				f.mustCallJS("setCurrentConversation", nil)
-				f.apply(msg(bob, "m4", 400))
+				f.apply(msg(bob, "m4", 1400))
 				require.Equal(f.t, 1, f.unread(bob))
 			}},
 		{"applyReadTime", []any{bob, 150}, []dispatchParam{idParam, {"readTime", kNumber, []badArg{
@@ -879,7 +879,7 @@ func TestDispatchOptionalArguments(t *testing.T) {
 			f.seeded()
 			f.mustCallJS("setCurrentConversation", s1)
 			f.mustCallJS("setCurrentConversation", args...)
-			f.apply(msg(s1, "s1b", 300))
+			f.apply(msg(s1, "s1b", 1300)) // after the read time it was marked with (now, 1000)
 			require.Equal(t, 1, f.unread(s1), "%v clears the current conversation", args)
 		}
 	})

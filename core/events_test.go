@@ -35,7 +35,7 @@ func TestEvents_ReadTimeUpdatedComesAfterChangedAndBeforeTheCounts(t *testing.T)
 	f.subscribe(notMuted)
 	_, err := f.MarkConversationRead(f.ctx, bob)
 	require.NoError(t, err)
-	f.requireEvents(wantChanged(f.conv(bob)), wantReadTime(bob, 200), wantTotal(2), wantFilter(notMuted, 1))
+	f.requireEvents(wantChanged(f.conv(bob)), wantReadTime(bob, 1000), wantTotal(2), wantFilter(notMuted, 1))
 }
 
 func TestEvents_AConversationInAnEventIsItsStateAfterTheCall(t *testing.T) {
@@ -73,16 +73,10 @@ func TestEvents_ACallThatChangesNothingEmitsNothing(t *testing.T) {
 			_, err := f.DeleteConversationListByIds(f.ctx, []string{p2p("x")}, true)
 			return err
 		}},
-		{"clear a conversation with nothing unread", func() error {
-			_, err := f.ClearUnreadCountByIds(f.ctx, []string{t1, carol})
-			return err
-		}},
-		{"clear types with nothing unread", func() error { return f.ClearUnreadCountByTypes(f.ctx, []ConversationType{TypeTeam}) }},
 		{"subscribe a subscribed filter", func() error { return f.SubscribeUnreadCountByFilter(Filter{IgnoreMuted: true}) }},
 		{"unsubscribe an unknown filter", func() error {
 			return f.UnsubscribeUnreadCountByFilter(Filter{ConversationTypes: []ConversationType{TypeTeam}})
 		}},
-		{"markConversationRead on a read one", func() error { _, err := f.MarkConversationRead(f.ctx, t1); return err }},
 		{"applyMessages of known messages", func() error {
 			_, err := f.ApplyMessages(f.ctx, []Message{msg(bob, "m1", 100), msg(s1, "s1a", 120)})
 			return err
@@ -119,6 +113,49 @@ func TestEvents_ACallThatChangesNothingEmitsNothing(t *testing.T) {
 		require.NoError(t, c.call(), c.name)
 		require.Equal(t, before, f.snapshot(), c.name)
 		require.Empty(t, f.ev.take(), c.name)
+	}
+}
+
+// Marking read what is read changes nothing the app sees: later, only the
+// read time moves (max(read time, now, newest message)); at the same time,
+// nothing at all.
+func TestEvents_MarkingReadWhatIsReadMovesOnlyTheReadTime(t *testing.T) {
+	f := newSpec(t)
+	_, t1, _, carol := f.seeded()
+	f.subscribe(Filter{IgnoreMuted: true})
+	_, err := f.ClearUnreadCountByIds(f.ctx, []string{t1})
+	require.NoError(t, err)
+	f.ev.take()
+	calls := []struct {
+		name string
+		call func() error
+	}{
+		{"clear a conversation with nothing unread", func() error {
+			_, err := f.ClearUnreadCountByIds(f.ctx, []string{t1, carol})
+			return err
+		}},
+		{"clear types with nothing unread", func() error { return f.ClearUnreadCountByTypes(f.ctx, []ConversationType{TypeTeam}) }},
+		{"markConversationRead on a read one", func() error { _, err := f.MarkConversationRead(f.ctx, t1); return err }},
+	}
+	for _, c := range calls {
+		// At the same time: nothing changes.
+		require.NoError(t, c.call(), c.name)
+		f.ev.take()
+		before := f.snapshot()
+		require.NoError(t, c.call(), c.name)
+		require.Equal(t, before, f.snapshot(), c.name)
+		require.Empty(t, f.ev.take(), c.name)
+
+		// Later: the read time moves to now, and only markConversationRead says so.
+		f.clock.set(f.clock.now() + 1000)
+		require.NoError(t, c.call(), c.name)
+		require.Equal(t, f.clock.now(), f.readTime(t1), c.name)
+		events := f.ev.take()
+		if c.name == "markConversationRead on a read one" {
+			require.Equal(t, []Event{wantReadTime(t1, f.clock.now())}, events, c.name)
+		} else {
+			require.Empty(t, events, c.name)
+		}
 	}
 }
 

@@ -437,7 +437,7 @@ func (m *refModel) create(id string, sortTime int64) *refConv {
 	return c
 }
 
-// remove deletes a conversation: its read time moves past its messages first.
+// remove deletes a conversation: it is marked read first.
 func (m *refModel) remove(id string, clearMessage bool) {
 	m.noteIf(m.unread(id) > 0, "delete unread conversation")
 	if clearMessage {
@@ -446,14 +446,18 @@ func (m *refModel) remove(id string, clearMessage bool) {
 		}
 	}
 	c := m.convs[id]
-	m.convs[id] = &refConv{typ: c.typ, readTime: max(c.readTime, m.newestTime(id))}
+	m.convs[id] = &refConv{typ: c.typ, readTime: m.readTimeMarked(id)}
 }
 
-// clear marks every message of a conversation read (choice: the read time
-// moves to the newest createTime ever applied).
+// readTimeMarked is SPEC's read time of a conversation marked read: the
+// latest of its read time, now and the createTime of its newest message.
+func (m *refModel) readTimeMarked(id string) int64 {
+	return max(m.convs[id].readTime, m.now, m.newestTime(id))
+}
+
+// clear marks every message of a conversation read.
 func (m *refModel) clear(id string) {
-	c := m.convs[id]
-	c.readTime = max(c.readTime, m.newestTime(id))
+	m.convs[id].readTime = m.readTimeMarked(id)
 }
 
 // followCurrent is what a tab does when it catches up and finds that its
@@ -607,7 +611,7 @@ func (m *refModel) clearUnreadCountByTypes(types []ConversationType, required bo
 		return refBad
 	}
 	for id, c := range m.convs {
-		if c.live && (len(types) == 0 || slices.Contains(types, c.typ)) && m.unread(id) > 0 {
+		if c.live && (len(types) == 0 || slices.Contains(types, c.typ)) {
 			m.clear(id)
 		}
 	}
@@ -662,16 +666,14 @@ func (m *refModel) markConversationRead(id string) refResult {
 		return refBad
 	}
 	c := m.convs[id]
-	target := m.now
-	if c.lastID != "" {
-		target = m.find(MessageKey{id, c.lastID}).m.CreateTime
-	}
+	target := m.readTimeMarked(id)
 	var res refResult
 	if target > c.readTime {
 		c.readTime = target
 		res.marks = []ReadTimeUpdate{{id, target}}
 		m.noteIf(true, "markRead moved")
 	}
+	m.noteIf(c.lastID != "" && m.newestTime(id) > m.find(MessageKey{id, c.lastID}).m.CreateTime, "markRead past lastMessage")
 	rt := c.readTime
 	res.value = func() any { return rt }
 	return res

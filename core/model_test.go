@@ -110,7 +110,7 @@ func TestModelRandomTabs(t *testing.T) {
 var singleTabCoverage = []string{
 	"pin limit", "delete limit", "clear limit", "conversation comes back", "duplicate messages",
 	"invalid message", "revoke last message", "last message falls back", "last message falls back to null",
-	"markRead moved", "message in current conversation", "subscribe again", "page splits a tie",
+	"markRead moved", "markRead past lastMessage", "message in current conversation", "subscribe again", "page splits a tie",
 	"storage failure", "reload", "delete unread conversation",
 	"op applyMessages 0", "op applyMessages 191004", "op applyMessages 190001",
 	"op createConversation 0", "op createConversation 191004",

@@ -91,12 +91,10 @@ func (t *txn) create(id string, typ ConversationType, sortTime int64) *Conversat
 	return r
 }
 
-// remove stages the conversation's tombstone; its read time moves past its
-// messages first, so they never count again if it comes back.
+// remove stages the conversation's tombstone; it is marked read first, so
+// its messages never count again if it comes back.
 func (t *txn) remove(id string) {
-	r := t.get(id)
-	ts := r.tombstone()
-	ts.ReadTime = max(ts.ReadTime, ts.MaxMessageTime)
+	ts := t.markRead(id).tombstone()
 	t.stage(ts)
 }
 
@@ -113,14 +111,35 @@ func (t *txn) followCurrent() {
 	t.h.mu.RUnlock()
 	for _, id := range ids {
 		if r := t.live(id); r != nil && r.UnreadCount > 0 {
-			t.clearUnread(id)
+			t.markRead(id)
 		}
 	}
 }
 
-// markRead notes that the call marked the conversation's read time, which
+// noteReadMark notes that the call marked the conversation's read time, which
 // other tabs learn as conversationReadTimeUpdated.
-func (t *txn) markRead(id string) { t.readMarked[id] = true }
+func (t *txn) noteReadMark(id string) { t.readMarked[id] = true }
+
+// markRead marks every message of the conversation read, wherever the module
+// marks read (markConversationRead, clearing, the current conversation,
+// deleting): the read time moves to the latest of itself, now and the newest
+// message ever applied (even one that did not become lastMessage), and
+// nothing stays unread. It returns the record as the call now has it.
+func (t *txn) markRead(id string) *ConversationRecord {
+	r := t.get(id)
+	rt := readTimeMarked(r, t.now)
+	if rt == r.ReadTime && r.UnreadCount == 0 {
+		return r
+	}
+	e := t.edit(id)
+	e.ReadTime, e.UnreadCount = rt, 0
+	return e
+}
+
+// readTimeMarked is the read time marking r read at now gives it.
+func readTimeMarked(r *ConversationRecord, now int64) int64 {
+	return max(r.ReadTime, now, r.MaxMessageTime)
+}
 
 // putMessages writes messages at once, so that the call's later reads see them.
 func (t *txn) putMessages(m ...*MessageRecord) error {
