@@ -119,6 +119,9 @@ func (s *Service) RevokeMessage(ctx context.Context, k MessageKey, info RevokeIn
 	if err := s.checkRefer("refer", k); err != nil {
 		return err
 	}
+	if err := checkSafeInteger("revokeInfo.revokeType", int64(info.RevokeType)); err != nil {
+		return err
+	}
 	return s.update(ctx, func(t *txn) error {
 		r, err := t.mustLive("refer.conversationId", k.ConversationID)
 		if err != nil {

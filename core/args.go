@@ -169,16 +169,22 @@ func argNumber(v any, name string) (float64, error) {
 	return f, nil
 }
 
-// maxSafeInteger is Number.MAX_SAFE_INTEGER.
-const maxSafeInteger = 1<<53 - 1
-
+// argInt decodes an integer parameter. Its range is the method's rule
+// (validate.go); a number too large for int64 is kept as the nearest int64,
+// which is out of every range there.
 func argInt(v any, name string) (int64, error) {
 	f, err := argNumber(v, name)
 	if err != nil {
 		return 0, err
 	}
-	if f != math.Trunc(f) || math.Abs(f) > maxSafeInteger {
-		return 0, invalid("%s must be an integer, got %v", name, f)
+	if f != math.Trunc(f) {
+		return 0, invalid("%s must be an integer, got %s", name, formatNumber(f))
+	}
+	switch {
+	case f >= math.MaxInt64:
+		return math.MaxInt64, nil
+	case f <= math.MinInt64:
+		return math.MinInt64, nil
 	}
 	return int64(f), nil
 }
@@ -238,10 +244,8 @@ func argTypes(v any, name string) ([]ConversationType, error) {
 		if err != nil {
 			return nil, err
 		}
-		if n < int64(TypeP2P) || n > int64(TypeSuperTeam) {
-			return nil, invalid("%s[%d] must be a conversation type 1, 2 or 3, got %d", name, i, n)
-		}
-		out[i] = ConversationType(n)
+		out[i] = ConversationType(n) // its range is checkTypes'
+
 	}
 	return out, nil
 }

@@ -329,10 +329,14 @@ func messageFieldArgs() []badArg {
 		m     map[string]any
 		want  string
 	}{
-		{"createTime negative", set("createTime", -1), "messages[0].createTime must be a time"},
-		{"createTime 1e15", set("createTime", 1e15), "messages[0].createTime must be a time"},
-		{"messageType unknown", set("messageType", 8), "messages[0].messageType 8 is not a known message type"},
-		{"sendingState 4", set("sendingState", 4), "messages[0].sendingState must be 0..3"},
+		{"createTime negative", set("createTime", -1), "messages[0].createTime must be a time in milliseconds in [0, 1e15), got -1"},
+		{"createTime 1e15", set("createTime", 1e15), "messages[0].createTime must be a time in milliseconds in [0, 1e15), got 1000000000000000"},
+		// An integer, if not a safe one: the error is the range, not the type.
+		{"createTime 2^53", set("createTime", json.RawMessage("9007199254740992")), "messages[0].createTime must be a time in milliseconds in [0, 1e15), got 9007199254740992"},
+		{"createTime 1e300", set("createTime", 1e300), "messages[0].createTime must be a time in milliseconds in [0, 1e15), got a number of 2^63 or more"},
+		{"messageType unknown", set("messageType", 8), "messages[0].messageType 8 is not a known message type: one of -1, 0 to 7, 10, 11, 12 or 100"},
+		{"subType beyond safe integers", set("subType", json.RawMessage("9007199254740993")), "messages[0].subType must be an integer in [-(2^53-1), 2^53-1]"},
+		{"sendingState 4", set("sendingState", 4), "messages[0].sendingState must be 0..3 (unknown, succeeded, failed, sending), got 4"},
 		{"sendingState -1", set("sendingState", -1), "messages[0].sendingState must be 0..3"},
 		{"empty messageClientId", set("messageClientId", ""), "messages[0].messageClientId must not be empty"},
 		{"empty senderId", set("senderId", ""), "messages[0].senderId must not be empty"},
@@ -382,7 +386,6 @@ func dispatchCases() []dispatchCase {
 	limitParam := dispatchParam{"limit", kNumber, []badArg{
 		{"fraction", 10.5, "limit must be an integer, got 10.5"},
 		{"beyond float64", json.RawMessage("-1e400"), "limit must be a finite number, got -1e400"},
-		{"beyond safe integers", json.RawMessage("9007199254740992"), "limit must be an integer"},
 	}}
 	ids := func(t *testing.T, out []byte) []string {
 		var cs []Conversation

@@ -211,6 +211,11 @@ func TestGetConversationList_ALimitOf0OrLessMeans100(t *testing.T) {
 		require.Len(t, res.ConversationList, 100)
 		require.False(t, res.Finished)
 	}
+	// Any integer is a limit; one beyond the list returns all of it.
+	res, err := f.GetConversationList(0, math.MaxInt)
+	require.NoError(t, err)
+	require.Len(t, res.ConversationList, 150)
+	require.True(t, res.Finished)
 }
 
 // sortOrders 300 (a), 200 (b, c), 100 (d).

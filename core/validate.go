@@ -1,6 +1,10 @@
 package core
 
-import "fmt"
+import (
+	"fmt"
+	"math"
+	"strconv"
+)
 
 // Limits (SPEC §2; README "Limits").
 const (
@@ -12,9 +16,21 @@ const (
 	MaxTime                = int64(1e15) // times are below it, so pinned ones sort first
 )
 
+// maxSafeInteger is JavaScript's Number.MAX_SAFE_INTEGER: integer parameters
+// without a range of their own must be exact in a JS number.
+const maxSafeInteger = 1<<53 - 1
+
 func checkTime(name string, t int64) error {
 	if t < 0 || t >= MaxTime {
-		return invalid("%s must be a time in milliseconds in [0, 1e15), got %d", name, t)
+		return invalid("%s must be a time in milliseconds in [0, 1e15), got %s", name, formatInt(t))
+	}
+	return nil
+}
+
+// checkSafeInteger is the range of integer parameters that have none of their own.
+func checkSafeInteger(name string, n int64) error {
+	if n < -maxSafeInteger || n > maxSafeInteger {
+		return invalid("%s must be an integer in [-(2^53-1), 2^53-1], got %s", name, formatInt(n))
 	}
 	return nil
 }
@@ -29,7 +45,7 @@ func checkTypes(name string, types []ConversationType, required bool) error {
 	}
 	for i, t := range types {
 		if !t.valid() {
-			return invalid("%s[%d] must be a conversation type 1, 2 or 3, got %d", name, i, t)
+			return invalid("%s[%d] must be a conversation type 1, 2 or 3, got %s", name, i, formatInt(int64(t)))
 		}
 	}
 	return nil
@@ -74,9 +90,12 @@ func (s *Service) checkIDs(name string, ids []string, max int) error {
 	return nil
 }
 
-// Message types and sending states a message may carry (SPEC §1).
+// Message types and sending states a message may carry; messageTypeList
+// names the types for error messages.
 var messageTypes = map[int]bool{-1: true, 0: true, 1: true, 2: true, 3: true, 4: true, 5: true,
 	6: true, 7: true, 10: true, 11: true, 12: true, 100: true}
+
+const messageTypeList = "-1, 0 to 7, 10, 11, 12 or 100"
 
 const maxSendingState = 3
 
@@ -97,10 +116,13 @@ func (s *Service) checkMessage(name string, m *Message) (ConversationID, error) 
 		return cid, err
 	}
 	if !messageTypes[m.MessageType] {
-		return cid, invalid("%s.messageType %d is not a known message type", name, m.MessageType)
+		return cid, invalid("%s.messageType %s is not a known message type: one of %s", name, formatInt(int64(m.MessageType)), messageTypeList)
+	}
+	if err := checkSafeInteger(name+".subType", int64(m.SubType)); err != nil {
+		return cid, err
 	}
 	if m.SendingState < 0 || m.SendingState > maxSendingState {
-		return cid, invalid("%s.sendingState must be 0..3, got %d", name, m.SendingState)
+		return cid, invalid("%s.sendingState must be 0..3 (unknown, succeeded, failed, sending), got %s", name, formatInt(int64(m.SendingState)))
 	}
 	if cid.Type == TypeP2P {
 		mine := m.SenderID == s.account
@@ -128,4 +150,25 @@ func (s *Service) checkRefer(name string, k MessageKey) error {
 		return invalid("%s.messageClientId must not be empty", name)
 	}
 	return nil
+}
+
+// formatInt writes n for an error message; the ends of int64 stand for any
+// number beyond them (see argInt).
+func formatInt(n int64) string {
+	switch n {
+	case math.MaxInt64:
+		return "a number of 2^63 or more"
+	case math.MinInt64:
+		return "a number of -2^63 or less"
+	}
+	return strconv.FormatInt(n, 10)
+}
+
+// formatNumber writes f as JavaScript's String(f) would for the numbers in
+// error messages: integers below 1e21 in full, others in the shortest form.
+func formatNumber(f float64) string {
+	if f == math.Trunc(f) && math.Abs(f) < 1e21 {
+		return strconv.FormatFloat(f, 'f', -1, 64)
+	}
+	return strconv.FormatFloat(f, 'g', -1, 64)
 }
