@@ -113,6 +113,7 @@ func (s *Service) listPage(offset float64, limit int, opt Option) (ConversationR
 	if limit <= 0 {
 		limit = DefaultPageLimit
 	}
+	limit = min(limit, math.MaxInt32) // no list is longer; limit+1 must not overflow
 	var res ConversationResult
 	err := s.readWrite(func(c *cache) error {
 		okey := optionKey(opt)
