@@ -114,7 +114,8 @@ func (t *txn) applyMessage(m *MessageRecord, typ ConversationType) {
 }
 
 // RevokeMessage marks a stored message revoked: it no longer counts as unread,
-// and if it is the last message, lastMessage says so.
+// its content is gone from the database, and if it is the last message,
+// lastMessage says so and shows the postscript instead of its text.
 func (s *Service) RevokeMessage(ctx context.Context, k MessageKey, info RevokeInfo) error {
 	if err := s.checkRefer("refer", k); err != nil {
 		return err
@@ -135,12 +136,12 @@ func (s *Service) RevokeMessage(ctx context.Context, k MessageKey, info RevokeIn
 		if m == nil || m.Deleted {
 			return invalid("refer: message %q is not stored in conversation %q", k.MessageClientID, k.ConversationID)
 		}
-		if m.Revoked && m.RevokeAccountID == info.RevokeAccountID && m.RevokeType == info.RevokeType {
-			return nil
-		}
 		counted := m.countsAsUnread(r.ReadTime)
 		rm := *m
-		rm.Revoked, rm.RevokeAccountID, rm.RevokeType = true, info.RevokeAccountID, info.RevokeType
+		rm.markRevoked(info)
+		if rm == *m {
+			return nil // revoked already, the same way
+		}
 		if err := t.putMessages(&rm); err != nil {
 			return err
 		}
@@ -149,10 +150,7 @@ func (s *Service) RevokeMessage(ctx context.Context, k MessageKey, info RevokeIn
 			e.UnreadCount--
 		}
 		if lm := e.LastMessage; lm != nil && lm.MessageRefer.MessageClientID == k.MessageClientID {
-			revoked := *lm
-			revoked.LastMessageState = LastMessageStateRevoked
-			revoked.RevokeAccountID, revoked.RevokeType = info.RevokeAccountID, info.RevokeType
-			e.LastMessage = &revoked
+			e.LastMessage = rm.lastMessage(e.Type)
 		}
 		return nil
 	})

@@ -255,6 +255,7 @@ func TestRevokeMessage_TheLastMessageKeepsItsReferWithState1AndTheRevokeFields(t
 	want := *before.LastMessage
 	want.LastMessageState = LastMessageStateRevoked
 	want.RevokeAccountID, want.RevokeType = "bob", 2
+	want.Text = "" // no postscript given: the text is gone all the same
 	require.Equal(t, &want, c.LastMessage)
 	require.Equal(t, 1, c.UnreadCount, "an unread message revoked lowers unread")
 	require.Equal(t, before.SortOrder, c.SortOrder)
@@ -269,6 +270,45 @@ func TestRevokeMessage_TheLastMessageKeepsItsReferWithState1AndTheRevokeFields(t
 	// A new message replaces it as usual.
 	f.apply(msg(bob, "m3", 300))
 	require.Equal(t, LastMessageStateDefault, f.conv(bob).LastMessage.LastMessageState)
+}
+
+// A revoked message's content is not readable any more, from the list or
+// from the database: the postscript replaces its text, its attachment and
+// extensions are gone, and so it stays when it becomes lastMessage again.
+func TestRevokeMessage_ThePostscriptReplacesTheContent(t *testing.T) {
+	f := newSpec(t)
+	bob := p2p("bob")
+	secret := msgWith(msg(bob, "m1", 100), func(m *Message) {
+		m.Text, m.Attachment, m.ServerExtension, m.CallbackExtension = "secret", `{"url":"secret.png"}`, "srv", "cb"
+		m.SenderName = "Bob"
+	})
+	f.apply(secret)
+	require.NoError(t, f.RevokeMessage(f.ctx, MessageKey{bob, "m1"}, RevokeInfo{RevokeAccountID: "bob", Postscript: "Bob recalled a message"}))
+	lm := f.conv(bob).LastMessage
+	require.Equal(t, LastMessageStateRevoked, lm.LastMessageState)
+	require.Equal(t, "Bob recalled a message", lm.Text)
+	require.Empty(t, lm.Attachment)
+	require.Empty(t, lm.ServerExtension)
+	require.Empty(t, lm.CallbackExtension)
+	require.Equal(t, "Bob", lm.SenderName, "who sent it is not content")
+	stored := f.stored(bob, "m1")
+	require.Equal(t, "Bob recalled a message", stored.Text)
+	require.Empty(t, stored.Attachment)
+	require.Empty(t, stored.ServerExtension)
+	require.Empty(t, stored.CallbackExtension)
+
+	// Becoming lastMessage again (the newer one deleted), it shows the same.
+	f.apply(msg(bob, "m2", 200))
+	require.NoError(t, f.DeleteMessages(f.ctx, []MessageKey{{bob, "m2"}}))
+	require.Equal(t, lm, f.conv(bob).LastMessage)
+
+	// Another postscript is a change; the same one again is not.
+	f.ev.take()
+	require.NoError(t, f.RevokeMessage(f.ctx, MessageKey{bob, "m1"}, RevokeInfo{RevokeAccountID: "bob", Postscript: "recalled"}))
+	require.Equal(t, "recalled", f.conv(bob).LastMessage.Text)
+	f.requireEvents(wantChanged(f.conv(bob)))
+	require.NoError(t, f.RevokeMessage(f.ctx, MessageKey{bob, "m1"}, RevokeInfo{RevokeAccountID: "bob", Postscript: "recalled"}))
+	f.requireNoEvents()
 }
 
 func TestRevokeMessage_AnUnreadMessageThatIsNotTheLastLowersUnread(t *testing.T) {

@@ -17,7 +17,8 @@ const (
 	markerPrefix    = "\x00"
 	markerUndefined = "\x00u"
 	markerEscaped   = "\x00s"
-	markerBoxed     = "\x00c" // + the constructor's name: new Boolean(false)…
+	markerBoxed     = "\x00c" // + the constructor's name: new Boolean(false), a Date…
+	markerIllFormed = "\x00w" // + the index of its first lone surrogate
 )
 
 var markerKinds = map[string]string{
@@ -27,6 +28,7 @@ var markerKinds = map[string]string{
 	"\x00f": "a function",
 	"\x00b": "a bigint",
 	"\x00y": "a symbol",
+	"\x00j": "an object with a toJSON method",
 }
 
 // undefinedValue is JS undefined: absent.
@@ -34,6 +36,11 @@ type undefinedValue struct{}
 
 // badValue is a JS value no parameter accepts.
 type badValue struct{ kind string }
+
+// illFormedString is a JS string that is not well-formed UTF-16: Go strings
+// (UTF-8) cannot hold a lone surrogate, so such a string is refused rather
+// than silently changed.
+type illFormedString struct{ index string }
 
 // An argument that is an array longer than any parameter takes
 // (MaxListLength) is a jsonx.LongArray: its entries are counted, not decoded,
@@ -73,6 +80,9 @@ func unmark(v any) any {
 		if strings.HasPrefix(x, markerBoxed) {
 			return badValue{"a " + x[len(markerBoxed):] + " object"}
 		}
+		if strings.HasPrefix(x, markerIllFormed) {
+			return illFormedString{x[len(markerIllFormed):]}
+		}
 		return x
 	case []any:
 		for i := range x {
@@ -99,6 +109,8 @@ func kindOf(v any) string {
 		return "undefined"
 	case badValue:
 		return x.kind
+	case illFormedString:
+		return "a string that is not well-formed UTF-16 (a lone surrogate at index " + x.index + ", which no stored string can keep)"
 	case bool:
 		return "a boolean"
 	case jsonx.Number:
@@ -128,11 +140,13 @@ func arg(args []any, i int) any {
 }
 
 func argString(v any, name string) (string, error) {
-	s, ok := v.(string)
-	if !ok {
-		return "", wrongType(name, "a string", v)
+	switch x := v.(type) {
+	case string:
+		return x, nil
+	case illFormedString:
+		return "", wrongType(name, "a well-formed UTF-16 string", v)
 	}
-	return s, nil
+	return "", wrongType(name, "a string", v)
 }
 
 func argOptString(v any, name string) (string, error) {
@@ -377,6 +391,9 @@ func argAttachment(v any, name string) (RawJSON, error) {
 	switch v.(type) {
 	case undefinedValue:
 		return "", nil
+	case illFormedString:
+		_, err := argString(v, name)
+		return "", err
 	case string, map[string]any:
 		if err := checkPlain(v, name); err != nil {
 			return "", err
@@ -389,7 +406,7 @@ func argAttachment(v any, name string) (RawJSON, error) {
 // checkPlain rejects values JSON cannot keep (NaN, functions…) anywhere inside v.
 func checkPlain(v any, name string) error {
 	switch x := v.(type) {
-	case badValue, undefinedValue:
+	case badValue, undefinedValue, illFormedString:
 		return invalid("%s must not hold %s", name, kindOf(v))
 	case []any:
 		for i, e := range x {

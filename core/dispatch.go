@@ -4,8 +4,6 @@ import (
 	"context"
 	"fmt"
 	"strconv"
-
-	"github.com/localconv/localconv/internal/jsonx"
 )
 
 // Call runs the method named as in SPEC §2 with arguments encoded by the JS
@@ -254,6 +252,9 @@ func init() {
 					return nil, err
 				}
 				info.RevokeType = int(rt)
+				if info.Postscript, err = argOptString(field(o, "postscript"), "revokeInfo.postscript"); err != nil {
+					return nil, err
+				}
 			}
 			return nil, s.RevokeMessage(ctx, k, info)
 		},
@@ -360,14 +361,15 @@ type OpenOptions struct {
 	WaitForSync bool
 }
 
-// DecodeOpenOptions reads open()'s options; the wrapper checked their JS
-// types, the module checks them again (and the account id's rule) here.
+// DecodeOpenOptions reads open()'s options, encoded by the wrapper as the one
+// argument of a call (see decodeArgs); the wrapper checked their JS types, the
+// module checks them again (and the account id's rule) here.
 func DecodeOpenOptions(data []byte) (OpenOptions, error) {
-	v, err := jsonx.Parse(data)
+	args, err := decodeArgs(data)
 	if err != nil {
-		return OpenOptions{}, invalid("options are not valid JSON: %v", err)
+		return OpenOptions{}, err
 	}
-	o, err := argObject(v, "options")
+	o, err := argObject(arg(args, 0), "options")
 	if err != nil {
 		return OpenOptions{}, err
 	}

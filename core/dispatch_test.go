@@ -73,6 +73,11 @@ var jsValues = []jsValue{
 	{"string", "7", "a string"},
 	{"object", map[string]any{"length": 1, "0": "alice|1|bob"}, "an object"},
 	{"array", []any{"alice|1|bob"}, "an array"},
+	// What the wrapper sends for values JSON would convert: never converted.
+	{"Date", "\x00cDate", "a Date object"},
+	{"boxed String", "\x00cString", "a String object"},
+	{"object with toJSON", "\x00j", "an object with a toJSON method"},
+	{"lone surrogate", "\x00w1", "a string that is not well-formed UTF-16 (a lone surrogate at index 1"},
 }
 
 // paramKind is the JS type a parameter takes.
@@ -357,6 +362,11 @@ func messageFieldArgs() []badArg {
 		{"attachment holding NaN", set("attachment", map[string]any{"w": jsNaN}), "messages[0].attachment.w must not hold NaN"},
 		{"attachment holding a function deep inside", set("attachment", map[string]any{"a": map[string]any{"b": []any{1, jsFunction}}}), "messages[0].attachment.a.b[1] must not hold a function"},
 		{"attachment holding undefined in an array", set("attachment", map[string]any{"list": []any{jsUndefined}}), "messages[0].attachment.list[0] must not hold undefined"},
+		{"attachment holding a Date", set("attachment", map[string]any{"at": "\x00cDate"}), "messages[0].attachment.at must not hold a Date object"},
+		{"attachment holding an object with toJSON", set("attachment", map[string]any{"a": []any{"\x00j"}}), "messages[0].attachment.a[0] must not hold an object with a toJSON method"},
+		{"attachment holding a lone surrogate", set("attachment", map[string]any{"s": "\x00w0"}), "messages[0].attachment.s must not hold a string that is not well-formed UTF-16"},
+		{"attachment a Date", set("attachment", "\x00cDate"), "messages[0].attachment must be an object or a string, got a Date object"},
+		{"attachment a lone surrogate", set("attachment", "\x00w3"), "messages[0].attachment must be a well-formed UTF-16 string, got a string that is not well-formed UTF-16 (a lone surrogate at index 3"},
 	} {
 		add(c.label, c.m, c.want)
 	}
@@ -563,6 +573,8 @@ func dispatchCases() []dispatchCase {
 				{"revokeAccountId number", map[string]any{"revokeAccountId": 1}, "revokeInfo.revokeAccountId must be a string, got a number"},
 				{"revokeAccountId null", map[string]any{"revokeAccountId": nil}, "revokeInfo.revokeAccountId must be a string, got null"},
 				{"revokeType fraction", map[string]any{"revokeType": 1.5}, "revokeInfo.revokeType must be an integer"},
+				{"postscript number", map[string]any{"postscript": 1}, "revokeInfo.postscript must be a string, got a number"},
+				{"postscript Date", map[string]any{"postscript": "\x00cDate"}, "revokeInfo.postscript must be a string, got a Date object"},
 				{"revokeType string", map[string]any{"revokeType": "1"}, "revokeInfo.revokeType must be a finite number, got a string"},
 			}}},
 			func(f *specFixture, out []byte) {

@@ -42,6 +42,7 @@ type refMsg struct {
 	revoked         bool
 	revokeAccountID string
 	revokeType      int
+	postscript      string
 	deleted         bool
 }
 
@@ -303,9 +304,10 @@ func refLastMessage(x *refMsg) *LastMessage {
 	if !mine {
 		lm.SenderName = x.m.SenderName
 	}
-	if x.revoked {
+	if x.revoked { // SPEC: the postscript replaces the text, the content is gone
 		lm.LastMessageState = LastMessageStateRevoked
 		lm.RevokeAccountID, lm.RevokeType = x.revokeAccountID, x.revokeType
+		lm.Text, lm.Attachment, lm.ServerExtension, lm.CallbackExtension = x.postscript, "", "", ""
 	}
 	return lm
 }
@@ -735,7 +737,7 @@ func (m *refModel) revokeMessage(k MessageKey, info RevokeInfo) refResult {
 		return refBad
 	}
 	m.noteIf(m.convs[k.ConversationID].lastID == k.MessageClientID, "revoke last message")
-	x.revoked, x.revokeAccountID, x.revokeType = true, info.RevokeAccountID, info.RevokeType
+	x.revoked, x.revokeAccountID, x.revokeType, x.postscript = true, info.RevokeAccountID, info.RevokeType, info.Postscript
 	return refOK(nil)
 }
 

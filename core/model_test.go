@@ -1417,7 +1417,7 @@ var opGens = []opGen{
 	}},
 	{w(4), func(r *modelRun, k int) *modelOp {
 		ref := r.pickRefer()
-		info := RevokeInfo{[]string{"", me, "bob"}[r.pick(3)], r.pick(3)}
+		info := RevokeInfo{[]string{"", me, "bob"}[r.pick(3)], r.pick(3), []string{"", "", "recalled"}[r.pick(3)]}
 		return &modelOp{name: "revokeMessage", desc: fmt.Sprintf("revokeMessage %v %+v", ref, info), write: true,
 			svc: func(s *Service) (any, error) { return nil, s.RevokeMessage(context.Background(), ref, info) },
 			ref: func(m *refModel, tab int) refResult { return m.revokeMessage(ref, info) }}

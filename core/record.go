@@ -131,6 +131,14 @@ func (m *MessageRecord) lastMessage(typ ConversationType) *LastMessage {
 	return lm
 }
 
+// markRevoked revokes m: its content (text, attachment, extensions) is
+// dropped, the postscript takes the text's place, and what remains is what
+// the list needs to show it as a revoked lastMessage and to keep counts exact.
+func (m *MessageRecord) markRevoked(info RevokeInfo) {
+	m.Revoked, m.RevokeAccountID, m.RevokeType = true, info.RevokeAccountID, info.RevokeType
+	m.Text, m.Attachment, m.ServerExtension, m.CallbackExtension = info.Postscript, "", "", ""
+}
+
 // markDeleted drops what a deleted message no longer needs.
 func (m *MessageRecord) markDeleted() {
 	*m = MessageRecord{

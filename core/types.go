@@ -114,10 +114,12 @@ type MessageKey struct {
 	MessageClientID string
 }
 
-// RevokeInfo is revokeMessage's second parameter.
+// RevokeInfo is revokeMessage's second parameter. Postscript replaces the
+// revoked message's text (as the NIM SDK shows a revoke's postscript).
 type RevokeInfo struct {
 	RevokeAccountID string
 	RevokeType      int
+	Postscript      string
 }
 
 // Filter selects conversations for unread counts (SPEC §1). It is kept

@@ -14,8 +14,16 @@ const MARK = {
   symbol: '\u0000y',
 };
 
-// A boxed primitive (new Boolean(false)…) is "\0c" and its constructor's name.
+// A boxed primitive (new Boolean(false)…) or a Date is "\0c" and its
+// constructor's name; any other object with a toJSON method is "\0j": JSON
+// would put what toJSON returns in its place, and a parameter takes the value
+// itself, never a conversion of it.
 const BOXED = '\u0000c';
+const TO_JSON = '\u0000j';
+// A string that is not well-formed UTF-16 (a lone surrogate) is "\0w" and the
+// index of the first lone surrogate: the module keeps strings as UTF-8, which
+// cannot hold one, so it refuses such a string rather than change it.
+const ILL_FORMED = '\u0000w';
 
 // Transport bounds, not API rules (those live in the module): they keep a
 // runaway argument from costing seconds to encode and decode.
@@ -32,6 +40,11 @@ export function encodeArgs(args, names = []) {
   // before the value, so its path is known by then.
   const paths = new WeakMap([[list, '']]);
   function replacer(key, value) {
+    // this[key] is the value before JSON.stringify called its toJSON.
+    const raw = this[key];
+    if (!Object.is(raw, value) || (typeof raw === 'object' && raw !== null && typeof raw.toJSON === 'function')) {
+      return raw instanceof Date || raw instanceof String ? BOXED + raw.constructor.name : TO_JSON;
+    }
     switch (typeof value) {
       case 'undefined':
       case 'function':
@@ -40,8 +53,11 @@ export function encodeArgs(args, names = []) {
         return MARK[typeof value];
       case 'number':
         return Number.isFinite(value) ? value : MARK[String(value)];
-      case 'string':
+      case 'string': {
+        const bad = loneSurrogate(value);
+        if (bad >= 0) return ILL_FORMED + bad;
         return value.charCodeAt(0) === 0 ? '\u0000s' + value : value;
+      }
       case 'object': {
         if (value === null || value === list) return value;
         const holder = paths.get(this);
@@ -57,6 +73,11 @@ export function encodeArgs(args, names = []) {
         // No parameter takes binary data, and JSON would spell out every byte.
         if (ArrayBuffer.isView(value) || value instanceof ArrayBuffer) {
           throw invalid(`${path} must not be ${value.constructor?.name ?? 'binary data'}`);
+        }
+        if (!Array.isArray(value)) {
+          for (const k of Object.keys(value)) {
+            if (loneSurrogate(k) >= 0) throw invalid(`${path} has a property name that is not well-formed UTF-16 (a lone surrogate)`);
+          }
         }
       }
     }
@@ -85,3 +106,14 @@ function culprit(list, paramName) {
   }
   return 'the arguments';
 }
+
+// loneSurrogate returns the index of the first lone surrogate in s, or -1 if
+// s is well-formed UTF-16.
+export function loneSurrogate(s) {
+  if (typeof s.isWellFormed === 'function' ? s.isWellFormed() : !SURROGATE.test(s)) return -1;
+  LONE.lastIndex = 0;
+  const m = LONE.exec(s);
+  return m ? m.index : -1;
+}
+const SURROGATE = /[\uD800-\uDFFF]/;
+const LONE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;

@@ -123,6 +123,8 @@ export interface MessageKey {
 export interface RevokeInfo {
   revokeAccountId?: string;
   revokeType?: number;
+  /** Replaces the revoked message's text in lastMessage (default ""); its attachment and extensions are dropped. */
+  postscript?: string;
 }
 
 export interface ConversationInfo {

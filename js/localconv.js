@@ -115,7 +115,7 @@ export class LocalConversationService extends EventTarget {
     } else {
       bridge = remoteBridge(placement, new URL(workerUrl ?? defaultWorkerUrl, globalThis.location?.href), wasm);
     }
-    const optionsJSON = JSON.stringify({ accountId, dbName, storage, waitForSync });
+    const optionsJSON = encodeArgs([{ accountId, dbName, storage, waitForSync }], ['options']);
     try {
       service.#handle = await bridge.open(optionsJSON, (eventsJSON) => service.#dispatch(eventsJSON));
     } catch (e) {

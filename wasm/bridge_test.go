@@ -67,7 +67,7 @@ func openMem(t *testing.T, b *bridge, account string, log *eventLog) js.Value {
 	t.Helper()
 	f := log.fn()
 	t.Cleanup(f.Release)
-	s := await(t, b.jsOpen(js.Undefined(), []js.Value{js.ValueOf(`{"accountId":"` + account + `","storage":"memory"}`), f.Value}).(js.Value))
+	s := await(t, b.jsOpen(js.Undefined(), []js.Value{js.ValueOf(`[{"accountId":"` + account + `","storage":"memory"}]`), f.Value}).(js.Value))
 	require.True(t, s.err.IsUndefined(), "open rejected: %v", s.err)
 	return s.value
 }
@@ -137,12 +137,13 @@ func TestOpenRejectsBadOptions(t *testing.T) {
 	f := (&eventLog{}).fn()
 	defer f.Release()
 	for opts, want := range map[string]string{
-		`{"accountId":""}`:                      "accountId must not be empty",
-		`{"accountId":"a|b"}`:                   "must not contain '|'",
-		`{"accountId":7}`:                       "options.accountId must be a string",
-		`{"accountId":"a","waitForSync":"yes"}`: "options.waitForSync must be a boolean",
-		`[`:                                     "options are not valid JSON",
-		`{"accountId":"a","storage":"somewhere"}`: `storage must be "indexeddb" or "memory"`,
+		`[{"accountId":""}]`:                      "accountId must not be empty",
+		`[{"accountId":"a|b"}]`:                   "must not contain '|'",
+		`[{"accountId":7}]`:                       "options.accountId must be a string",
+		`[{"accountId":"\u0000w1"}]`:              "options.accountId must be a well-formed UTF-16 string",
+		`[{"accountId":"a","waitForSync":"yes"}]`: "options.waitForSync must be a boolean",
+		`[`: "not valid JSON",
+		`[{"accountId":"a","storage":"somewhere"}]`: `storage must be "indexeddb" or "memory"`,
 	} {
 		b := b
 		if strings.Contains(opts, "somewhere") {
