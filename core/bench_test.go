@@ -243,7 +243,7 @@ func BenchmarkPageFirst(b *testing.B) {
 func BenchmarkPageMiddle(b *testing.B) {
 	benchSizesRun(b, func(b *testing.B, e *benchEnv) {
 		r := fullPage(b)(e.GetConversationList(float64(e.sortOrderAt(b, e.n/2)), benchPage))
-		offset := float64(r.Offset)
+		offset := r.Offset
 		fullPage(b)(e.GetConversationList(offset, benchPage))
 		measure(b, func() {
 			_, _ = e.GetConversationList(offset, benchPage)

@@ -1,6 +1,7 @@
 package core
 
 import (
+	"math"
 	"slices"
 	"strconv"
 
@@ -112,7 +113,8 @@ func encodeValue(b []byte, v any) (_ []byte, ok bool) {
 		return appendConversations(b, x), true
 	case ConversationResult:
 		o := jsonx.BeginObject(b)
-		o.Num("offset", x.Offset)
+		o.Key("offset")
+		o.B = appendNumber(o.B, x.Offset)
 		o.Bool("finished", x.Finished)
 		o.Key("conversationList")
 		o.B = appendConversations(o.B, x.ConversationList)
@@ -184,4 +186,12 @@ func EncodeEvents(events []Event) []byte {
 		b = o.End()
 	}
 	return append(b, ']')
+}
+
+// appendNumber writes f as a JSON number that JavaScript reads back as f.
+func appendNumber(b []byte, f float64) []byte {
+	if f == math.Trunc(f) && math.Abs(f) < 1<<53 {
+		return strconv.AppendInt(b, int64(f), 10)
+	}
+	return strconv.AppendFloat(b, f, 'g', -1, 64)
 }

@@ -2,6 +2,7 @@ package core
 
 import (
 	"encoding/json"
+	"math"
 	"math/rand"
 	"testing"
 
@@ -53,8 +54,11 @@ func TestJSONEncodingMatchesEncodingJSON(t *testing.T) {
 		c := randomConversation(r)
 		sameJSON(t, c)
 		sameJSON(t, []Conversation{c, randomConversation(r)})
-		sameJSON(t, ConversationResult{Offset: c.SortOrder, Finished: i%2 == 0, ConversationList: []Conversation{c}})
+		sameJSON(t, ConversationResult{Offset: float64(c.SortOrder), Finished: i%2 == 0, ConversationList: []Conversation{c}})
+		sameJSON(t, ConversationResult{Offset: math.Nextafter(float64(c.SortOrder), math.Inf(1)), ConversationList: []Conversation{c}})
 	}
+	sameJSON(t, ConversationResult{Offset: math.Nextafter(0, 1), ConversationList: []Conversation{}})
+	sameJSON(t, ConversationResult{Offset: math.Nextafter(1e15+1700000000000, 2e15), ConversationList: []Conversation{}})
 	sameJSON(t, []Conversation{})
 	sameJSON(t, ConversationResult{Finished: true, ConversationList: []Conversation{}})
 	sameJSON(t, []OperationResult{{ConversationID: "a|1|b"}, {ConversationID: "a|1|c", Error: invalid("x %q", "\x01")}})

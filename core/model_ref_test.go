@@ -65,9 +65,10 @@ type refTab struct {
 }
 
 type refCursor struct {
-	option string
-	offset int64
-	lastID string
+	option    string
+	offset    float64
+	sortOrder int64
+	lastID    string
 }
 
 // refOpResult is an OperationResult reduced to what the model predicts.
@@ -835,9 +836,11 @@ func refOptionKey(types []ConversationType, onlyUnread bool) string {
 }
 
 // page is getConversationList (opt nil) and getConversationListByOption. The
-// tab remembers, for the offsets it handed out and per option, the id of the
-// last item of the page (the most recent cursorMemorySize of them); a
-// remembered 0 is used once, as 0 also means "from the top" (choice).
+// tab remembers, per option, the position each offset it handed out stands
+// for: after the last item of that page (the most recent cursorMemorySize of
+// them). Offset 0 is always the top. choice: an offset is the position's
+// sortOrder, or the next representable number above it not held by another
+// remembered position of the option (above 0 when the sortOrder is 0).
 func (m *refModel) page(tab int, offset float64, limit int, opt *Option) refResult {
 	var types []ConversationType
 	onlyUnread := false
@@ -861,18 +864,15 @@ func (m *refModel) pageIn(all []Conversation, tab int, offset float64, limit int
 	t := m.tabs[tab]
 	rest := all
 	remembered := -1
-	if offset == math.Trunc(offset) {
-		remembered = slices.IndexFunc(t.cursors, func(c refCursor) bool { return c.option == key && float64(c.offset) == offset })
+	if offset > 0 {
+		remembered = slices.IndexFunc(t.cursors, func(c refCursor) bool { return c.option == key && c.offset == offset })
 	}
 	switch {
 	case remembered >= 0:
 		at := t.cursors[remembered]
-		if offset == 0 {
-			t.cursors = slices.Delete(t.cursors, remembered, remembered+1)
-		}
 		rest = nil
 		for _, c := range all {
-			if c.SortOrder < at.offset || (c.SortOrder == at.offset && utf16Compare(c.ConversationID, at.lastID) > 0) {
+			if c.SortOrder < at.sortOrder || (c.SortOrder == at.sortOrder && utf16Compare(c.ConversationID, at.lastID) > 0) {
 				rest = append(rest, c)
 			}
 		}
@@ -887,28 +887,50 @@ func (m *refModel) pageIn(all []Conversation, tab int, offset float64, limit int
 	var res ConversationResult
 	if len(rest) > limit {
 		last := rest[limit-1]
-		res.ConversationList, res.Offset = rest[:limit], last.SortOrder
-		t.remember(refCursor{key, last.SortOrder, last.ConversationID})
+		res.ConversationList, res.Offset = rest[:limit], t.hand(key, last.SortOrder, last.ConversationID)
 		m.noteIf(rest[limit].SortOrder == last.SortOrder, "page splits a tie")
+		m.noteIf(res.Offset != float64(last.SortOrder), "offset above its sortOrder")
 	} else {
 		res.ConversationList, res.Finished = rest, true
 	}
 	return refOK(func() any { return res })
 }
 
-func (t *refTab) remember(c refCursor) {
-	t.cursors = slices.DeleteFunc(t.cursors, func(o refCursor) bool { return o.option == c.option && o.offset == c.offset })
-	t.cursors = append([]refCursor{c}, t.cursors...)
+// hand returns the offset for a position, remembering it.
+func (t *refTab) hand(option string, sortOrder int64, lastID string) float64 {
+	if i := slices.IndexFunc(t.cursors, func(c refCursor) bool {
+		return c.option == option && c.sortOrder == sortOrder && c.lastID == lastID
+	}); i >= 0 {
+		c := t.cursors[i]
+		t.cursors = append([]refCursor{c}, slices.Delete(t.cursors, i, i+1)...)
+		return c.offset
+	}
+	base := float64(sortOrder)
+	off := base
+	if off == 0 {
+		off = math.SmallestNonzeroFloat64
+	}
+	taken := func(o float64) int {
+		return slices.IndexFunc(t.cursors, func(c refCursor) bool { return c.option == option && c.offset == o })
+	}
+	for taken(off) >= 0 {
+		if next := math.Nextafter(off, math.Inf(1)); next < base+1 {
+			off = next
+			continue
+		}
+		// All taken: the least recent of them goes.
+		for i := len(t.cursors) - 1; i >= 0; i-- {
+			if c := t.cursors[i]; c.option == option && c.offset >= base && c.offset < base+1 {
+				off = c.offset
+				t.cursors = slices.Delete(t.cursors, i, i+1)
+				break
+			}
+		}
+		break
+	}
+	t.cursors = append([]refCursor{{option, off, sortOrder, lastID}}, t.cursors...)
 	if len(t.cursors) > cursorMemorySize {
 		t.cursors = t.cursors[:cursorMemorySize]
 	}
-}
-
-// remembers0 reports whether the tab would resume a walk from offset 0 of the option.
-func (t *refTab) remembers0(opt *Option) bool {
-	key := ""
-	if opt != nil {
-		key = refOptionKey(refTypeSet(opt.ConversationTypes), opt.OnlyUnread)
-	}
-	return slices.ContainsFunc(t.cursors, func(c refCursor) bool { return c.option == key && c.offset == 0 })
+	return off
 }

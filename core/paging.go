@@ -13,57 +13,107 @@ const DefaultPageLimit = 100
 // cursorMemorySize bounds how many handed-out offsets a Service remembers.
 const cursorMemorySize = 1024
 
-// cursorMemory remembers, for recently handed-out offsets and per option, the
-// conversationId of the last item of the page that returned them, so the next
-// page resumes right after it even when many items share its sortOrder.
+// cursorMemory remembers, per option, the position each handed-out offset
+// stands for: the last item of the page that returned it. An offset is a
+// number near that item's sortOrder: the sortOrder itself for the first
+// position handed out at it, the next representable numbers above it for
+// other positions at the same sortOrder (other pages of a tie, other walks
+// with other limits). So every offset resumes exactly where its own page
+// ended however many walks run at once, no two positions share a number, and
+// an offset that was forgotten still starts at about the right place: the
+// first item with sortOrder < offset, which repeats the rest of a tie rather
+// than skip it. No offset handed out is 0, which always means the top.
 type cursorMemory struct {
 	max   int
-	order *list.List // of cursorKey, most recent first
-	items map[cursorKey]*list.Element
+	order *list.List // of *cursorEntry, most recently handed out first
+	byOff map[cursorKey]*list.Element
+	byPos map[cursorPos]*list.Element
 }
 
 type cursorKey struct {
 	option string
-	offset int64
+	offset float64
+}
+
+// cursorPos is a position in the list of an option: after the item with this
+// sortOrder and id.
+type cursorPos struct {
+	option    string
+	sortOrder int64
+	lastID    string
 }
 
 type cursorEntry struct {
-	key    cursorKey
-	lastID string
+	key cursorKey
+	pos cursorPos
 }
 
 func newCursorMemory(max int) *cursorMemory {
-	return &cursorMemory{max: max, order: list.New(), items: map[cursorKey]*list.Element{}}
+	return &cursorMemory{max: max, order: list.New(), byOff: map[cursorKey]*list.Element{}, byPos: map[cursorPos]*list.Element{}}
 }
 
-func (m *cursorMemory) remember(k cursorKey, lastID string) {
-	if e, ok := m.items[k]; ok {
-		e.Value.(*cursorEntry).lastID = lastID
+// hand returns the offset that stands for pos, the same one each time pos is
+// handed out again while it is remembered.
+func (m *cursorMemory) hand(pos cursorPos) float64 {
+	if e, ok := m.byPos[pos]; ok {
 		m.order.MoveToFront(e)
-		return
+		return e.Value.(*cursorEntry).key.offset
 	}
-	m.items[k] = m.order.PushFront(&cursorEntry{k, lastID})
+	base := float64(pos.sortOrder)
+	off := base
+	if off == 0 {
+		off = math.Nextafter(0, 1)
+	}
+	for {
+		if _, taken := m.byOff[cursorKey{pos.option, off}]; !taken {
+			break
+		}
+		if next := math.Nextafter(off, math.Inf(1)); next < base+1 {
+			off = next
+			continue
+		}
+		// Every number between this sortOrder and the next is taken (only
+		// at pinned sortOrders, where numbers are 1/8 apart, can that be): the
+		// least recently handed-out of them goes.
+		off = m.oldestIn(pos.option, base).key.offset
+		m.forget(m.byOff[cursorKey{pos.option, off}])
+		break
+	}
+	m.add(&cursorEntry{cursorKey{pos.option, off}, pos})
+	return off
+}
+
+func (m *cursorMemory) add(c *cursorEntry) {
+	e := m.order.PushFront(c)
+	m.byOff[c.key], m.byPos[c.pos] = e, e
 	if m.order.Len() > m.max {
-		last := m.order.Back()
-		m.order.Remove(last)
-		delete(m.items, last.Value.(*cursorEntry).key)
+		m.forget(m.order.Back())
 	}
 }
 
-// recall returns the last id handed out with k. Offset 0 also means "from the
-// top", so a remembered 0 (only handed out when items sit at sortOrder 0) is
-// used once.
-func (m *cursorMemory) recall(k cursorKey) (string, bool) {
-	e, ok := m.items[k]
-	if !ok {
-		return "", false
+func (m *cursorMemory) forget(e *list.Element) {
+	c := m.order.Remove(e).(*cursorEntry)
+	delete(m.byOff, c.key)
+	delete(m.byPos, c.pos)
+}
+
+// oldestIn is the least recently handed-out entry of option whose offset lies
+// in [base, base+1).
+func (m *cursorMemory) oldestIn(option string, base float64) *cursorEntry {
+	for e := m.order.Back(); e != nil; e = e.Prev() {
+		if c := e.Value.(*cursorEntry); c.key.option == option && c.key.offset >= base && c.key.offset < base+1 {
+			return c
+		}
 	}
-	id := e.Value.(*cursorEntry).lastID
-	if k.offset == 0 {
-		m.order.Remove(e)
-		delete(m.items, k)
+	panic("core: no cursor at a sortOrder whose numbers are all taken")
+}
+
+// recall returns the position an offset handed out for option stands for.
+func (m *cursorMemory) recall(option string, offset float64) (cursorPos, bool) {
+	if e, ok := m.byOff[cursorKey{option, offset}]; ok {
+		return e.Value.(*cursorEntry).pos, true
 	}
-	return id, true
+	return cursorPos{}, false
 }
 
 func optionKey(o Option) string {
@@ -118,12 +168,8 @@ func (s *Service) listPage(offset float64, limit int, opt Option) (ConversationR
 	err := s.readWrite(func(c *cache) error {
 		okey := optionKey(opt)
 		cur := cursor{start: true}
-		if offset == math.Trunc(offset) && offset <= math.MaxInt64/2 {
-			if lastID, ok := s.cursors.recall(cursorKey{okey, int64(offset)}); ok {
-				cur = cursor{at: ConversationRecord{Conversation: Conversation{SortOrder: int64(offset), ConversationID: lastID}}}
-			} else if offset > 0 {
-				cur = below(int64(offset))
-			}
+		if pos, ok := s.cursors.recall(okey, offset); ok && offset > 0 {
+			cur = cursor{at: ConversationRecord{Conversation: Conversation{SortOrder: pos.sortOrder, ConversationID: pos.lastID}}}
 		} else if offset > 0 {
 			cur = below(int64(math.Ceil(math.Min(offset, math.MaxInt64/2))))
 		}
@@ -131,8 +177,7 @@ func (s *Service) listPage(offset float64, limit int, opt Option) (ConversationR
 		res.ConversationList = publicList(items)
 		if more {
 			last := items[len(items)-1]
-			res.Offset = last.SortOrder
-			s.cursors.remember(cursorKey{okey, last.SortOrder}, last.ConversationID)
+			res.Offset = s.cursors.hand(cursorPos{okey, last.SortOrder, last.ConversationID})
 		} else {
 			res.Finished = true
 		}

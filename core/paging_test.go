@@ -3,6 +3,7 @@ package core
 import (
 	"fmt"
 	"math"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -112,9 +113,9 @@ func TestGetConversationList_WalkingAllPagesReturnsEveryConversationOnceInOrder(
 			}
 			// getConversationList is the same walk.
 			var got []Conversation
-			offset := int64(0)
+			offset := 0.0
 			for {
-				res, err := f.GetConversationList(float64(offset), 7)
+				res, err := f.GetConversationList(offset, 7)
 				require.NoError(t, err)
 				got = append(got, res.ConversationList...)
 				if res.Finished {
@@ -181,9 +182,9 @@ func TestGetConversationList_ThePageThatExhaustsTheDataSaysFinished(t *testing.T
 		{5, [][]string{all[:5], all[5:]}},
 		{50, [][]string{all}},
 	} {
-		offset := int64(0)
+		offset := 0.0
 		for i, page := range tc.pages {
-			res, err := f.GetConversationList(float64(offset), tc.limit)
+			res, err := f.GetConversationList(offset, tc.limit)
 			require.NoError(t, err)
 			require.Equal(t, page, idsOf(res.ConversationList), "limit %d page %d", tc.limit, i)
 			last := i == len(tc.pages)-1
@@ -191,7 +192,7 @@ func TestGetConversationList_ThePageThatExhaustsTheDataSaysFinished(t *testing.T
 			if last {
 				require.Zero(t, res.Offset)
 			} else {
-				require.Equal(t, res.ConversationList[len(page)-1].SortOrder, res.Offset)
+				require.EqualValues(t, res.ConversationList[len(page)-1].SortOrder, res.Offset)
 			}
 			offset = res.Offset
 		}
@@ -270,12 +271,13 @@ func TestGetConversationList_AHandedOutOffsetResumesRightAfterItsLastItem(t *tes
 
 	// The item the offset was handed out for may go: the walk goes on after it.
 	require.NoError(t, f.DeleteConversation(f.ctx, tie[1], false))
-	p2, err := f.GetConversationList(float64(p1.Offset), 3)
+	p2, err := f.GetConversationList(p1.Offset, 3)
 	require.NoError(t, err)
 	require.Equal(t, tie[2:5], idsOf(p2.ConversationList), "the limit may change between pages")
 	require.False(t, p2.Finished)
-	require.EqualValues(t, 1000, p2.Offset)
-	p3, err := f.GetConversationList(float64(p2.Offset), 3)
+	// Another position at sortOrder 1000: the next number above it.
+	require.Equal(t, math.Nextafter(1000, 2000), p2.Offset)
+	p3, err := f.GetConversationList(p2.Offset, 3)
 	require.NoError(t, err)
 	require.Equal(t, []string{z}, idsOf(p3.ConversationList))
 	require.True(t, p3.Finished)
@@ -296,12 +298,12 @@ func TestGetConversationListByOption_OffsetsAreRememberedPerOption(t *testing.T)
 	require.EqualValues(t, 1000, p1.Offset)
 
 	// Handed out for "all", not for "P2P only": there it means sortOrder < 1000.
-	res, err := f.GetConversationListByOption(float64(p1.Offset), 10, Option{ConversationTypes: []ConversationType{TypeP2P}})
+	res, err := f.GetConversationListByOption(p1.Offset, 10, Option{ConversationTypes: []ConversationType{TypeP2P}})
 	require.NoError(t, err)
 	require.Equal(t, []string{z}, idsOf(res.ConversationList))
 
 	// An absent option is "all": the offset resumes after b.
-	res, err = f.GetConversationListByOption(float64(p1.Offset), 10, Option{})
+	res, err = f.GetConversationListByOption(p1.Offset, 10, Option{})
 	require.NoError(t, err)
 	require.Equal(t, []string{tie[2], tie[3], z}, idsOf(res.ConversationList))
 }
@@ -409,4 +411,81 @@ func TestSortOrder_NothingElseMovesIt(t *testing.T) {
 		require.NoError(t, step.call(), step.name)
 		require.EqualValues(t, 400, f.conv(bob).SortOrder, step.name)
 	}
+}
+
+// Walks of one option at once, with other limits, never disturb each other:
+// each handed-out offset stands for its own position (120 conversations at
+// one sortOrder, as a bulk sync with second-resolution times makes them).
+func TestGetConversationList_InterleavedWalksNeverSkip(t *testing.T) {
+	f := newSpec(t)
+	var all []string
+	for i := range 120 {
+		all = append(all, p2p(fmt.Sprintf("u%03d", i)))
+	}
+	f.create(all...) // all at 1000
+	type walk struct {
+		limit  int
+		offset float64
+		seen   []string
+		done   bool
+	}
+	walks := []*walk{{limit: 10}, {limit: 25}, {limit: 10}, {limit: 7}}
+	for round := 0; ; round++ {
+		require.Less(t, round, 100)
+		busy := false
+		for _, w := range walks {
+			if w.done {
+				continue
+			}
+			busy = true
+			res, err := f.GetConversationList(w.offset, w.limit)
+			require.NoError(t, err)
+			w.seen = append(w.seen, idsOf(res.ConversationList)...)
+			w.offset, w.done = res.Offset, res.Finished
+		}
+		if !busy {
+			break
+		}
+	}
+	for _, w := range walks {
+		require.Equal(t, all, w.seen, "limit %d", w.limit)
+	}
+	// A handed-out offset means the same position each time it is used.
+	p1, err := f.GetConversationList(0, 30)
+	require.NoError(t, err)
+	again1, err := f.GetConversationList(p1.Offset, 5)
+	require.NoError(t, err)
+	again2, err := f.GetConversationList(p1.Offset, 5)
+	require.NoError(t, err)
+	require.Equal(t, all[30:35], idsOf(again1.ConversationList))
+	require.Equal(t, again1, again2)
+}
+
+// Offset 0 is always the top, even where a walk reached conversations at
+// sortOrder 0: the offset it was handed is not 0.
+func TestGetConversationList_Offset0IsAlwaysTheTop(t *testing.T) {
+	f := newSpec(t)
+	var top, bottom []string
+	for i := range 5 {
+		id := p2p(fmt.Sprintf("top%d", i))
+		top = append(top, id)
+		f.apply(msg(id, "m", int64(5004-i)))
+	}
+	for i := range 30 {
+		id := p2p(fmt.Sprintf("z%02d", i))
+		bottom = append(bottom, id)
+		f.apply(msg(id, "m", 0))
+	}
+	p1, err := f.GetConversationList(0, 10)
+	require.NoError(t, err)
+	require.Equal(t, append(slices.Clone(top), bottom[:5]...), idsOf(p1.ConversationList))
+	require.Greater(t, p1.Offset, 0.0, "an unfinished page's offset is never 0")
+	require.Less(t, p1.Offset, 1.0)
+	// An unfinished walk, then a new one from the top.
+	p2, err := f.GetConversationList(p1.Offset, 10)
+	require.NoError(t, err)
+	require.Equal(t, bottom[5:15], idsOf(p2.ConversationList))
+	again, err := f.GetConversationList(0, 10)
+	require.NoError(t, err)
+	require.Equal(t, p1.ConversationList, again.ConversationList)
 }

@@ -144,7 +144,7 @@ type Option struct {
 
 // ConversationResult is one page of a conversation list.
 type ConversationResult struct {
-	Offset           int64          `json:"offset"`
+	Offset           float64        `json:"offset"`
 	Finished         bool           `json:"finished"`
 	ConversationList []Conversation `json:"conversationList"`
 }
