@@ -124,7 +124,15 @@ func (c *memConn) run(fn func(Tx) error, writable bool) error {
 		return errMemClosed
 	}
 	tx := &memTx{db: db, writable: writable}
+	clean := false
+	defer func() {
+		if !clean { // fn panicked: nothing of it stays, and the database is free again
+			tx.rollback()
+			db.mu.Unlock()
+		}
+	}()
 	err := fn(tx)
+	clean = true
 	if err == nil && writable && db.failUpdate != nil {
 		err, db.failUpdate = db.failUpdate, nil
 	}

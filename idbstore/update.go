@@ -53,10 +53,20 @@ func (s *Store) run(ctx context.Context, mode idb.TransactionMode, fn func(core.
 	go func() { finished <- t.Await(context.Background()) }()
 
 	x := &transaction{ctx: ctx, t: t, s: s, snapshotLive: -1}
+	// Every way out that is not a clean return of fn — a panic above all —
+	// aborts, so the writes fn issued are never left to commit on their own
+	// (as bbolt's Update rolls back in a deferred call).
+	clean := false
+	defer func() {
+		if !clean {
+			_ = t.Abort()
+		}
+	}()
 	err = x.begin()
 	if err == nil {
 		err = fn(x)
 	}
+	clean = true
 	if err != nil {
 		if abortErr := t.Abort(); abortErr != nil {
 			// Already over: aborted by a failed request, or committed because

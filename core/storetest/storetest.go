@@ -34,6 +34,7 @@ func Run(t *testing.T, open Opener) {
 		{"RecordsComeBackWhole", testRecordsComeBackWhole},
 		{"ReadsSeeOwnWrites", testReadsSeeOwnWrites},
 		{"ErrorAborts", testErrorAborts},
+		{"PanicAborts", testPanicAborts},
 		{"WriteInViewFails", testWriteInViewFails},
 		{"GetReturnsNilForMissing", testGetReturnsNilForMissing},
 		{"ConversationsChangedSince", testConversationsChangedSince},
@@ -303,6 +304,45 @@ func testReadsSeeOwnWrites(t *testing.T, connect func() core.Store) {
 		require.Equal(t, []*core.MessageRecord{m2, &m1d}, newest)
 		return nil
 	})
+}
+
+// A panic in the closure, after writes, aborts the transaction as an error
+// does: nothing of it is stored (seen by a new connection, as after a
+// reload), and the store goes on working.
+func testPanicAborts(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	a := conv("alice", 100, 1)
+	put(t, s, 1, []*core.ConversationRecord{a}, nil)
+
+	func() {
+		defer func() { require.Equal(t, "boom", recover()) }()
+		_ = s.Update(ctx, func(tx core.Tx) error {
+			a2 := conv("alice", 999, 2)
+			if err := tx.PutConversations([]*core.ConversationRecord{a2, conv("bob", 500, 2)}); err != nil {
+				return err
+			}
+			if err := tx.PutMessages([]*core.MessageRecord{msg("bob", "m9", 500)}); err != nil {
+				return err
+			}
+			if err := tx.SetSeq(2); err != nil {
+				return err
+			}
+			panic("boom")
+		})
+	}()
+
+	reloaded := connected(t, connect)
+	batches, seq := load(t, reloaded)
+	require.EqualValues(t, 1, seq)
+	require.Equal(t, [][]*core.ConversationRecord{{a}}, batches)
+	view(t, reloaded, func(tx core.Tx) error {
+		got, err := tx.GetMessages([]core.MessageKey{{ConversationID: convID("bob"), MessageClientID: "m9"}})
+		require.NoError(t, err)
+		require.Equal(t, []*core.MessageRecord{nil}, got)
+		return nil
+	})
+	// The first connection still works.
+	put(t, s, 2, []*core.ConversationRecord{conv("carol", 300, 2)}, nil)
 }
 
 func testErrorAborts(t *testing.T, connect func() core.Store) {
