@@ -57,12 +57,12 @@ type batch struct {
 // every tab tells the same story. A read-time mark is news if it was made after
 // markedAfter, the change sequence the tab last knew.
 func (h *hub) applyChanges(changes []*ConversationRecord, markedAfter uint64) batch {
+	changes = slices.DeleteFunc(slices.Clone(changes), func(r *ConversationRecord) bool { return !h.owns(r) })
 	if len(changes) == 0 {
 		return batch{}
 	}
 	// One order for the acting tab and for the tabs that catch up (which read
 	// the records back in database order): by change sequence, then id.
-	changes = slices.Clone(changes)
 	slices.SortFunc(changes, func(a, b *ConversationRecord) int {
 		return cmp.Or(cmp.Compare(a.Seq, b.Seq), CompareStrings(a.ConversationID, b.ConversationID))
 	})

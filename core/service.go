@@ -2,8 +2,10 @@ package core
 
 import (
 	"context"
+	"errors"
 	"runtime/debug"
 	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -117,7 +119,9 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 	if err != nil {
 		return nil, err
 	}
-	s.Sync(ctx, nil)
+	if err := s.Sync(ctx, nil); err != nil {
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -128,11 +132,22 @@ func (s *Service) AccountID() string { return s.account }
 // after which the Service keeps working in memory on what it has. firstPage,
 // if not nil, is called once the top of the list can be served (or the sync
 // ended). Calls that change something wait for the sync; queries see what is
-// loaded so far.
-func (s *Service) Sync(ctx context.Context, firstPage func()) {
+// loaded so far. If the store's database belongs to another account, Sync
+// emits nothing, closes the Service and returns a 191004 error: one account
+// never works on another's data.
+func (s *Service) Sync(ctx context.Context, firstPage func()) error {
 	h := s.hub
 	h.writeMu.Lock()
 	defer h.writeMu.Unlock()
+	if o, ok := h.store.(Opener); ok {
+		if err := o.Open(ctx); errors.Is(err, ErrOtherAccount) {
+			h.mu.Lock()
+			s.closed, h.sessions, h.stopped = true, nil, true
+			h.mu.Unlock()
+			_ = h.store.Close()
+			return invalid("options.dbName: %v; each account needs a database of its own (leave dbName out: the default is one per account)", err)
+		}
+	}
 	// Loading allocates what it keeps; collecting the heap each time it doubles
 	// would only rescan it (in wasm, 40% of a 10k-conversation load).
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
@@ -146,7 +161,9 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) {
 	seq, err := h.store.Load(ctx, func(batch []*ConversationRecord) {
 		h.mu.Lock()
 		for _, r := range batch {
-			h.cache.put(r)
+			if h.owns(r) {
+				h.cache.put(r)
+			}
 		}
 		h.mu.Unlock()
 		once()
@@ -155,7 +172,7 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) {
 		h.fallBackToMemory()
 		once()
 		h.emitSync(Event{EventSyncFailed, &Error{Code: CodeInternal, Message: "loading the stored conversations failed, working in memory: " + err.Error()}})
-		return
+		return nil
 	}
 	h.mu.Lock()
 	h.cache.seq = seq
@@ -167,6 +184,15 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) {
 	// announced before this tab listened: catch up with them now.
 	h.catchUpLocked(ctx)
 	h.snapshotIfDue(ctx)
+	return nil
+}
+
+// owns reports whether r is a conversation of the hub's account. A database
+// belongs to one account (see Opener), so every record should be; one that
+// is not (a database shared by an older version, a damaged record) is never
+// loaded, counted or emitted.
+func (h *hub) owns(r *ConversationRecord) bool {
+	return strings.HasPrefix(r.ConversationID, h.account+"|")
 }
 
 // emitSync tells every session of a sync event, and keeps it for sessions

@@ -1,6 +1,21 @@
 package core
 
-import "context"
+import (
+	"context"
+	"errors"
+)
+
+// ErrOtherAccount is what a Store's Open returns (wrapped) when its database
+// belongs to another account: the service is refused, never shared.
+var ErrOtherAccount = errors.New("the database belongs to another account")
+
+// Opener is a Store that can open its database before the sync: Sync calls
+// Open first, so that a database of another account refuses the service
+// before it emits anything. Any other error is left to Load, which fails the
+// same way and makes the sync fail.
+type Opener interface {
+	Open(ctx context.Context) error
+}
 
 // Store persists conversations and messages. It is shaped for IndexedDB (see
 // DESIGN.md, "Transaction lifetime"): Update and View run a closure that only

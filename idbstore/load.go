@@ -230,7 +230,9 @@ func seqFromJS(v js.Value) (uint64, error) {
 
 // awaitRequest waits for a raw IDBRequest and returns its result. The code
 // after it runs before control returns to JS, so it may issue further
-// requests on the same transaction.
+// requests on the same transaction. Its handlers are removed and released
+// however the wait ends: the request completing, or ctx ending first (then a
+// late completion finds no handler).
 func awaitRequest(ctx context.Context, req js.Value) (js.Value, error) {
 	done := make(chan error, 1)
 	onSuccess := js.FuncOf(func(js.Value, []js.Value) any {
@@ -247,8 +249,9 @@ func awaitRequest(ctx context.Context, req js.Value) (js.Value, error) {
 	select {
 	case err = <-done:
 	case <-ctx.Done():
-		return js.Undefined(), ctx.Err() // the handlers stay: the request may still call them
+		err = ctx.Err()
 	}
+	// Here in Go, no JS handler runs: once unset, neither can be called again.
 	req.Set("onsuccess", js.Null())
 	req.Set("onerror", js.Null())
 	onSuccess.Release()

@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/hack-pad/go-indexeddb/idb"
+
+	"github.com/localconv/localconv/core"
 )
 
 // conn is one Store's hold on the database: two connections to it.
@@ -29,7 +31,7 @@ type conn struct {
 
 // openConn opens both connections. lost is called (from a JS event handler)
 // when the raw connection is closed from outside.
-func openConn(ctx context.Context, name string, sch schema, timeout time.Duration, lost func(*conn, error)) (*conn, error) {
+func openConn(ctx context.Context, name, account string, sch schema, timeout time.Duration, lost func(*conn, error)) (*conn, error) {
 	factory := js.Global().Get("indexedDB")
 	if factory.Type() != js.TypeObject {
 		return nil, fmt.Errorf("%w (globalThis.indexedDB is %s)", ErrUnavailable, factory.Type())
@@ -51,10 +53,10 @@ func openConn(ctx context.Context, name string, sch schema, timeout time.Duratio
 	raw.Set("onversionchange", onVersionChange)
 	raw.Set("onclose", onClose)
 
-	if err := ensureSeq(ctx, raw); err != nil {
+	if err := ensureMeta(ctx, raw, account); err != nil {
 		c.close()
 		c.release()
-		return nil, fmt.Errorf("preparing the change sequence: %w", err)
+		return nil, err
 	}
 	c.db, err = openIDB(ctx, factory, name, raw.Get("version").Int(), timeout)
 	if err != nil {
@@ -65,27 +67,54 @@ func openConn(ctx context.Context, name string, sch schema, timeout time.Duratio
 	return c, nil
 }
 
-// ensureSeq writes the change sequence record (0) if the database has none
-// yet: every transaction starts by reading it with a cursor (transaction.begin).
-func ensureSeq(ctx context.Context, raw js.Value) error {
-	var tx, req js.Value
+// ensureMeta writes the change sequence record (0) if the database has none
+// yet: every transaction starts by reading it with a cursor
+// (transaction.begin). And it makes sure the database is account's: the
+// first account to open it owns it (recorded in the same read-write
+// transaction, so two tabs opening a new database at once cannot both), and
+// any other account is refused with core.ErrOtherAccount. account "" checks
+// nothing (the store's own tests).
+func ensureMeta(ctx context.Context, raw js.Value, account string) error {
+	var tx, seqReq, ownerReq js.Value
 	if err := catchJS(func() {
 		tx = raw.Call("transaction", []any{storeMeta}, "readwrite")
-		req = tx.Call("objectStore", storeMeta).Call("get", metaSeq)
+		meta := tx.Call("objectStore", storeMeta)
+		seqReq = meta.Call("get", metaSeq)
+		ownerReq = meta.Call("get", metaAccount)
 	}); err != nil {
 		return err
 	}
 	done := awaitTransaction(tx)
-	v, err := awaitRequest(ctx, req)
-	if err != nil {
+	if _, err := awaitRequest(ctx, ownerReq); err != nil { // requests complete in order
 		return err
 	}
-	if v.IsUndefined() {
-		if err := catchJS(func() { tx.Call("objectStore", storeMeta).Call("put", 0, metaSeq) }); err != nil {
-			return err
+	owner := ownerReq.Get("result")
+	var refused error
+	err := catchJS(func() {
+		meta := tx.Call("objectStore", storeMeta)
+		if seqReq.Get("result").IsUndefined() {
+			meta.Call("put", 0, metaSeq)
 		}
+		switch {
+		case account == "":
+		case owner.IsUndefined():
+			meta.Call("put", account, metaAccount)
+		case owner.Type() != js.TypeString || owner.String() != account:
+			refused = fmt.Errorf("%w: it belongs to account %s", core.ErrOtherAccount, jsString(owner))
+			tx.Call("abort")
+		}
+	})
+	if err != nil {
+		return fmt.Errorf("preparing the change sequence: %w", err)
 	}
-	return <-done
+	if refused != nil {
+		<-done
+		return refused
+	}
+	if err := <-done; err != nil {
+		return fmt.Errorf("preparing the change sequence: %w", err)
+	}
+	return nil
 }
 
 // awaitTransaction reports how a raw transaction ended: nil once complete.

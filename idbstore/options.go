@@ -6,6 +6,10 @@ import "time"
 
 // Options tune a Store; the zero value is fine.
 type Options struct {
+	// Account is the account whose database this is: the first to open a
+	// database owns it, and a Store of another account is refused with
+	// core.ErrOtherAccount. "" checks nothing.
+	Account string
 	// OnCorruptRecord is told of each stored record that cannot be decoded,
 	// once per record and Store. The record is skipped: reads treat it as
 	// missing, and Load goes on with the rest. key names the record, such as

@@ -22,6 +22,7 @@ import (
 //	                       NewestMessages read backwards (ties go by the primary
 //	                       key, so by messageClientId)
 //	meta           out-of-line keys; "seq" → the change sequence, a number;
+//	               "account" → the account the database belongs to;
 //	               "snapshot" → {seq, count, bytes}: every live conversation
 //	               as of that change (snapshot.go), written by the Service
 //
@@ -36,7 +37,8 @@ const (
 	indexSortOrder = "bySortOrder"
 	indexTime      = "byTime"
 
-	metaSeq = "seq"
+	metaSeq     = "seq"
+	metaAccount = "account" // the account the database belongs to (ensureMeta)
 )
 
 // needs is what this code reads and writes: each store with its key path and

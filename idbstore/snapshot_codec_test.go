@@ -1,6 +1,8 @@
 package idbstore
 
 import (
+	"encoding/binary"
+	"hash/crc32"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -36,14 +38,42 @@ func TestDamagedSnapshotFailsWhole(t *testing.T) {
 		"unknown format": append([]byte{9}, good[1:]...),
 		"truncated":      good[:len(good)-3],
 		"left over":      append(append([]byte{}, good...), 0),
-		"huge count":     {snapshotFormatV1, 1, 0xff, 0xff, 0xff, 0xff, 0x0f},
+		"huge count":     withChecksum([]byte{snapshotFormat, 0, 0, 0, 0, 1, 0xff, 0xff, 0xff, 0xff, 0x0f}),
+		"format 1":       append([]byte{1}, good[5:]...),
 	} {
 		_, _, err := decodeSnapshot(string(b))
 		require.Error(t, err, name)
 	}
-	// A damaged record inside.
+	// A damaged record inside, with a checksum that matches (written so).
 	bad := append([]byte{}, good...)
-	bad[4] = 77 // format, seq, count, length, then the first record's format byte
-	_, _, err := decodeSnapshot(string(bad))
+	bad[8] = 77 // format, checksum, seq, count, length, then the first record's format byte
+	_, _, err := decodeSnapshot(string(withChecksum(bad)))
 	require.ErrorContains(t, err, "record 0")
+	bad[8] = good[8]
+	bad[20] ^= 4
+	_, _, err = decodeSnapshot(string(bad))
+	require.ErrorContains(t, err, "checksum")
+}
+
+// withChecksum sets b's checksum, to test damage the checksum cannot see.
+func withChecksum(b []byte) []byte {
+	binary.LittleEndian.PutUint32(b[1:5], crc32.Checksum(b[5:], snapshotCRC))
+	return b
+}
+
+// Every single flipped bit is found (CRC-32 finds all of them), even where the
+// bytes would still decode as records.
+func TestEveryFlippedBitInASnapshotIsFound(t *testing.T) {
+	good := encodeSnapshot(8, []*core.ConversationRecord{
+		{Conversation: core.Conversation{ConversationID: "me|1|a", Type: 1, LastMessage: &core.LastMessage{Text: "hello"}}, Seq: 1},
+		{Conversation: core.Conversation{ConversationID: "me|1|b", Type: 1}, Seq: 2},
+	})
+	for i := range good {
+		for bit := range 8 {
+			b := append([]byte(nil), good...)
+			b[i] ^= 1 << bit
+			_, _, err := decodeSnapshot(string(b))
+			require.Error(t, err, "byte %d bit %d", i, bit)
+		}
+	}
 }

@@ -81,7 +81,7 @@ func TestDamagedSnapshotIsReportedAndEverythingIsReadInstead(t *testing.T) {
 	s := open(t, name, Options{OnCorruptRecord: c.report})
 	_, err := s.ready(ctx)
 	require.NoError(t, err)
-	rawPut(t, s.conn.raw, storeMeta, jsObj(map[string]any{"seq": 1, "count": 3, "bytes": bytesToJS([]byte{snapshotFormatV1, 1, 3, 0xff})}),
+	rawPut(t, s.conn.raw, storeMeta, jsObj(map[string]any{"seq": 1, "count": 3, "bytes": bytesToJS([]byte{snapshotFormat, 0, 0, 0, 0, 1, 3, 0xff})}),
 		js.ValueOf(metaSnapshot))
 	all := mustLoad(t, s)
 	require.ElementsMatch(t, []string{"me|1|a", "me|1|b", "me|1|c", "me|1|d"}, ids(all))

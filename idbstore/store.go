@@ -57,6 +57,14 @@ func newWithSchema(dbName string, opts Options, sch schema) *Store {
 // Name is the database's name.
 func (s *Store) Name() string { return s.name }
 
+// Open opens the database now rather than at the first call, so that a
+// database of another account is refused (core.ErrOtherAccount) before the
+// service starts.
+func (s *Store) Open(ctx context.Context) error {
+	_, err := s.ready(ctx)
+	return err
+}
+
 // ready returns the open connection, opening it on first use.
 func (s *Store) ready(ctx context.Context) (*conn, error) {
 	s.mu.Lock()
@@ -70,7 +78,7 @@ func (s *Store) ready(ctx context.Context) (*conn, error) {
 	if s.conn != nil {
 		return s.conn, nil
 	}
-	c, err := openConn(ctx, s.name, s.schema, s.opts.openTimeout(), s.connectionLost)
+	c, err := openConn(ctx, s.name, s.opts.Account, s.schema, s.opts.openTimeout(), s.connectionLost)
 	if err != nil {
 		return nil, s.errorf("opening: %w", err)
 	}

@@ -6,6 +6,8 @@ import (
 	"context"
 	"testing"
 
+	"github.com/stretchr/testify/require"
+
 	"github.com/localconv/localconv/core"
 	"github.com/localconv/localconv/core/storetest"
 )
@@ -53,4 +55,44 @@ func writeSnapshotFromRecords(tx core.Tx) error {
 		return err
 	}
 	return tx.(core.SnapshotTx).PutSnapshot(seq, all)
+}
+
+// A database belongs to the first account that opens it; another account's
+// Store is refused, whether it opens after or while the owner's is open.
+func TestADatabaseBelongsToOneAccount(t *testing.T) {
+	name := freshName(t)
+	alice := open(t, name, Options{Account: "alice"})
+	require.NoError(t, alice.Open(ctx))
+	putConvs(t, alice, 1, liveConv("alice|1|bob", 100, 1))
+
+	mallory := open(t, name, Options{Account: "mallory"})
+	err := mallory.Open(ctx)
+	require.ErrorIs(t, err, core.ErrOtherAccount)
+	require.ErrorContains(t, err, "alice")
+	_, err = mallory.Load(ctx, func([]*core.ConversationRecord) { t.Fatal("mallory loaded alice's records") })
+	require.ErrorIs(t, err, core.ErrOtherAccount)
+
+	// After alice closed, still hers.
+	require.NoError(t, alice.Close())
+	later := open(t, name, Options{Account: "mallory"})
+	require.ErrorIs(t, later.Open(ctx), core.ErrOtherAccount)
+	again := open(t, name, Options{Account: "alice"})
+	require.Len(t, mustLoad(t, again), 1)
+}
+
+// Two accounts opening a new database at the same moment: one owns it, the
+// other is refused (the claim is a read-write transaction).
+func TestTwoAccountsOpeningANewDatabaseAtOnce(t *testing.T) {
+	name := freshName(t)
+	a, b := open(t, name, Options{Account: "alice"}), open(t, name, Options{Account: "bob"})
+	errs := make(chan error, 2)
+	go func() { errs <- a.Open(ctx) }()
+	go func() { errs <- b.Open(ctx) }()
+	e1, e2 := <-errs, <-errs
+	require.True(t, (e1 == nil) != (e2 == nil), "exactly one is refused: %v, %v", e1, e2)
+	if e1 != nil {
+		require.ErrorIs(t, e1, core.ErrOtherAccount)
+	} else {
+		require.ErrorIs(t, e2, core.ErrOtherAccount)
+	}
 }

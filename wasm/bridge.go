@@ -87,12 +87,18 @@ func (b *bridge) jsOpen(this js.Value, args []js.Value) any {
 			resolve(handle)
 			return
 		}
+		var err2 error
 		if opts.WaitForSync {
-			svc.Sync(context.Background(), nil)
-			resolve(handle)
+			err2 = svc.Sync(context.Background(), nil)
+		} else {
+			err2 = svc.Sync(context.Background(), func() { resolve(handle) })
+		}
+		if err2 != nil { // refused: the database is another account's
+			b.forget(handle, svc)
+			reject(core.AsError(err2))
 			return
 		}
-		svc.Sync(context.Background(), func() { resolve(handle) })
+		resolve(handle)
 	})
 }
 
@@ -131,6 +137,18 @@ func (b *bridge) open(opts openOptions, listener core.Listener) (h int, svc *cor
 		b.mu.Unlock()
 	}
 	return b.register(svc), svc, false, nil
+}
+
+// forget drops a service that was refused before it started.
+func (b *bridge) forget(handle int, svc *core.Service) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	delete(b.services, handle)
+	for k, s := range b.hubs {
+		if s == svc {
+			delete(b.hubs, k)
+		}
+	}
 }
 
 func (b *bridge) register(svc *core.Service) int {

@@ -12,6 +12,7 @@ import (
 // service carries on in memory.
 func openIndexedDB(opts openOptions, lost func(reason string)) (core.Store, error) {
 	return idbstore.New(dbName(opts), idbstore.Options{
+		Account: opts.AccountID,
 		OnConnectionLost: func(err error) {
 			lost("the database connection was lost (" + err.Error() + ")")
 		},
