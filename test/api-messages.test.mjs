@@ -103,7 +103,8 @@ test('revokeMessage marks the last message revoked and lowers unread', async (t)
   const r = await s.ok('revokeMessage', { conversationId: bob, messageClientId: 'm2' }, { revokeAccountId: 'bob', revokeType: 2 });
   assert.equal(r.value, undefined);
   const c = assertConversation(await s.value('getConversation', bob), { unreadCount: 1, sortOrder: T + 2 });
-  assert.deepEqual(c.lastMessage, { ...before.lastMessage, lastMessageState: 1, revokeAccountId: 'bob', revokeType: 2 });
+  assert.deepEqual(c.lastMessage, { ...before.lastMessage, lastMessageState: 1, revokeAccountId: 'bob', revokeType: 2, text: '' },
+    'the content is gone: no postscript leaves the text empty');
   assert.deepEqual(r.events, [
     { type: 'conversationChanged', detail: [c], custom: true },
     { type: 'totalUnreadCountChanged', detail: 1, custom: true },
@@ -117,6 +118,15 @@ test('revokeMessage marks the last message revoked and lowers unread', async (t)
   // A revoked message stays known.
   assert.deepEqual(await s.value('applyMessages', [msg(bob, 'm1', 'bob', T + 1)]), { applied: 0, duplicates: 1 });
   assertRejected(await s.call('revokeMessage', { conversationId: bob, messageClientId: 'never' }, {}), 191004, /refer/, 'not stored');
+
+  // A postscript takes the place of the text; the attachment goes too.
+  await s.ok('applyMessages', [msg(bob, 'm3', 'bob', T + 3, { messageType: 1, attachment: { url: 'https://example.com/a.png' } })]);
+  assert.deepEqual((await s.value('getConversation', bob)).lastMessage.attachment, { url: 'https://example.com/a.png' });
+  await s.ok('revokeMessage', { conversationId: bob, messageClientId: 'm3' }, { revokeAccountId: 'bob', revokeType: 1, postscript: 'recalled' });
+  const c3 = await s.value('getConversation', bob);
+  assert.equal(c3.lastMessage.text, 'recalled');
+  assert.equal('attachment' in c3.lastMessage, false, 'no attachment');
+  assert.equal(c3.lastMessage.lastMessageState, 1);
 });
 
 test('deleteMessages falls lastMessage back and lowers unread', async (t) => {
@@ -152,33 +162,37 @@ test('setCurrentConversation: the conversation on screen takes no unread', async
   const bob = s.p2p('bob'), carol = s.p2p('carol');
   await s.ok('applyMessages', [msg(bob, 'b1', 'bob', T + 1), msg(bob, 'b2', 'bob', T + 2), msg(carol, 'c1', 'carol', T + 1)]);
 
+  const before = Date.now();
   const r = await s.ok('setCurrentConversation', bob);
   assert.equal(r.value, undefined);
   assertConversation(await s.value('getConversation', bob), { unreadCount: 0 });
-  assert.equal(await s.value('getConversationReadTime', bob), T + 2);
+  const marked = await s.value('getConversationReadTime', bob);
+  assert.ok(marked >= before && marked <= Date.now(), 'marked read at the time of the call');
   assert.deepEqual(types(r.events), ['conversationChanged', 'totalUnreadCountChanged']);
   assert.equal(r.events[1].detail, 1);
 
-  // While current, its read time follows new messages.
-  const m = await s.ok('applyMessages', [msg(bob, 'b3', 'bob', T + 3), msg(carol, 'c2', 'carol', T + 3)]);
+  // While current, its read time follows new messages, even ones stamped
+  // after the clock.
+  const L = Date.now() + 3_600_000;
+  const m = await s.ok('applyMessages', [msg(bob, 'b3', 'bob', L + 3), msg(carol, 'c2', 'carol', L + 3)]);
   assertConversation(await s.value('getConversation', bob), { unreadCount: 0 });
-  assert.equal(await s.value('getConversationReadTime', bob), T + 3);
+  assert.equal(await s.value('getConversationReadTime', bob), L + 3);
   assert.equal(await s.value('getTotalUnreadCount'), 2);
   assert.deepEqual(types(m.events), ['conversationChanged', 'totalUnreadCountChanged']);
 
   // Switching to another, then to none: bob counts again.
   await s.ok('setCurrentConversation', carol);
-  await s.ok('applyMessages', [msg(bob, 'b4', 'bob', T + 4)]);
+  await s.ok('applyMessages', [msg(bob, 'b4', 'bob', L + 4)]);
   assert.equal((await s.value('getConversation', bob)).unreadCount, 1);
   const none = await s.ok('setCurrentConversation', null);
   assert.deepEqual(none.events, []);
-  await s.ok('applyMessages', [msg(carol, 'c3', 'carol', T + 5)]);
+  await s.ok('applyMessages', [msg(carol, 'c3', 'carol', L + 5)]);
   assert.equal((await s.value('getConversation', carol)).unreadCount, 1);
 
   // A conversation that does not exist yet may be current: it is born read.
   const dave = s.p2p('dave');
   assert.deepEqual((await s.ok('setCurrentConversation', dave)).events, []);
-  const d = await s.ok('applyMessages', [msg(dave, 'd1', 'dave', T + 6)]);
+  const d = await s.ok('applyMessages', [msg(dave, 'd1', 'dave', L + 6)]);
   assert.deepEqual(types(d.events), ['conversationCreated']);
   assertConversation(d.events[0].detail, { conversationId: dave, unreadCount: 0 });
   assert.equal(await s.value('getTotalUnreadCount'), 2);

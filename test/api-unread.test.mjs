@@ -82,19 +82,28 @@ test('markConversationRead, getConversationReadTime, applyReadTime', async (t) =
   await s.ok('subscribeUnreadCountByFilter', { conversationTypes: [1] });
   assert.equal(await s.value('getConversationReadTime', ids.bob), 0, 'never marked');
 
+  let before = Date.now();
   const r = await s.ok('markConversationRead', ids.bob);
-  assert.equal(r.value, T + 4, 'the last message time');
+  const marked = r.value;
+  assert.ok(marked >= before && marked <= Date.now(), `read time ${marked}: the time of marking, past its last message`);
   const bob = assertConversation(await s.value('getConversation', ids.bob), { unreadCount: 0 });
   assert.deepEqual(r.events, [
     { type: 'conversationChanged', detail: [bob], custom: true },
-    { type: 'conversationReadTimeUpdated', detail: { conversationId: ids.bob, readTime: T + 4 }, custom: true },
+    { type: 'conversationReadTimeUpdated', detail: { conversationId: ids.bob, readTime: marked }, custom: true },
     { type: 'totalUnreadCountChanged', detail: 3, custom: true },
     { type: 'unreadCountChangedByFilter', detail: { filter: { conversationTypes: [1], ignoreMuted: false }, unreadCount: 0 }, custom: true },
   ]);
-  assert.equal(await s.value('getConversationReadTime', ids.bob), T + 4);
+  assert.equal(await s.value('getConversationReadTime', ids.bob), marked);
+  // Marking again moves the read time to the new now, and nothing else.
   const same = await s.ok('markConversationRead', ids.bob);
-  assert.equal(same.value, T + 4);
-  assert.deepEqual(same.events, [], 'already read: nothing changes');
+  assert.ok(same.value >= marked);
+  assert.deepEqual(same.events, same.value === marked ? []
+    : [{ type: 'conversationReadTimeUpdated', detail: { conversationId: ids.bob, readTime: same.value }, custom: true }],
+  'already read: only the read time moves');
+  // A message stamped after the clock is part of what is marked read.
+  const L = Date.now() + 3_600_000;
+  await s.ok('applyMessages', [msg(ids.bob, 'future', 'bob', L)]);
+  assert.equal((await s.ok('markConversationRead', ids.bob)).value, L);
 
   // applyReadTime: unread recomputed from the stored messages; older times change nothing.
   const a = await s.ok('applyReadTime', ids.t1, T + 1);
@@ -118,7 +127,7 @@ test('markConversationRead, getConversationReadTime, applyReadTime', async (t) =
   // A conversation without messages is marked read now.
   const empty = s.p2p('empty');
   await s.ok('createConversation', empty);
-  const before = Date.now();
+  before = Date.now();
   const now = await s.value('markConversationRead', empty);
   assert.ok(now >= before && now <= Date.now(), 'now');
   assert.equal(await s.value('getConversationReadTime', empty), now);
@@ -129,6 +138,7 @@ test('clearUnreadCountByIds, clearUnreadCountByTypes, clearTotalUnreadCount', as
   await s.ok('subscribeUnreadCountByFilter', { conversationTypes: [2] });
 
   const missing = s.p2p('missing');
+  const before = Date.now();
   const r = await s.ok('clearUnreadCountByIds', [ids.t1, missing]);
   assert.equal(r.value.length, 2);
   assert.deepEqual(r.value[0], { conversationId: ids.t1 });
@@ -141,17 +151,24 @@ test('clearUnreadCountByIds, clearUnreadCountByTypes, clearTotalUnreadCount', as
     { type: 'totalUnreadCountChanged', detail: 4, custom: true },
     { type: 'unreadCountChangedByFilter', detail: { filter: { conversationTypes: [2], ignoreMuted: false }, unreadCount: 0 }, custom: true },
   ], 'clearing shows as conversationChanged, not conversationReadTimeUpdated');
-  assert.equal(await s.value('getConversationReadTime', ids.t1), T + 2, 'the read time moved to the last message');
+  const marked = async (id) => {
+    const rt = await s.value('getConversationReadTime', id);
+    assert.ok(rt >= before && rt <= Date.now(), `read time ${rt} of ${id}: the time of clearing`);
+    return rt;
+  };
+  await marked(ids.t1);
   assert.deepEqual((await s.ok('clearUnreadCountByIds', [ids.t1])).value, [{ conversationId: ids.t1 }]);
 
   const byType = await s.ok('clearUnreadCountByTypes', [3]);
   assert.equal(byType.value, undefined);
   assert.deepEqual(types(byType.events), ['conversationChanged', 'totalUnreadCountChanged']);
   assert.equal(await s.value('getTotalUnreadCount'), 3);
-  assert.equal(await s.value('getConversationReadTime', ids.s1), T + 5);
-  assert.deepEqual((await s.ok('clearUnreadCountByTypes', [2, 3])).events, [], 'nothing to clear');
+  await marked(ids.s1);
+  assert.deepEqual(types((await s.ok('clearUnreadCountByTypes', [2, 3])).events), [], 'nothing to clear');
 
-  await s.ok('applyMessages', [msg(ids.t1, 't3', 'carol', T + 7), msg(ids.s1, 's2', 'erin', T + 8)]);
+  // Messages stamped after the clock count as unread until cleared.
+  const L = Date.now() + 3_600_000;
+  await s.ok('applyMessages', [msg(ids.t1, 't3', 'carol', L + 7), msg(ids.s1, 's2', 'erin', L + 8)]);
   assert.equal(await s.value('getTotalUnreadCount'), 5);
   const all = await s.ok('clearTotalUnreadCount');
   assert.equal(all.value, undefined);
@@ -160,8 +177,9 @@ test('clearUnreadCountByIds, clearUnreadCountByTypes, clearTotalUnreadCount', as
   assert.equal(all.events[1].detail, 0);
   for (const c of (await s.value('getConversationList', 0, 0)).conversationList) assert.equal(c.unreadCount, 0);
   assert.deepEqual(
-    await Promise.all([ids.bob, ids.t1, ids.s1].map((id) => s.value('getConversationReadTime', id))),
-    [T + 4, T + 7, T + 8]);
+    await Promise.all([ids.t1, ids.s1].map((id) => s.value('getConversationReadTime', id))),
+    [L + 7, L + 8], 'cleared up to their newest messages');
+  await marked(ids.bob);
   assert.deepEqual((await s.ok('clearTotalUnreadCount')).events, [], 'nothing left to clear');
   assertRejected(await s.call('clearUnreadCountByTypes', []), 191004, /conversationTypes/, 'clearUnreadCountByTypes([])');
 });

@@ -87,7 +87,7 @@ test('one call\'s events come in SPEC order, created conversations only as conve
   // Marking read: changed, read time, counts.
   const m = await s.ok('markConversationRead', b);
   assert.deepEqual(types(m.events), ['conversationChanged', 'conversationReadTimeUpdated', 'totalUnreadCountChanged', 'unreadCountChangedByFilter', 'unreadCountChangedByFilter']);
-  assert.deepEqual(m.events[1].detail, { conversationId: b, readTime: T + 5 });
+  assert.deepEqual(m.events[1].detail, { conversationId: b, readTime: m.value });
 });
 
 test('every event of a call is dispatched before its Promise resolves', async (t) => {
@@ -108,7 +108,7 @@ test('every event of a call is dispatched before its Promise resolves', async (t
     await run(() => svc.createConversation(bob));
     await run(() => svc.applyMessages([{ conversationId: bob, messageClientId: 'm1', senderId: 'bob', createTime: T, messageType: 0 }]));
     await run(() => svc.markConversationRead(bob));
-    await run(() => svc.applyReadTime(bob, T + 1));
+    await run(() => svc.applyReadTime(bob, Date.now() + 3_600_000)); // later than the marking
     await run(() => svc.updateConversationLocalExtension(bob, 'x'));
     await run(() => svc.deleteConversation(bob));
     return seen;
@@ -135,7 +135,7 @@ test('a call that changes nothing emits nothing', async (t) => {
   await s.ok('subscribeUnreadCountByFilter', { conversationTypes: [1] });
   const calls = [
     ['createConversation', bob], ['updateConversationLocalExtension', bob, 'x'], ['stickTopConversation', bob, true],
-    ['markConversationRead', bob], ['applyReadTime', bob, T], ['clearTotalUnreadCount'], ['clearUnreadCountByIds', [bob]],
+    ['applyReadTime', bob, T], ['clearTotalUnreadCount'], ['clearUnreadCountByIds', [bob]],
     ['clearUnreadCountByTypes', [1, 2, 3]], ['applyMessages', [msg(bob, 'm1', 'bob', T + 1)]],
     ['updateConversationInfo', bob, {}], ['subscribeUnreadCountByFilter', { conversationTypes: [1] }],
     ['unsubscribeUnreadCountByFilter', { conversationTypes: [2] }], ['deleteMessages', [{ conversationId: bob, messageClientId: 'none' }]],
@@ -144,12 +144,18 @@ test('a call that changes nothing emits nothing', async (t) => {
     ['getStickTopConversationList'], ['getTotalUnreadCount'], ['getUnreadCountByIds', [bob]],
     ['getUnreadCountByFilter', { ignoreMuted: true }], ['getConversationReadTime', bob],
   ];
+  // The clears mark read again, which moves a read time to now and nothing
+  // else: no event (a read time is not part of a Conversation) and every
+  // other part of the state as it was. markConversationRead is not among
+  // them: its moved read time is announced (see the ordering test above).
   const before = await s.snapshot();
   for (const [method, ...args] of calls) {
     const r = await s.ok(method, ...args);
     assert.deepEqual(r.events, [], `${method} emitted ${types(r.events)}`);
   }
-  assert.deepEqual(await s.snapshot(), before);
+  const after = await s.snapshot();
+  assert.deepEqual({ ...after, readTimes: null }, { ...before, readTimes: null });
+  assert.ok(after.readTimes[bob] >= before.readTimes[bob], 'a read time only moves forward');
 });
 
 test('listen(handlers): the seed\'s handler names receive each event\'s detail; cancel() stops them', async (t) => {
@@ -198,7 +204,8 @@ test('listen(handlers): the seed\'s handler names receive each event\'s detail; 
   assert.equal(total[1], 1);
   assert.deepEqual(filter[1], { filter: { conversationTypes: [1], ignoreMuted: false }, unreadCount: 1 });
   assertConversation(changed2[1][0], { unreadCount: 0 });
-  assert.deepEqual(readTime[1], { conversationId: bob, readTime: T });
+  assert.equal(readTime[1].conversationId, bob);
+  assert.ok(readTime[1].readTime > T, 'marked at the time of the call');
   assert.equal(total2[1], 0);
   assert.equal(filter2[1].unreadCount, 0);
   assert.deepEqual(deleted[1], [bob]);

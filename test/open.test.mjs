@@ -121,7 +121,7 @@ test("two accounts in one page never see each other's data", async (t) => {
   // Closing one leaves the other working.
   await a.ok('close');
   assert.equal(await b.value('getTotalUnreadCount'), 0);
-  await b.ok('applyMessages', [msg(b.p2p('carol'), 'm2', 'carol', T + 9)]);
+  await b.ok('applyMessages', [msg(b.p2p('carol'), 'm2', 'carol', Date.now() + 3_600_000)]);
   assert.equal(await b.value('getTotalUnreadCount'), 1);
 });
 
@@ -206,7 +206,7 @@ test('syncFailed: storage that cannot be opened fails the sync, open() resolves,
   assert.deepEqual(r.events.map((e) => e.type), ['conversationCreated', 'totalUnreadCountChanged']);
   await s.ok('stickTopConversation', bob, true);
   assert.equal((await s.value('getStickTopConversationList'))[0].conversationId, bob);
-  assert.equal(await s.value('markConversationRead', bob), T);
+  assert.ok(await s.value('markConversationRead', bob) > T);
   assert.equal(await s.value('getTotalUnreadCount'), 0);
   await s.ok('close');
 });

@@ -11,7 +11,9 @@ import { useBrowser, uniqueName, openPage } from './harness.mjs';
 import { openService, assertConversation, assertRejected, assertSettled, msg, types } from './client.mjs';
 
 const env = useBrowser();
-const T = 1_700_000_000_000;
+// Message times a day ahead of the clock, so that marking read (read time :=
+// max(now, the newest message)) gives a time the script can name.
+const T = (Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000;
 const PLACEMENTS = ['page', 'worker', 'sharedWorker'];
 const transcripts = {}; // placement → what the script saw, with its own ids and wall-clock times generalized
 const errorTranscripts = {};
@@ -71,7 +73,7 @@ function script(s) {
     }],
     ['getConversationList', [0, 2], (r, ev) => {
       assert.equal(r.finished, false);
-      assert.deepEqual(r.conversationList.map((c) => c.conversationId), [t, st], 'pinned first, then the newest');
+      assert.deepEqual(r.conversationList.map((c) => c.conversationId), [t, a], 'pinned first, then the newest: ann\'s message is stamped after s1 was created');
       assert.equal(r.offset, r.conversationList[1].sortOrder);
       assert.deepEqual(ev, []);
     }],

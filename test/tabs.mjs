@@ -9,7 +9,10 @@
 import assert from 'node:assert/strict';
 import { openPage } from './harness.mjs';
 
-export const T = 1_700_000_000_000;
+// Message times start a day ahead of the clock, at a whole day: marking read
+// sets a read time of max(now, the newest message), and with messages ahead
+// of now that is the newest message, a time the tests can name.
+export const T = (Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000;
 
 // LOCALCONV_PLACEMENT=worker|sharedWorker runs the module off the page's main
 // thread (open({placement})); by default it runs in the page.
