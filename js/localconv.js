@@ -142,13 +142,19 @@ export class LocalConversationService extends EventTarget {
     }
     // The module is entered from a microtask, after this method returned, so
     // a call's events never fire before its caller holds the Promise, whatever
-    // the storage.
-    return Promise.resolve().then(() => this.#bridge.call(this.#handle, method, json)).then(
-      (result) => (result === undefined ? undefined : JSON.parse(result)),
-      (e) => {
-        throw toLocalConvError(e);
-      },
-    );
+    // the storage. A module that stopped answers no call: the race rejects.
+    const bridge = this.#bridge;
+    return Promise.resolve()
+      .then(() => {
+        const answer = bridge.call(this.#handle, method, json);
+        return bridge.stopped ? Promise.race([answer, bridge.stopped]) : answer;
+      })
+      .then(
+        (result) => breathe(result === undefined ? undefined : JSON.parse(result)),
+        (e) => Promise.resolve(breathe(toLocalConvError(e))).then((err) => {
+          throw err;
+        }),
+      );
   }
 
   /**
@@ -219,6 +225,37 @@ export class LocalConversationService extends EventTarget {
     this.#closed = true;
     return done;
   }
+}
+
+// A loop of awaited calls that the module answers at once (queries; every
+// call in memory storage) would otherwise run on microtasks only and starve
+// the page: no timer, no input, no other tab's versionchange. So once calls
+// have been answered for BREATHE_MS without the event loop turning, the next
+// answer waits for a task, letting whatever else is due run first. Events
+// are dispatched before that, so they still come before the Promise settles.
+// (A message task, not setTimeout: nested timeouts are clamped to 4 ms.)
+const BREATHE_MS = 10;
+let turned = true; // the event loop ran a task since the window began
+let windowStart = 0;
+const waiting = []; // resolvers of answers held for the next task
+let tick = null; // made on first use: importing the module starts nothing
+function breathe(value) {
+  const now = performance.now();
+  if (turned) {
+    turned = false;
+    windowStart = now;
+    if (!tick) {
+      tick = new MessageChannel();
+      tick.port1.onmessage = () => {
+        turned = true;
+        for (const resolve of waiting.splice(0)) resolve();
+      };
+    }
+    tick.port2.postMessage(null); // sets turned again when a task runs
+    return value;
+  }
+  if (now - windowStart < BREATHE_MS) return value;
+  return new Promise((resolve) => waiting.push(() => resolve(value)));
 }
 
 function checkType(name, value, type) {

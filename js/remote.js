@@ -3,79 +3,200 @@
 // method, argsJSON)}, whose work happens in worker.js. Results, errors and
 // events cross as the same strings; a call's events are posted before its
 // answer, so they still arrive before its Promise resolves.
-const workers = new Map(); // placement + worker URL → connection
+//
+// A worker can stop after it started: a SharedWorker lives in some tab's
+// process and dies with it when that tab crashes. worker.js holds a Web Lock
+// for as long as it lives and tells each page its name; the page asks for the
+// same lock, which it gets only once the worker is gone. Then every call in
+// flight rejects with 190001 saying so, each service hears syncFailed, and the
+// page starts a new worker and opens its services there again — with the
+// filters they subscribed and the conversation they had on screen — so that
+// later calls work (they wait for the new worker). No call stays pending.
+const connections = new Map(); // placement + worker URL → connection
 
 export function remoteBridge(placement, workerUrl, wasmUrl) {
   const key = `${placement} ${workerUrl}`;
-  let conn = workers.get(key);
-  if (!conn) {
-    // A worker that failed is forgotten, so that a later open() starts a new one.
-    conn = connect(placement, workerUrl, () => workers.get(key) === conn && workers.delete(key));
-    workers.set(key, conn);
+  let conn = connections.get(key);
+  if (!conn || conn.failed) {
+    conn = new Connection(placement, workerUrl, String(wasmUrl));
+    connections.set(key, conn);
   }
-  return {
-    open: (optionsJSON, onEvents) => conn.request({ op: 'open', wasmUrl: String(wasmUrl), optionsJSON }, onEvents),
-    call: (handle, method, argsJSON) => conn.request({ op: 'call', handle, method, argsJSON }),
-  };
+  return { open: (optionsJSON, onEvents) => conn.open(optionsJSON, onEvents), call: (handle, method, argsJSON) => conn.call(handle, method, argsJSON) };
 }
 
-function connect(placement, workerUrl, forget) {
-  let port;
-  if (placement === 'sharedWorker') {
-    const worker = new SharedWorker(workerUrl, { type: 'module', name: 'localconv' });
-    port = worker.port;
-    worker.addEventListener('error', () => {
-      forget();
-      failAll('the shared worker failed to start');
-    });
-    // Chrome does not tell a SharedWorker that a page went away (the
-    // MessagePort close event is still behind a flag), so the page holds a
-    // Web Lock for as long as it lives and worker.js, asking for the same
-    // lock, gets it once the page is closed, reloaded or crashed, and closes
-    // the page's services.
-    const lock = `localconv-tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
-    globalThis.navigator?.locks?.request(lock, () => {
-      port.postMessage({ op: 'tab', lock });
-      return new Promise(() => {});
-    }).catch(() => {});
-  } else {
-    const worker = new Worker(workerUrl, { type: 'module', name: 'localconv' });
-    port = worker;
-    worker.addEventListener('error', (e) => {
-      forget();
-      failAll(`the worker failed: ${e.message || 'it could not start'}`);
-    });
+// remoteStats is the wrapper's bookkeeping, for tests: calls waiting for an
+// answer, event streams, open services, over every connection of the context.
+export function remoteStats() {
+  const out = { connections: connections.size, pending: 0, streams: 0, services: 0 };
+  for (const c of connections.values()) {
+    out.pending += c.pending.size;
+    out.streams += c.streams?.size ?? 0;
+    out.services += c.services.size;
   }
-  let nextId = 1;
-  const pending = new Map(); // id → {resolve, reject}
-  const streams = new Map(); // open request id → onEvents
+  return out;
+}
 
-  function failAll(message) {
-    for (const { reject } of pending.values()) reject({ code: 190001, message });
-    pending.clear();
+const INTERNAL = 190001;
+// Calls that make up a service's state in the worker, replayed after a restart.
+const SESSION_CALLS = new Set(['subscribeUnreadCountByFilter', 'unsubscribeUnreadCountByFilter', 'setCurrentConversation']);
+
+class Connection {
+  constructor(placement, workerUrl, wasmUrl) {
+    Object.assign(this, { placement, workerUrl, wasmUrl });
+    this.pending = new Map(); // request id → {resolve, reject}
+    this.services = new Map(); // the page's handle → {optionsJSON, onEvents, remote, session, ready}
+    this.nextId = 1;
+    this.nextHandle = 1;
+    this.failed = false; // it could not start: later calls reject at once
+    this.generation = 0; // counts the workers started
+    this.start();
   }
 
-  port.addEventListener('message', ({ data }) => {
-    if (data.stream !== undefined) {
-      streams.get(data.stream)?.(data.events);
+  start() {
+    const generation = ++this.generation;
+    const fail = (message) => {
+      if (generation === this.generation) this.lost(message, true);
+    };
+    let port;
+    try {
+      if (this.placement === 'sharedWorker') {
+        const worker = new SharedWorker(this.workerUrl, { type: 'module', name: 'localconv' });
+        port = worker.port;
+        worker.addEventListener('error', () => fail(`the shared worker failed to start (${this.workerUrl})`));
+        holdTabLock(port);
+      } else {
+        const worker = new Worker(this.workerUrl, { type: 'module', name: 'localconv' });
+        port = worker;
+        worker.addEventListener('error', (e) => fail(`the worker failed: ${e.message || 'it could not start'} (${this.workerUrl})`));
+      }
+    } catch (e) {
+      queueMicrotask(() => fail(`the worker could not be created: ${e && e.message} (${this.workerUrl})`));
       return;
     }
-    const p = pending.get(data.id);
+    this.port = port;
+    port.addEventListener('message', ({ data }) => {
+      if (generation !== this.generation) return;
+      if (data.alive !== undefined) this.watch(data.alive, generation);
+      else if (data.stream !== undefined) this.streams?.get(data.stream)?.(data.events);
+      else this.settle(data);
+    });
+    port.start?.();
+    this.streams = new Map(); // the worker's stream id → onEvents, for this worker
+  }
+
+  // watch asks for the lock the worker holds while it lives: granted, it
+  // means the worker is gone.
+  watch(lockName, generation) {
+    globalThis.navigator?.locks?.request(lockName, () => {
+      if (generation === this.generation) this.lost('the worker stopped (its process ended: a tab that hosted it may have crashed)', false);
+    }).catch(() => {});
+  }
+
+  settle(data) {
+    const p = this.pending.get(data.id);
     if (!p) return;
-    pending.delete(data.id);
+    this.pending.delete(data.id);
     if (data.error) p.reject(data.error);
     else p.resolve(data.value);
-  });
-  port.start?.();
+  }
 
-  return {
-    request(message, onEvents) {
-      const id = nextId++;
-      if (onEvents) streams.set(id, onEvents);
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        port.postMessage({ id, ...message });
+  // request posts a message and returns its answer. With onEvents (an open)
+  // the events of the service it opens go there; s.stream keeps the id, so
+  // that closing the service ends the stream.
+  request(message, onEvents, s) {
+    if (this.failed) return Promise.reject({ code: INTERNAL, message: this.failed });
+    const id = this.nextId++;
+    if (onEvents) {
+      this.streams.set(id, onEvents);
+      s.stream = id;
+    }
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, {
+        resolve,
+        reject: (e) => {
+          this.streams.delete(id);
+          reject(e);
+        },
       });
-    },
-  };
+      this.port.postMessage({ id, ...message });
+    });
+  }
+
+  async open(optionsJSON, onEvents) {
+    const service = { optionsJSON, onEvents, session: new Map(), remote: 0, stream: 0, ready: null };
+    service.ready = this.request({ op: 'open', wasmUrl: this.wasmUrl, optionsJSON }, onEvents, service).then((h) => {
+      service.remote = h;
+    });
+    await service.ready;
+    const handle = this.nextHandle++;
+    this.services.set(handle, service);
+    return handle;
+  }
+
+  async call(handle, method, argsJSON) {
+    const service = this.services.get(handle);
+    if (!service) throw { code: 190002, message: 'the service is closed' };
+    await service.ready; // a restarted worker: wait until the service is open there again
+    if (method === 'close') {
+      this.services.delete(handle);
+      try {
+        return await this.request({ op: 'call', handle: service.remote, method, argsJSON });
+      } finally {
+        this.streams.delete(service.stream);
+      }
+    }
+    const value = await this.request({ op: 'call', handle: service.remote, method, argsJSON });
+    if (SESSION_CALLS.has(method)) {
+      // Newest last, one entry per spelling: replaying them in order gives the same state.
+      const key = method === 'setCurrentConversation' ? method : argsJSON;
+      service.session.delete(key);
+      service.session.set(key, [method, argsJSON]);
+    }
+    return value;
+  }
+
+  // lost handles a worker that failed to start (fatal: later calls reject) or
+  // stopped after it started (the services move to a new worker).
+  lost(message, fatal) {
+    const pending = [...this.pending.values()];
+    this.pending.clear();
+    for (const p of pending) p.reject({ code: INTERNAL, message: `${message}; the call may or may not have been stored` });
+    if (fatal) {
+      this.failed = message;
+      for (const [handle, s] of this.services) {
+        this.services.delete(handle);
+        s.onEvents(JSON.stringify([{ type: 'syncFailed', detail: { code: INTERNAL, message } }]));
+      }
+      return;
+    }
+    this.start();
+    for (const s of this.services.values()) {
+      s.onEvents(JSON.stringify([{ type: 'syncFailed', detail: { code: INTERNAL, message: `${message}; starting a new one and opening the service there` } }]));
+      s.ready = this.reopen(s);
+    }
+  }
+
+  async reopen(s) {
+    try {
+      s.remote = await this.request({ op: 'open', wasmUrl: this.wasmUrl, optionsJSON: s.optionsJSON }, s.onEvents, s);
+      for (const [method, argsJSON] of s.session.values()) {
+        await this.request({ op: 'call', handle: s.remote, method, argsJSON }).catch(() => {});
+      }
+    } catch (e) {
+      s.onEvents(JSON.stringify([{ type: 'syncFailed', detail: { code: INTERNAL, message: `the new worker did not open the service: ${e && e.message}` } }]));
+      throw e;
+    }
+  }
+}
+
+// Chrome does not tell a SharedWorker that a page went away (the MessagePort
+// close event is still behind a flag), so the page holds a Web Lock for as
+// long as it lives and worker.js, asking for the same lock, gets it once the
+// page is closed, reloaded or crashed, and closes the page's services.
+function holdTabLock(port) {
+  const lock = `localconv-tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  globalThis.navigator?.locks?.request(lock, () => {
+    port.postMessage({ op: 'tab', lock });
+    return new Promise(() => {});
+  }).catch(() => {});
 }

@@ -33,6 +33,10 @@ async function instantiate(url) {
     });
     const bridge = await Promise.race([ready, exited]);
     instances++;
+    // A module that stops later (a fatal error in Go) answers no call again:
+    // the wrapper races each call with this, so none stays pending.
+    exited.catch(() => {});
+    bridge.stopped = exited;
     return bridge;
   } finally {
     delete globalThis.__localconvReady;

@@ -7,6 +7,7 @@
 //   page → worker  {id, op: 'open', wasmUrl, optionsJSON} | {id, op: 'call', handle, method, argsJSON}
 //   worker → page  {id, value} | {id, error: {code, message}} | {stream, events}
 // where stream is the id of the open request whose service emitted the events.
+//   worker → page  {alive: lockName}   the Web Lock it holds while it lives
 // One more request is for debugging and the tests, not for apps:
 //   page → worker  {id, op: 'stats'}  →  {id, value: {instances, ports, services, hubs}}
 // how many wasm modules this worker started (one, however many tabs share a
@@ -75,8 +76,26 @@ function serve(port) {
   port.start?.();
 }
 
+// The worker holds a Web Lock for as long as it lives and tells each page its
+// name once it holds it: a page that asks for the same lock gets it only when
+// this worker is gone, and so learns that it stopped (remote.js).
+const aliveLock = `localconv-worker-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+const alive = new Promise((granted) => {
+  const locks = globalThis.navigator?.locks;
+  if (!locks) return; // no Web Locks: pages cannot learn that the worker stopped
+  locks.request(aliveLock, () => {
+    granted();
+    return new Promise(() => {});
+  }).catch(() => {});
+});
+const tellAlive = (port) => alive.then(() => port.postMessage({ alive: aliveLock }));
+
 if (typeof globalThis.SharedWorkerGlobalScope === 'function' && globalThis instanceof globalThis.SharedWorkerGlobalScope) {
-  globalThis.addEventListener('connect', (e) => serve(e.ports[0]));
+  globalThis.addEventListener('connect', (e) => {
+    serve(e.ports[0]);
+    tellAlive(e.ports[0]);
+  });
 } else {
   serve(globalThis);
+  tellAlive(globalThis);
 }
