@@ -236,3 +236,73 @@ test('deleteConversation and deleteConversationListByIds', async (t) => {
   assert.equal(none.value[0].error.code, 191004, 'already deleted');
   assert.deepEqual(none.events, []);
 });
+
+test('two walks of one list at once, with different limits, each see every conversation once, in order', async (t) => {
+  const s = await open(t);
+  // 120 conversations at one sortOrder, as a bulk sync with second-resolution times gives.
+  const ids = Array.from({ length: 120 }, (_, i) => s.p2p(`p${String(i).padStart(3, '0')}`));
+  await s.ok('applyMessages', ids.map((id, i) => msg(id, `m${i}`, `p${String(i).padStart(3, '0')}`, T)));
+  const walks = [{ limit: 10, offset: 0, seen: [] }, { limit: 25, offset: 0, seen: [] }, { limit: 7, offset: 0, seen: [] }];
+  for (let round = 0; walks.some((w) => !w.done); round++) {
+    assert.ok(round < 100, 'the walks end');
+    for (const w of walks) {
+      if (w.done) continue;
+      const page = await s.value('getConversationList', w.offset, w.limit);
+      w.seen.push(...page.conversationList.map((c) => c.conversationId));
+      if (page.finished) w.done = true;
+      else assert.notEqual(page.offset, 0, 'an unfinished page never hands out 0');
+      w.offset = page.offset;
+    }
+  }
+  for (const w of walks) assert.deepEqual(w.seen, [...ids].sort(), `the walk with limit ${w.limit}`);
+});
+
+test('offset 0 is always the top, even after a walk that reached conversations of sortOrder 0', async (t) => {
+  const s = await open(t);
+  const top = Array.from({ length: 5 }, (_, i) => s.p2p(`top${i}`));
+  const zero = Array.from({ length: 30 }, (_, i) => s.p2p(`z${String(i).padStart(2, '0')}`));
+  await s.ok('applyMessages', [
+    ...top.map((id, i) => msg(id, `t${i}`, `top${i}`, 5000 + i)),
+    ...zero.map((id, i) => msg(id, `z${i}`, `z${String(i).padStart(2, '0')}`, 0)),
+  ]);
+  const expected = [...[...top].reverse(), ...zero];
+  const first = await s.value('getConversationList', 0, 10);
+  assert.deepEqual(first.conversationList.map((c) => c.conversationId), expected.slice(0, 10));
+  assert.equal(first.finished, false);
+  assert.ok(first.offset > 0, `an unfinished page at sortOrder 0 hands out ${first.offset}, not 0`);
+  const again = await s.value('getConversationList', 0, 10);
+  assert.deepEqual(again.conversationList.map((c) => c.conversationId), expected.slice(0, 10), 'offset 0 starts at the top again');
+  const seen = [...first.conversationList.map((c) => c.conversationId)];
+  for (let page = first; !page.finished;) {
+    page = await s.value('getConversationList', page.offset, 10);
+    seen.push(...page.conversationList.map((c) => c.conversationId));
+  }
+  assert.deepEqual(seen, expected);
+});
+
+test('strings order by UTF-16 code units, as JavaScript and IndexedDB: lastMessage, its fallback and ties, after a reload too', async (t) => {
+  const context = await env.context(t);
+  const page = await env.page(t, context);
+  const acc = uniqueName();
+  const s = await openService(page, { accountId: acc });
+  const bob = s.p2p('bob');
+  // U+FF01 is above the surrogates in UTF-16, below a 4-byte character in UTF-8.
+  const [hi, astral] = ['x\uFF01', 'x\u{1F642}'];
+  assert.ok(astral < hi, 'JavaScript orders the astral character first');
+  await s.ok('applyMessages', [msg(bob, astral, 'bob', T + 1), msg(bob, hi, 'bob', T + 1)]);
+  assert.equal((await s.value('getConversation', bob)).lastMessage.messageRefer.messageClientId, hi, 'the later of a tie by JS order');
+  await s.ok('applyMessages', [msg(bob, 'newer', 'bob', T + 2)]);
+  await s.ok('deleteMessages', [{ conversationId: bob, messageClientId: 'newer' }]);
+  assert.equal((await s.value('getConversation', bob)).lastMessage.messageRefer.messageClientId, hi, 'the fallback agrees');
+  // Ties in the list go by id in JS order.
+  const [c1, c2, c3] = [s.p2p('c\uFF01'), s.p2p('c\u{1F642}'), s.p2p('c~')];
+  await s.ok('applyMessages', [msg(c1, 'a', 'c\uFF01', T + 5), msg(c2, 'b', 'c\u{1F642}', T + 5), msg(c3, 'c', 'c~', T + 5)]);
+  const list = (await s.value('getConversationList', 0, 0)).conversationList;
+  assert.deepEqual(list, listOrder(list), 'the list is in JavaScript\'s order');
+  assert.deepEqual(list.slice(0, 3).map((c) => c.conversationId), [c3, c2, c1]);
+  const before = await s.snapshot();
+  await s.ok('close');
+  const other = await env.page(t, context);
+  const r = await openService(other, { accountId: acc });
+  assert.deepEqual(await r.snapshot(), before, 'the same after a reload');
+});

@@ -183,3 +183,18 @@ test('clearUnreadCountByIds, clearUnreadCountByTypes, clearTotalUnreadCount', as
   assert.deepEqual((await s.ok('clearTotalUnreadCount')).events, [], 'nothing left to clear');
   assertRejected(await s.call('clearUnreadCountByTypes', []), 191004, /conversationTypes/, 'clearUnreadCountByTypes([])');
 });
+
+test('markConversationRead clears a message that did not become lastMessage, stamped after the clock too', async (t) => {
+  const s = await openService(await env.page(t), { accountId: uniqueName() });
+  const bob = s.p2p('bob');
+  const L = (Math.floor(Date.now() / 86_400_000) + 1) * 86_400_000; // a day ahead
+  await s.ok('applyMessages', [msg(bob, 'm1', 'bob', L + 1), msg(bob, 'm2', 'bob', L + 5, { lastMessageUpdateEnabled: false })]);
+  const before = await s.value('getConversation', bob);
+  assert.equal(before.lastMessage.messageRefer.messageClientId, 'm1');
+  assert.equal(before.unreadCount, 2);
+  const r = await s.ok('markConversationRead', bob);
+  assert.equal(r.value, L + 5, 'the read time covers the newest stored message');
+  assertConversation(await s.value('getConversation', bob), { unreadCount: 0 });
+  assert.equal(await s.value('getTotalUnreadCount'), 0);
+  assert.equal(await s.value('getConversationReadTime', bob), L + 5);
+});
