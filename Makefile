@@ -48,7 +48,7 @@ test: test-go test-fuzz test-browser test-js
 
 # Native: the core, the JSON reader and writer, and the store's codecs
 # (idbstore's other files need js/wasm and run in test-browser).
-NATIVE := ./core/... ./internal/... ./idbstore/...
+NATIVE := ./core/... ./internal/... ./idbstore/... ./cmd/...
 
 test-go:
 	$(GO) vet $(NATIVE)

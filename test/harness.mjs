@@ -21,7 +21,7 @@ export const chromiumArgs = [
 export async function startServer() {
   const bin = path.join(root, 'bin', 'devserver');
   if (!existsSync(bin)) throw new Error('bin/devserver is missing: run the tests through `make test`');
-  const proc = spawn(bin, ['-addr', '127.0.0.1:0', '-root', root], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const proc = spawn(bin, ['-addr', '127.0.0.1:0', '-root', root, '-tests'], { stdio: ['ignore', 'pipe', 'inherit'] });
   let out = '';
   for await (const chunk of proc.stdout) {
     out += chunk;

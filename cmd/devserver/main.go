@@ -1,6 +1,9 @@
-// Command devserver serves the repository for the demo and the browser tests:
-// .wasm as application/wasm, and NAME.br / NAME.gz instead of NAME when they
-// exist and the browser accepts them.
+// Command devserver serves what the demo and the browser tests load from the
+// repository, and nothing else: the folders pages need (web/, js/, bench/,
+// examples/, and test/ for the tests), .wasm as application/wasm, and
+// NAME.br / NAME.gz instead of NAME when they exist and the browser accepts
+// them. / goes to the demo; anything else (.git/, node_modules/, the
+// sources, folder listings) is 404.
 package main
 
 import (
@@ -11,30 +14,48 @@ import (
 	"net"
 	"net/http"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 )
 
+// served are the repository's top-level folders a page may load from.
+var served = []string{"web", "js", "bench", "examples"}
+
 func main() {
 	addr := flag.String("addr", "localhost:8080", "address to listen on (port 0 picks a free one)")
-	root := flag.String("root", ".", "directory to serve")
+	root := flag.String("root", ".", "the repository")
 	open := flag.String("path", "/web/", "path printed as the address to open")
+	tests := flag.Bool("tests", false, "serve test/ too (its pages and helpers), for the browser tests")
 	flag.Parse()
+	dirs := served
+	if *tests {
+		dirs = append(dirs, "test")
+	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatal(err)
 	}
 	// Tests read this line to find the port.
 	fmt.Printf("serving %s on http://%s%s\n", *root, ln.Addr(), *open)
-	log.Fatal(http.Serve(ln, handler(*root)))
+	log.Fatal(http.Serve(ln, handler(*root, dirs)))
 }
 
-func handler(root string) http.Handler {
+func handler(root string, dirs []string) http.Handler {
 	_ = mime.AddExtensionType(".wasm", "application/wasm")
 	_ = mime.AddExtensionType(".mjs", "text/javascript")
 	files := http.FileServer(http.Dir(root))
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-cache")
+		p := path.Clean("/" + r.URL.Path)
+		if p == "/" {
+			http.Redirect(w, r, "/web/", http.StatusFound)
+			return
+		}
+		if !allowed(root, p, dirs) {
+			http.NotFound(w, r)
+			return
+		}
 		if enc, ext := precompressed(root, r); enc != "" {
 			ctype := mime.TypeByExtension(filepath.Ext(r.URL.Path))
 			if ctype != "" {
@@ -49,6 +70,31 @@ func handler(root string) http.Handler {
 		}
 		files.ServeHTTP(w, r)
 	})
+}
+
+// allowed reports whether p (clean, rooted) is a file in one of dirs, or a
+// folder there with an index.html: no listing, no hidden file.
+func allowed(root, p string, dirs []string) bool {
+	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
+	ok := false
+	for _, d := range dirs {
+		ok = ok || parts[0] == d
+	}
+	for _, part := range parts {
+		ok = ok && !strings.HasPrefix(part, ".")
+	}
+	if !ok {
+		return false
+	}
+	st, err := os.Stat(filepath.Join(root, filepath.FromSlash(p)))
+	if err != nil {
+		return true // FileServer answers 404, or finds NAME.br beside a missing NAME
+	}
+	if st.IsDir() {
+		_, err := os.Stat(filepath.Join(root, filepath.FromSlash(p), "index.html"))
+		return err == nil
+	}
+	return true
 }
 
 // precompressed picks the best precompressed variant the browser accepts.
