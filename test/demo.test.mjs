@@ -544,3 +544,44 @@ test('two tabs of one account stay in step through the events', async (t) => {
   assert.ok((await rows(a))[0].pinned);
   assert.equal(await totalUnread(a), await totalUnread(b));
 });
+
+// layoutProblems lists the controls of the conversation panel that are not
+// wholly inside the viewport's width and the panel's own box (a control
+// overflowing the panel is cut off or overlaps its neighbour), and says
+// whether the page scrolls sideways.
+function layoutProblems(page) {
+  return page.evaluate(() => {
+    const width = document.documentElement.clientWidth;
+    const panel = document.getElementById('conv-panel').getBoundingClientRect();
+    const left = Math.max(0, panel.left), right = Math.min(width, panel.right);
+    const out = [];
+    for (const el of document.querySelectorAll('#conv-panel :is(button, input, textarea, select, label)')) {
+      const r = el.getBoundingClientRect();
+      if (r.width === 0 && r.height === 0) continue; // not rendered (hidden)
+      if (r.left < left - 0.5 || r.right > right + 0.5) out.push(`${el.id || el.textContent.trim().slice(0, 30)}: ${Math.round(r.left)}..${Math.round(r.right)}, the panel ${Math.round(left)}..${Math.round(right)}`);
+    }
+    return { outside: out, scrollsSideways: document.documentElement.scrollWidth > width + 1 };
+  });
+}
+
+test('the layout holds from 1024 px wide up and stacks on a phone (no control outside the viewport)', async (t) => {
+  const page = await openDemo(t);
+  await burst(page);
+  await page.locator('#list .row:not(.loader)').first().click();
+  await page.waitForSelector('#conv-open:not([hidden])');
+  for (const size of [{ width: 1024, height: 768 }, { width: 1280, height: 720 }, { width: 1440, height: 900 }]) {
+    await page.setViewportSize(size);
+    await settled(page);
+    const p = await layoutProblems(page);
+    assert.deepEqual(p, { outside: [], scrollsSideways: false }, `at ${size.width}×${size.height}`);
+  }
+  await page.setViewportSize({ width: 390, height: 844 });
+  await settled(page);
+  assert.deepEqual(await layoutProblems(page), { outside: [], scrollsSideways: false }, 'on a phone');
+  const boxes = await page.evaluate(() => ['.list-panel', '.conv-panel', '.side-panel'].map((s) => {
+    const r = document.querySelector(s).getBoundingClientRect();
+    return { left: Math.round(r.left), top: Math.round(r.top), bottom: Math.round(r.bottom), width: Math.round(r.width) };
+  }));
+  assert.equal(new Set(boxes.map((b) => b.left)).size, 1, `stacked: one column (${JSON.stringify(boxes)})`);
+  assert.ok(boxes[1].top >= boxes[0].bottom && boxes[2].top >= boxes[1].bottom, 'one below the other');
+});
