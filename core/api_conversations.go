@@ -215,4 +215,4 @@ func (s *Service) UpdateConversationInfo(ctx context.Context, id string, info Co
 	})
 }
 
-func (s *Service) String() string { return fmt.Sprintf("localconv.Service(%s)", s.account) }
+func (s *Service) String() string { return fmt.Sprintf("localconv.Service(%s)", s.h.account) }

@@ -56,7 +56,7 @@ func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResul
 }
 
 func (s *Service) messageRecord(m *Message) *MessageRecord {
-	mine := m.SenderID == s.account
+	mine := m.SenderID == s.h.account
 	r := &MessageRecord{
 		ConversationID:           m.ConversationID,
 		MessageClientID:          m.MessageClientID,
@@ -86,7 +86,7 @@ func (s *Service) messageRecord(m *Message) *MessageRecord {
 func (s *Service) defaultReceiver(m *Message, mine bool) string {
 	cid, _ := ParseConversationID(m.ConversationID)
 	if cid.Type == TypeP2P && !mine {
-		return s.account
+		return s.h.account
 	}
 	return cid.TargetID
 }

@@ -105,8 +105,8 @@ func (s *Service) SubscribeUnreadCountByFilter(f Filter) error {
 		return err
 	}
 	// Under writeMu, so the count cannot be overtaken by a call's events.
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	s.h.writeMu.Lock()
+	defer s.h.writeMu.Unlock()
 	var events []Event
 	err = s.readWrite(func(c *cache) error {
 		for _, g := range s.filters {
@@ -128,8 +128,8 @@ func (s *Service) UnsubscribeUnreadCountByFilter(f Filter) error {
 	if err != nil {
 		return err
 	}
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
+	s.h.writeMu.Lock()
+	defer s.h.writeMu.Unlock()
 	return s.readWrite(func(c *cache) error {
 		for i, g := range s.filters {
 			if sameFilter(f, g) {
@@ -141,7 +141,7 @@ func (s *Service) UnsubscribeUnreadCountByFilter(f Filter) error {
 	})
 }
 
-// recount sets the conversation's unread count from its stored messages (SPEC §3).
+// recount sets the conversation's unread count from its stored messages (docs/api.md §3).
 func (t *txn) recount(e *ConversationRecord) error {
 	msgs, err := t.tx.MessagesAfter(e.ConversationID, e.ReadTime)
 	if err != nil {

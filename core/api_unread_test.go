@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// requireUnreadInvariant checks SPEC §3's invariant against the database:
+// requireUnreadInvariant checks docs/api.md §3's invariant against the database:
 // every conversation's unreadCount is the number of its stored messages that
 // count, the total is their sum, and every filter's count is the sum over the
 // conversations it matches. It also checks that cache and database agree.
@@ -48,7 +48,7 @@ func (f *specFixture) requireUnreadInvariant() {
 	}
 }
 
-// ---- SPEC §3: which messages count ----
+// ---- docs/api.md §3: which messages count ----
 
 func TestUnread_WhichMessagesCount(t *testing.T) {
 	bob := p2p("bob")
@@ -177,7 +177,7 @@ func TestGetUnreadCountByFilter_AndsTypesAndIgnoreMuted(t *testing.T) {
 	f.requireNoEvents()
 }
 
-// badFilters are filters SPEC §1 rejects, with the parameter the message names.
+// badFilters are filters docs/api.md §1 rejects, with the parameter the message names.
 var badFilters = []struct {
 	name, param string
 	flt         Filter
@@ -524,7 +524,7 @@ func TestMarkConversationRead_NeverMovesTheReadTimeBack(t *testing.T) {
 	f.requireNoEvents()
 }
 
-// SPEC: read time := max(stored, now, the createTime of its newest stored
+// docs/api.md: read time := max(stored, now, the createTime of its newest stored
 // message, whether or not it became lastMessage); afterwards unread is 0. A
 // newer message applied with lastMessageUpdateEnabled false (here newer than
 // now too) is read as well.

@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// everyCall is every method of SPEC §2, by name, called on f with valid arguments.
+// everyCall is every method of docs/api.md §2, by name, called on f with valid arguments.
 func everyCall(f *specFixture) map[string]func() error {
 	bob, t1 := p2p("bob"), team("t1")
 	flt := Filter{IgnoreMuted: true}

@@ -6,7 +6,7 @@ import (
 	"strconv"
 )
 
-// Call runs the method named as in SPEC §2 with arguments encoded by the JS
+// Call runs the method named as in docs/api.md §2 with arguments encoded by the JS
 // wrapper (see decodeArgs) and returns its result as JSON, or nil for a method
 // that returns nothing. This is the whole surface the wasm bridge needs; it
 // lives here so that every rule about arguments is tested without a browser.

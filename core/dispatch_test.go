@@ -916,7 +916,7 @@ func TestDispatchOptionalArguments(t *testing.T) {
 	})
 }
 
-// TestDispatchNullIsNotAnOptionalValue: SPEC §2 "null is not a boolean".
+// TestDispatchNullIsNotAnOptionalValue: docs/api.md §2 "null is not a boolean".
 func TestDispatchNullIsNotAnOptionalValue(t *testing.T) {
 	bob := p2p("bob")
 	f := newSpec(t)

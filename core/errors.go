@@ -2,7 +2,7 @@ package core
 
 import "fmt"
 
-// Error codes of SPEC §5. They are the NIM SDK's codes, so host apps that already
+// Error codes of docs/api.md §5. They are the NIM SDK's codes, so host apps that already
 // switch on them keep working.
 const (
 	CodeInternal     = 190001 // storage failed; the call changed nothing

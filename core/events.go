@@ -5,7 +5,7 @@ import (
 	"slices"
 )
 
-// Event types (SPEC §4).
+// Event types (docs/api.md §4).
 const (
 	EventSyncStarted                 = "syncStarted"
 	EventSyncFinished                = "syncFinished"
@@ -40,7 +40,7 @@ type FilterCount struct {
 }
 
 // Listener receives the events of one call, or of one catch-up with changes
-// made elsewhere, in SPEC §4's order. It is called before the call returns and
+// made elsewhere, in docs/api.md §4's order. It is called before the call returns and
 // must not call the Service.
 type Listener func([]Event)
 

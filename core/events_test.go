@@ -7,7 +7,7 @@ import (
 	"github.com/stretchr/testify/require"
 )
 
-// SPEC §4: created…, deleted, changed, readTimeUpdated, total, filters.
+// docs/api.md §4: created…, deleted, changed, readTimeUpdated, total, filters.
 func TestEvents_OneCallsEventsComeInSpecOrder(t *testing.T) {
 	f := newSpec(t)
 	bob, t1, _, carol := f.seeded()

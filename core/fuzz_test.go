@@ -12,7 +12,7 @@ import (
 // The seed corpus of each target is in testdata/fuzz/<FuzzName>/.
 
 // FuzzConversationID: parsing never panics, build then parse round-trips, and
-// an id is accepted exactly when SPEC §1's rule holds.
+// an id is accepted exactly when docs/api.md §1's rule holds.
 func FuzzConversationID(f *testing.F) {
 	s, err := New(Options{AccountID: me})
 	require.NoError(f, err)
@@ -29,7 +29,7 @@ func FuzzConversationID(f *testing.F) {
 			requireCode(t, CodeInvalidParam, err)
 		}
 
-		// SPEC §1: accountId|type|targetId, the account without '|' and not
+		// docs/api.md §1: accountId|type|targetId, the account without '|' and not
 		// empty, the type 1..3, the target (which may hold '|') not empty.
 		acc, rest, hasSep := strings.Cut(id, "|")
 		wellFormed := hasSep && acc != "" && len(rest) >= 3 && rest[0] >= '1' && rest[0] <= '3' && rest[1] == '|'
@@ -59,7 +59,7 @@ func FuzzConversationID(f *testing.F) {
 
 // FuzzApplyMessages feeds applyMessages arbitrary argument JSON (fuzzed
 // message objects) through Call: it never panics; a rejected call is 191004
-// and changes nothing; an accepted one keeps SPEC §3's invariant.
+// and changes nothing; an accepted one keeps docs/api.md §3's invariant.
 func FuzzApplyMessages(f *testing.F) {
 	f.Fuzz(func(t *testing.T, data []byte) {
 		fx := fuzzFixture(t)
@@ -233,16 +233,16 @@ func (f *specFixture) requireRejectedCleanly(before observed, out []byte, err er
 }
 
 // requireConsistent asserts that the cache is the database's live list, that
-// every unread count is the number of stored messages that count (SPEC §3),
+// every unread count is the number of stored messages that count (docs/api.md §3),
 // and that every aggregate is the sum it stands for.
 func (f *specFixture) requireConsistent() {
 	t := f.t
 	t.Helper()
 	db := f.db.Conversations()
 	s := f.Service
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	c := s.cache
+	s.h.mu.RLock()
+	defer s.h.mu.RUnlock()
+	c := s.h.cache
 	live := 0
 	var unread [conversationTypes][2]int64
 	pinned, unreadConvs := 0, 0
@@ -304,7 +304,7 @@ func plainTypes(o map[string]any) map[ConversationType]bool {
 	return types
 }
 
-// plainPage is SPEC's page of getConversationListByOption(offset, limit,
+// plainPage is the contract's page of getConversationListByOption(offset, limit,
 // option) for an offset the Service has not handed out, found by walking the
 // whole list.
 func plainPage(all []Conversation, args []any) ([]Conversation, bool) {

@@ -2,7 +2,7 @@ package core
 
 import "strings"
 
-// ConversationType is SPEC §1's ConversationType.
+// ConversationType is docs/api.md §1's ConversationType.
 type ConversationType int
 
 const (

@@ -38,16 +38,16 @@ func NewMemStore() Store { return NewMemDB().Connect() }
 // Connect opens a connection, as a tab opens the IndexedDB database.
 func (db *MemDB) Connect() Store { return &memConn{db: db} }
 
-// FailNextUpdate makes the next Update run its closure and then fail with err
+// failNextUpdate makes the next Update run its closure and then fail with err
 // instead of committing, as a quota error or a crash would.
-func (db *MemDB) FailNextUpdate(err error) {
+func (db *MemDB) failNextUpdate(err error) {
 	db.mu.Lock()
 	db.failUpdate = err
 	db.mu.Unlock()
 }
 
-// FailNextLoad makes the next Load fail with err.
-func (db *MemDB) FailNextLoad(err error) {
+// failNextLoad makes the next Load fail with err.
+func (db *MemDB) failNextLoad(err error) {
 	db.mu.Lock()
 	db.failLoad = err
 	db.mu.Unlock()

@@ -8,13 +8,13 @@ import (
 	"strings"
 )
 
-// refModel is a deliberately simple reference model of SPEC §2–§4, written
-// from SPEC.md rather than from the Service: plain maps and slices, every
+// refModel is a deliberately simple reference model of docs/api.md §2–§4, written
+// from docs/api.md rather than from the Service: plain maps and slices, every
 // message ever applied kept in a list per conversation, unread counted from
-// scratch by SPEC §3's rule every time it is asked, list order by sorting
+// scratch by docs/api.md §3's rule every time it is asked, list order by sorting
 // everything. Obviously correct beats fast.
 //
-// The deliberate choices of core that SPEC leaves open are modelled as such
+// The deliberate choices of core that the contract leaves open are modelled as such
 // and marked "choice:".
 type refModel struct {
 	now int64
@@ -27,7 +27,7 @@ type refModel struct {
 	msgs map[string][]*refMsg
 	keys []MessageKey // every message key ever applied, in order
 	tabs []*refTab
-	// currentRule applies SPEC §3's "the conversation is not the current one"
+	// currentRule applies docs/api.md §3's "the conversation is not the current one"
 	// literally. With several tabs each tab has its own current conversation
 	// but they share the counts, so the model then counts by read time only:
 	// a message applied through a tab moves the read time of that tab's
@@ -52,7 +52,7 @@ type refConv struct {
 	name, avatar, ext      string
 	mute, pinned           bool
 	lastID                 string // messageClientId of lastMessage, "" for none
-	sortTime               int64  // SPEC's t
+	sortTime               int64  // the contract's t
 	createTime, updateTime int64
 	readTime               int64
 }
@@ -123,7 +123,7 @@ func (m *refModel) clone() *refModel {
 	return c
 }
 
-// --- validation, from SPEC §1, §2 and §5 ---
+// --- validation, from docs/api.md §1, §2 and §5 ---
 
 func refValidID(id string) bool {
 	parts := strings.SplitN(id, "|", 3)
@@ -227,7 +227,7 @@ func (m *refModel) isCurrent(id string) bool {
 	return false
 }
 
-// refCounts is SPEC §3's rule for one message, the current conversation aside.
+// refCounts is docs/api.md §3's rule for one message, the current conversation aside.
 func refCounts(x *refMsg, readTime int64) bool {
 	return !x.deleted && !x.revoked && x.m.SenderID != me && x.m.UnreadEnabled && x.m.CreateTime > readTime
 }
@@ -305,7 +305,7 @@ func refLastMessage(x *refMsg) *LastMessage {
 	if !mine {
 		lm.SenderName = x.m.SenderName
 	}
-	if x.revoked { // SPEC: the postscript replaces the text, the content is gone
+	if x.revoked { // docs/api.md: the postscript replaces the text, the content is gone
 		lm.LastMessageState = LastMessageStateRevoked
 		lm.RevokeAccountID, lm.RevokeType = x.revokeAccountID, x.revokeType
 		lm.Text, lm.Attachment, lm.ServerExtension, lm.CallbackExtension = x.postscript, "", "", ""
@@ -452,7 +452,7 @@ func (m *refModel) remove(id string, clearMessage bool) {
 	m.convs[id] = &refConv{typ: c.typ, readTime: m.readTimeMarked(id)}
 }
 
-// readTimeMarked is SPEC's read time of a conversation marked read: the
+// readTimeMarked is the contract's read time of a conversation marked read: the
 // latest of its read time, now and the createTime of its newest message.
 func (m *refModel) readTimeMarked(id string) int64 {
 	return max(m.convs[id].readTime, m.now, m.newestTime(id))
@@ -465,7 +465,7 @@ func (m *refModel) clear(id string) {
 
 // followCurrent is what a tab does when it catches up and finds that its
 // current conversation gained unread messages through another tab: it marks
-// them read, as the current conversation takes no unread (SPEC §3; choice:
+// them read, as the current conversation takes no unread (docs/api.md §3; choice:
 // the read time moves as a clear moves it). It reports whether it did.
 func (m *refModel) followCurrent(tab int) bool {
 	id := m.tabs[tab].current
@@ -714,7 +714,7 @@ func (m *refModel) applyMessages(tab int, msgs []Message) refResult {
 		m.keys = append(m.keys, k)
 		c := m.live(id)
 		if c == nil {
-			c = m.create(id, msg.CreateTime) // SPEC: starts with the message's createTime
+			c = m.create(id, msg.CreateTime) // docs/api.md: starts with the message's createTime
 		}
 		if m.tabs[tab].current == id {
 			m.noteIf(msg.CreateTime > c.readTime, "message in current conversation")

@@ -1,6 +1,6 @@
 package core
 
-// Randomized model-based tests: long random sequences of every SPEC §2 call,
+// Randomized model-based tests: long random sequences of every docs/api.md §2 call,
 // made against the Service and against refModel (model_ref_test.go), which
 // must agree after every step on results, error codes, events and state.
 //
@@ -14,7 +14,7 @@ package core
 // current in another counts as unread until that tab catches up and marks it
 // read (Service.followCurrent). So with several tabs the model counts by read
 // time and, after each call, lets every tab catch up and follow its current
-// conversation (modelRun.settle); SPEC §3's "not the current one" is checked
+// conversation (modelRun.settle); docs/api.md §3's "not the current one" is checked
 // once the tabs have settled.
 
 import (
@@ -304,7 +304,7 @@ func (r *modelRun) openTab() *tabRun {
 	tab.s = s
 	require.Equal(r.t, []string{EventSyncStarted, EventSyncFinished}, tab.ev.types(), "%v: sync events", r)
 	if r.prof.tabs > 1 && !r.prof.waitWatch {
-		s.stopWatch() // this run makes every catch-up itself, see settle
+		s.h.stopWatch() // this run makes every catch-up itself, see settle
 	}
 	tab.view = r.m.snapshot()
 	tab.replay = &replayState{convs: r.m.snapshot(), total: r.m.total(), filters: map[string]int64{}}
@@ -422,7 +422,7 @@ func (r *modelRun) exec(k int, o *modelOp, fail bool) {
 			res = refResult{code: CodeInternal}
 			r.stats.add("storage failure")
 		}
-		r.db.FailNextUpdate(errInjected)
+		r.db.failNextUpdate(errInjected)
 	} else {
 		res = o.ref(m, k)
 		if res.code == 0 {
@@ -431,7 +431,7 @@ func (r *modelRun) exec(k int, o *modelOp, fail bool) {
 	}
 	got, err := o.svc(r.tabs[k].s)
 	if fail {
-		r.db.FailNextUpdate(nil) // a call rejected before its transaction leaves it pending
+		r.db.failNextUpdate(nil) // a call rejected before its transaction leaves it pending
 	}
 	code := r.codeOf(err)
 	r.stats.add(fmt.Sprintf("op %s %d", o.name, code))
@@ -474,9 +474,9 @@ func takeBatches(rec *recorder) [][]Event {
 }
 
 func seqOf(s *Service) uint64 {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return s.cache.seq
+	s.h.mu.RLock()
+	defer s.h.mu.RUnlock()
+	return s.h.cache.seq
 }
 
 // settle brings the tabs up to the database after a call on tab k: each
@@ -518,7 +518,7 @@ func (r *modelRun) catchUpTab(j int) {
 		want = append(want, r.expectEvents(j, now, after, nil)...)
 		now = after
 	}
-	tab.s.catchUp(context.Background())
+	tab.s.h.catchUp(context.Background())
 	got := tab.ev.take()
 	r.sameEvents(want, got, "events of tab %d catching up", j)
 	r.replay(j, got)
@@ -552,8 +552,8 @@ func (r *modelRun) settleByWatch(k int) {
 	now := r.m.snapshot()
 	for j, tab := range r.tabs {
 		// A catch-up emits its events before it lets go of writeMu.
-		tab.s.writeMu.Lock()
-		tab.s.writeMu.Unlock() //nolint:staticcheck // empty on purpose: waits for a catch-up to finish
+		tab.s.h.writeMu.Lock()
+		tab.s.h.writeMu.Unlock() //nolint:staticcheck // empty on purpose: waits for a catch-up to finish
 		r.replay(j, tab.ev.take())
 		tab.view, tab.marks = now, nil
 	}
@@ -565,10 +565,10 @@ func (r *modelRun) quiet() bool {
 	seq := r.db.Seq()
 	for _, tab := range r.tabs {
 		s := tab.s
-		s.mu.RLock()
-		behind := s.cache.seq != seq
-		cur := s.cache.convs[s.current]
-		s.mu.RUnlock()
+		s.h.mu.RLock()
+		behind := s.h.cache.seq != seq
+		cur := s.h.cache.convs[s.current]
+		s.h.mu.RUnlock()
 		if behind || (cur != nil && cur.UnreadCount > 0) {
 			return false
 		}
@@ -606,7 +606,7 @@ func sortedIDs[V any](m map[string]V) []string {
 }
 
 // expectEvents is what tab j must emit when its list goes from before to
-// after, with read times marked on the given conversations, in SPEC §4's order.
+// after, with read times marked on the given conversations, in docs/api.md §4's order.
 func (r *modelRun) expectEvents(j int, before, after map[string]Conversation, marks []ReadTimeUpdate) []Event {
 	var events []Event
 	var deleted []string
@@ -651,7 +651,7 @@ func (r *modelRun) expectEvents(j int, before, after map[string]Conversation, ma
 	return events
 }
 
-// normalizeEvents sorts what SPEC leaves unordered: the conversations within
+// normalizeEvents sorts what the contract leaves unordered: the conversations within
 // a run of conversationCreated, within conversationDeleted and
 // conversationChanged, and within a run of conversationReadTimeUpdated.
 func normalizeEvents(events []Event) []Event {
@@ -804,7 +804,7 @@ func (rp *replayState) apply(events []Event) error {
 }
 
 // storedUnread counts the conversation's stored messages that count as unread
-// against the read time (SPEC §3), straight from the database.
+// against the read time (docs/api.md §3), straight from the database.
 func storedUnread(db *MemDB, id string, readTime int64) int {
 	db.mu.Lock()
 	defer db.mu.Unlock()
@@ -818,7 +818,7 @@ func storedUnread(db *MemDB, id string, readTime int64) int {
 }
 
 // checkAll checks that the database, every tab and every tab's replayed
-// events agree with the model, and SPEC §3's invariant.
+// events agree with the model, and docs/api.md §3's invariant.
 func (r *modelRun) checkAll() {
 	want := r.m.snapshot()
 	total := r.m.total()
@@ -840,7 +840,7 @@ func (r *modelRun) checkAll() {
 			continue
 		}
 		r.same(want[id], rec.Conversation, "%s in the database", id)
-		// SPEC §3: unreadCount is the number of stored messages that count;
+		// docs/api.md §3: unreadCount is the number of stored messages that count;
 		// a current conversation (of any tab) takes none.
 		n := 0
 		if !current[id] {
@@ -877,10 +877,10 @@ func (r *modelRun) checkTab(j int, want map[string]Conversation, total int64) {
 		r.check(lagging || rt == r.m.convs[id].readTime, "tab %d read time of %s is %d, the model says %d", j, id, rt, r.m.convs[id].readTime)
 		got[id] = c
 	}
-	s.mu.RLock()
-	cached := len(s.cache.convs)
+	s.h.mu.RLock()
+	cached := len(s.h.cache.convs)
 	cur := s.current
-	s.mu.RUnlock()
+	s.h.mu.RUnlock()
 	r.check(cached == len(want), "tab %d caches %d conversations, the model has %d", j, cached, len(want))
 	r.check(cur == r.m.tabs[j].current, "tab %d current conversation %q, the model says %q", j, cur, r.m.tabs[j].current)
 	if c, ok := got[cur]; ok {
@@ -1507,7 +1507,7 @@ func (r *modelRun) genOp(k int) *modelOp {
 
 // --- focused tests ---
 
-// countStored is SPEC §3's count of a conversation's stored messages that
+// countStored is docs/api.md §3's count of a conversation's stored messages that
 // count as unread, read from the database.
 func countStored(db *MemDB, id string) int {
 	rec := db.Conversations()[id]
@@ -1539,9 +1539,9 @@ func TestModelApplyMessagesCountsEachMessageOnce(t *testing.T) {
 
 	// Another tab applying all of it again counts nothing more.
 	require.Equal(t, ApplyResult{Duplicates: 7}, tab2.apply(append(slices.Clone(a), b...)...))
-	tab2.catchUp(tab2.ctx)
+	tab2.h.catchUp(tab2.ctx)
 	require.EqualValues(t, 4, tab2.total())
-	tab1.catchUp(tab1.ctx)
+	tab1.h.catchUp(tab1.ctx)
 	require.EqualValues(t, 4, tab1.total())
 	require.Equal(t, 3, tab1.conv(bob).UnreadCount)
 	require.Equal(t, 3, countStored(db, bob))
@@ -1560,7 +1560,7 @@ func TestModelApplyMessagesCountsEachMessageOnce(t *testing.T) {
 	_, err := tab1.GetConversation(bob)
 	requireCode(t, CodeInvalidParam, err)
 	require.EqualValues(t, 1, tab1.total())
-	tab2.catchUp(tab2.ctx)
+	tab2.h.catchUp(tab2.ctx)
 	require.EqualValues(t, 1, tab2.total())
 }
 
@@ -1612,7 +1612,7 @@ func TestModelTabsApplyConcurrentlyCountOnce(t *testing.T) {
 	}
 	require.Equal(t, distinct, applied[0]+applied[1]+applied[2], "every message is applied exactly once")
 	for k, tab := range tabs {
-		tab.catchUp(tab.ctx)
+		tab.h.catchUp(tab.ctx)
 		require.EqualValues(t, distinct, tab.total(), "tab %d", k)
 		for id, n := range perConv {
 			require.Equal(t, n, tab.conv(id).UnreadCount, "tab %d %s", k, id)
@@ -1650,7 +1650,7 @@ func TestModelStorageFailureChangesNothing(t *testing.T) {
 		"updateExtension": func() error { return f.UpdateConversationLocalExtension(f.ctx, bob, "x") },
 	}
 	for _, name := range sortedIDs(calls) {
-		f.db.FailNextUpdate(errInjected)
+		f.db.failNextUpdate(errInjected)
 		requireCode(t, CodeInternal, calls[name]())
 		require.Equal(t, before, f.conv(bob), name)
 		require.Equal(t, dbBefore, f.db.Conversations(), name)
@@ -1674,12 +1674,12 @@ func waitQuiet(t *testing.T, db *MemDB, services []*Service) {
 		quiet := true
 		seq := db.Seq()
 		for _, s := range services {
-			s.mu.RLock()
-			cur := s.cache.convs[s.current]
-			if s.cache.seq != seq || (cur != nil && cur.UnreadCount > 0) {
+			s.h.mu.RLock()
+			cur := s.h.cache.convs[s.current]
+			if s.h.cache.seq != seq || (cur != nil && cur.UnreadCount > 0) {
 				quiet = false
 			}
-			s.mu.RUnlock()
+			s.h.mu.RUnlock()
 		}
 		if quiet {
 			break
@@ -1688,15 +1688,15 @@ func waitQuiet(t *testing.T, db *MemDB, services []*Service) {
 		time.Sleep(50 * time.Microsecond)
 	}
 	for _, s := range services {
-		s.writeMu.Lock()
-		s.writeMu.Unlock() //nolint:staticcheck // empty on purpose: waits for a catch-up to finish
+		s.h.writeMu.Lock()
+		s.h.writeMu.Unlock() //nolint:staticcheck // empty on purpose: waits for a catch-up to finish
 	}
 }
 
 // TestModelTabsConcurrentStayConsistent has three tabs make random calls at
 // the same time, as the tabs of one browser do, with their Watch goroutines
 // catching up as they please. Once they settle, every tab agrees with the
-// database, SPEC §3's invariant holds in every tab, and each tab's events,
+// database, docs/api.md §3's invariant holds in every tab, and each tab's events,
 // replayed from the start, rebuild its list and counts.
 func TestModelTabsConcurrentStayConsistent(t *testing.T) {
 	for seed := range uint64(4) {
@@ -1798,13 +1798,13 @@ func TestModelTabsConcurrentStayConsistent(t *testing.T) {
 				require.Equal(t, n, rec.UnreadCount, "unreadCount of %s against its stored messages", id)
 			}
 			for k, s := range services {
-				s.mu.RLock()
+				s.h.mu.RLock()
 				cached := map[string]Conversation{}
-				for id, r := range s.cache.convs {
+				for id, r := range s.h.cache.convs {
 					cached[id] = r.Conversation
 					require.Equal(t, stored[id].ReadTime, r.ReadTime, "tab %d read time of %s", k, id)
 				}
-				s.mu.RUnlock()
+				s.h.mu.RUnlock()
 				require.Equal(t, shorten(live), shorten(cached), "tab %d caches the database", k)
 
 				rp := &replayState{convs: map[string]Conversation{}, filters: map[string]int64{}}

@@ -339,7 +339,7 @@ func TestGetConversationList_Rejects(t *testing.T) {
 	}
 }
 
-// ---- sortOrder (SPEC §1) ----
+// ---- sortOrder (docs/api.md §1) ----
 
 func TestSortOrder_CreateConversationSetsItToNow(t *testing.T) {
 	f := newSpec(t)

@@ -30,8 +30,8 @@ func TestQueriesNeverWaitForAWrite(t *testing.T) {
 	}
 	require.Len(t, args, len(queries))
 
-	f.writeMu.Lock() // a write in flight
-	defer f.writeMu.Unlock()
+	f.h.writeMu.Lock() // a write in flight
+	defer f.h.writeMu.Unlock()
 	for name, a := range args {
 		done := make(chan error, 1)
 		go func() {

@@ -81,7 +81,7 @@ type MessageRecord struct {
 // Key names the record.
 func (m *MessageRecord) Key() MessageKey { return MessageKey{m.ConversationID, m.MessageClientID} }
 
-// countsAsUnread is SPEC §3's rule for one message against a read time. The
+// countsAsUnread is docs/api.md §3's rule for one message against a read time. The
 // current conversation needs no case of its own: its read time follows its
 // messages.
 func (m *MessageRecord) countsAsUnread(readTime int64) bool {

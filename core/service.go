@@ -2,10 +2,7 @@ package core
 
 import (
 	"context"
-	"errors"
-	"runtime/debug"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 )
@@ -31,7 +28,7 @@ type Options struct {
 // per session. It is safe for concurrent use; calls that change something run
 // one at a time, each in one store transaction.
 type Service struct {
-	*hub
+	h        *hub // shared by the sessions of the account
 	listener Listener
 
 	// Guarded by hub.mu.
@@ -89,7 +86,7 @@ func (h *hub) newSession(listener Listener) *Service {
 	if listener == nil {
 		listener = func([]Event) {}
 	}
-	return &Service{hub: h, listener: listener, cursors: newCursorMemory(cursorMemorySize)}
+	return &Service{h: h, listener: listener, cursors: newCursorMemory(cursorMemorySize)}
 }
 
 // Attach opens another session on s's hub, for another tab served by the same
@@ -98,7 +95,7 @@ func (h *hub) newSession(listener Listener) *Service {
 // hears the sync's events (started, then finished or failed) as if it had
 // synced itself.
 func (s *Service) Attach(listener Listener) (*Service, error) {
-	h := s.hub
+	h := s.h
 	h.writeMu.Lock() // after the sync, in order with the calls
 	defer h.writeMu.Unlock()
 	h.mu.Lock()
@@ -126,106 +123,12 @@ func Open(ctx context.Context, opts Options) (*Service, error) {
 }
 
 // AccountID is the opened account.
-func (s *Service) AccountID() string { return s.account }
-
-// Sync loads the stored list: syncStarted, then syncFinished, or syncFailed
-// after which the Service keeps working in memory on what it has. firstPage,
-// if not nil, is called once the top of the list can be served (or the sync
-// ended). Calls that change something wait for the sync; queries see what is
-// loaded so far. If the store's database belongs to another account, Sync
-// emits nothing, closes the Service and returns a 191004 error: one account
-// never works on another's data.
-func (s *Service) Sync(ctx context.Context, firstPage func()) error {
-	h := s.hub
-	h.writeMu.Lock()
-	defer h.writeMu.Unlock()
-	if o, ok := h.store.(Opener); ok {
-		if err := o.Open(ctx); errors.Is(err, ErrOtherAccount) {
-			h.mu.Lock()
-			s.closed, h.sessions, h.stopped = true, nil, true
-			h.mu.Unlock()
-			_ = h.store.Close()
-			return invalid("options.dbName: %v; each account needs a database of its own (leave dbName out: the default is one per account)", err)
-		}
-	}
-	// Loading allocates what it keeps; collecting the heap each time it doubles
-	// would only rescan it (in wasm, 40% of a 10k-conversation load).
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
-	h.emitSync(Event{Type: EventSyncStarted})
-	once := func() {
-		if firstPage != nil {
-			firstPage()
-			firstPage = nil
-		}
-	}
-	seq, err := h.store.Load(ctx, func(batch []*ConversationRecord) {
-		h.mu.Lock()
-		for _, r := range batch {
-			if h.owns(r) {
-				h.cache.put(r)
-			}
-		}
-		h.mu.Unlock()
-		once()
-	})
-	if err != nil {
-		h.fallBackToMemory()
-		once()
-		h.emitSync(Event{EventSyncFailed, &Error{Code: CodeInternal, Message: "loading the stored conversations failed, working in memory: " + err.Error()}})
-		return nil
-	}
-	h.mu.Lock()
-	h.cache.seq = seq
-	h.mu.Unlock()
-	h.stopWatch = h.store.Watch(func() { h.catchUp(context.Background()) })
-	once()
-	h.emitSync(Event{Type: EventSyncFinished})
-	// Other tabs' commits between the load and the start of watching were
-	// announced before this tab listened: catch up with them now.
-	h.catchUpLocked(ctx)
-	h.snapshotIfDue(ctx)
-	return nil
-}
-
-// owns reports whether r is a conversation of the hub's account. A database
-// belongs to one account (see Opener), so every record should be; one that
-// is not (a database shared by an older version, a damaged record) is never
-// loaded, counted or emitted.
-func (h *hub) owns(r *ConversationRecord) bool {
-	return strings.HasPrefix(r.ConversationID, h.account+"|")
-}
-
-// emitSync tells every session of a sync event, and keeps it for sessions
-// that attach later.
-func (h *hub) emitSync(e Event) {
-	h.syncEvents = append(h.syncEvents, e)
-	h.emitAll(batch{common: []Event{e}})
-}
-
-// fallBackToMemory moves the hub onto an in-memory store holding what the
-// cache has, so that it keeps working (and stays consistent) without storage.
-func (h *hub) fallBackToMemory() {
-	if h.store != nil {
-		_ = h.store.Close()
-	}
-	h.fellBack = true
-	db := NewMemDB()
-	h.mu.Lock()
-	for id, r := range h.cache.convs {
-		db.convs[id] = r
-	}
-	for id, r := range h.cache.tombs {
-		db.convs[id] = r
-	}
-	h.cache.seq = 0
-	h.mu.Unlock()
-	h.store = db.Connect()
-}
+func (s *Service) AccountID() string { return s.h.account }
 
 // Close ends this session; later calls on it fail with 190002. Closing the
 // last session of a hub closes its store (after the call in flight).
 func (s *Service) Close() error {
-	h := s.hub
+	h := s.h
 	h.writeMu.Lock()
 	defer h.writeMu.Unlock()
 	h.mu.Lock()
@@ -254,16 +157,16 @@ func (s *Service) Close() error {
 // and works in memory: a new tab should open the database afresh rather than
 // attach to it.
 func (s *Service) FellBackToMemory() bool {
-	s.writeMu.Lock()
-	defer s.writeMu.Unlock()
-	return s.fellBack
+	s.h.writeMu.Lock()
+	defer s.h.writeMu.Unlock()
+	return s.h.fellBack
 }
 
 // Sessions is the number of open sessions on s's hub: 0 once it stopped.
 func (s *Service) Sessions() int {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
-	return len(s.sessions)
+	s.h.mu.RLock()
+	defer s.h.mu.RUnlock()
+	return len(s.h.sessions)
 }
 
 // emitOwn gives events to this session only.
@@ -290,88 +193,27 @@ func (h *hub) emitAll(b batch) {
 
 // read runs a query against the cache.
 func (s *Service) read(fn func(c *cache) error) error {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.h.mu.RLock()
+	defer s.h.mu.RUnlock()
 	if s.closed {
 		return ErrClosed
 	}
-	return fn(s.cache)
-}
-
-// catchUp brings the cache up to what other connections committed and emits
-// the events that tell of it. If that gave a conversation on screen unread
-// messages, it marks them read, as if they had arrived in this tab.
-func (h *hub) catchUp(ctx context.Context) {
-	h.writeMu.Lock()
-	h.catchUpLocked(ctx)
-	h.writeMu.Unlock()
-	// Even if there was nothing new: another catch-up (the snapshot writer's)
-	// may have taken the changes that gave it unread.
-	h.followCurrent(ctx)
-}
-
-// catchUpLocked is catchUp's read, with writeMu held. A read that fails
-// before the cache took the changes leaves them to the next catch-up or call;
-// once the cache has them, their events are told.
-func (h *hub) catchUpLocked(ctx context.Context) {
-	if h.isStopped() {
-		return
-	}
-	var events batch
-	_ = h.store.View(ctx, func(tx Tx) error {
-		var err error
-		events, err = h.catchUpIn(tx)
-		return err
-	})
-	h.emitAll(events)
-}
-
-// followCurrent clears the unread count of the conversations on screen, if any.
-func (h *hub) followCurrent(ctx context.Context) {
-	h.mu.RLock()
-	unread := false
-	for _, s := range h.sessions {
-		if r := h.cache.convs[s.current]; r != nil && r.UnreadCount > 0 {
-			unread = true
-		}
-	}
-	h.mu.RUnlock()
-	if unread {
-		_ = h.update(ctx, func(t *txn) error { return nil }) // update clears it, see txn.followCurrent
-	}
-}
-
-// StorageLost moves the Service onto memory when its database went away under
-// it (another tab opened a newer schema and asked this one to let go): it
-// keeps working on what it has and tells the app with syncFailed.
-func (s *Service) StorageLost(reason string) {
-	h := s.hub
-	h.writeMu.Lock()
-	defer h.writeMu.Unlock()
-	if h.isStopped() {
-		return
-	}
-	if h.stopWatch != nil {
-		h.stopWatch()
-		h.stopWatch = nil
-	}
-	h.fallBackToMemory()
-	h.emitSync(Event{EventSyncFailed, &Error{Code: CodeInternal, Message: reason + "; working in memory until the page reloads"}})
+	return fn(s.h.cache)
 }
 
 // readWrite runs a query that also updates query state (the paging cursors).
 func (s *Service) readWrite(fn func(c *cache) error) error {
-	s.mu.Lock()
-	defer s.mu.Unlock()
+	s.h.mu.Lock()
+	defer s.h.mu.Unlock()
 	if s.closed {
 		return ErrClosed
 	}
-	return fn(s.cache)
+	return fn(s.h.cache)
 }
 
 func (s *Service) isClosed() bool {
-	s.mu.RLock()
-	defer s.mu.RUnlock()
+	s.h.mu.RLock()
+	defer s.h.mu.RUnlock()
 	return s.closed
 }
 
@@ -381,140 +223,14 @@ func (h *hub) isStopped() bool {
 	return h.stopped
 }
 
-// catchUpIn reads, inside tx, what others wrote since the cache's sequence and
-// puts it into the cache. The records read are committed data whatever becomes
-// of tx, so they stay in the cache even if tx aborts.
-func (h *hub) catchUpIn(tx Tx) (batch, error) {
-	seq, err := tx.Seq()
-	if err != nil {
-		return batch{}, err
-	}
-	if seq == h.cache.seq {
-		return batch{}, nil
-	}
-	changed, err := tx.ConversationsChangedSince(h.cache.seq)
-	if err != nil {
-		return batch{}, err
-	}
-	h.mu.Lock()
-	defer h.mu.Unlock()
-	events := h.applyChanges(changed, h.cache.seq)
-	h.cache.seq = seq
-	return events, nil
-}
-
-// update runs a call of s in one read-write transaction (see hub.update).
-func (s *Service) update(ctx context.Context, fn func(t *txn) error) error {
-	if s.isClosed() {
-		return ErrClosed
-	}
-	return s.hub.update(ctx, func(t *txn) error {
-		if s.closed { // closed while it waited for the call before it
-			return ErrClosed
-		}
-		return fn(t)
-	})
-}
-
-// update runs fn in one read-write transaction and, once it committed, puts
-// its changes into the cache and emits their events. If fn or the commit fails
-// nothing of the call is kept.
-func (h *hub) update(ctx context.Context, fn func(t *txn) error) error {
-	h.writeMu.Lock()
-	defer h.writeMu.Unlock()
-	if h.isStopped() {
-		return ErrClosed
-	}
-	var catchUpEvents batch
-	var t *txn
-	err := h.store.Update(ctx, func(tx Tx) error {
-		var err error
-		if catchUpEvents, err = h.catchUpIn(tx); err != nil {
-			return err
-		}
-		t = newTxn(h, tx)
-		t.followCurrent()
-		if err := fn(t); err != nil {
-			return err
-		}
-		return t.write()
-	})
-	h.emitAll(catchUpEvents)
-	if err != nil {
-		return AsError(err)
-	}
-	h.mu.Lock()
-	events := h.applyChanges(t.written, h.cache.seq)
-	if t.newSeq > 0 {
-		h.cache.seq = t.newSeq
-	}
-	if t.afterCommit != nil {
-		t.afterCommit()
-	}
-	h.mu.Unlock()
-	h.emitAll(events)
-	h.snapshotIfDue(ctx)
-	return nil
-}
-
-// snapshotIfDue has the store's snapshot of the list rewritten, after the
-// call that asks returned, when the store says enough changed since the last
-// one. Its failure costs only load speed, so it is not reported.
-func (h *hub) snapshotIfDue(ctx context.Context) {
-	if !h.snapshotDue() {
-		return
-	}
-	go func() {
-		h.writeMu.Lock()
-		defer h.writeMu.Unlock()
-		if !h.isStopped() && h.snapshotDue() { // not done meanwhile
-			h.writeSnapshot(context.Background())
-		}
-	}()
-}
-
-func (h *hub) snapshotDue() bool {
-	ss, ok := h.store.(SnapshotStore)
-	return ok && ss.SnapshotDue()
-}
-
-func (h *hub) writeSnapshot(ctx context.Context) {
-	var events batch
-	// A failure costs only load speed. What the catch-up read is in the cache
-	// whatever became of the snapshot (see catchUpIn), so its events are told
-	// either way.
-	_ = h.store.Update(ctx, func(tx Tx) error {
-		st, ok := tx.(SnapshotTx)
-		if !ok {
-			return nil
-		}
-		var err error
-		if events, err = h.catchUpIn(tx); err != nil {
-			return err
-		}
-		h.mu.RLock()
-		recs := make([]*ConversationRecord, 0, len(h.cache.convs)+len(h.cache.tombs))
-		for _, r := range h.cache.convs {
-			recs = append(recs, r)
-		}
-		for _, r := range h.cache.tombs {
-			recs = append(recs, r)
-		}
-		seq := h.cache.seq
-		h.mu.RUnlock()
-		return st.PutSnapshot(seq, recs)
-	})
-	h.emitAll(events)
-}
-
 // checkID validates a conversation id of the opened account.
 func (s *Service) checkID(name, id string) (ConversationID, error) {
 	cid, err := ParseConversationID(id)
 	if err != nil {
 		return cid, invalid("%s: %s", name, err.(*Error).Message)
 	}
-	if cid.AccountID != s.account {
-		return cid, invalid("%s %q belongs to account %q, not to the opened account %q", name, id, cid.AccountID, s.account)
+	if cid.AccountID != s.h.account {
+		return cid, invalid("%s %q belongs to account %q, not to the opened account %q", name, id, cid.AccountID, s.h.account)
 	}
 	return cid, nil
 }

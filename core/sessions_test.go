@@ -126,7 +126,7 @@ func TestAServiceThatLostItsStoreSaysSo(t *testing.T) {
 	require.Equal(t, []string{EventSyncFailed}, f.ev.types())
 
 	db := NewMemDB()
-	db.FailNextLoad(errors.New("quota"))
+	db.failNextLoad(errors.New("quota"))
 	ev := &recorder{}
 	g, err := Open(f.ctx, Options{AccountID: me, Store: db.Connect(), Listener: ev.listen})
 	require.NoError(t, err)

@@ -119,7 +119,7 @@ func idsOf(cs []Conversation) []string {
 }
 
 // walk reads every page of getConversationListByOption with limit, checking
-// each page against SPEC's paging rules, and returns the items in order.
+// each page against the contract's paging rules, and returns the items in order.
 func (f *specFixture) walk(limit int, opt Option) []Conversation {
 	f.t.Helper()
 	want := limit
@@ -149,7 +149,7 @@ func (f *specFixture) walk(limit int, opt Option) []Conversation {
 	}
 }
 
-// inListOrder sorts conversations into SPEC's list order: sortOrder descending,
+// inListOrder sorts conversations into the contract's list order: sortOrder descending,
 // then conversationId ascending. It is the reference the paging tests hold
 // the Service to.
 func inListOrder(cs []Conversation) []Conversation {
@@ -206,10 +206,10 @@ func (f *specFixture) snapshot() observed {
 	for _, flt := range probeFilters {
 		o.Filters = append(o.Filters, f.filterCount(flt))
 	}
-	f.Service.mu.RLock()
+	f.Service.h.mu.RLock()
 	o.Current = f.Service.current
 	o.Subscribed = append([]Filter(nil), f.Service.filters...)
-	f.Service.mu.RUnlock()
+	f.Service.h.mu.RUnlock()
 	f.db.mu.Lock()
 	for _, conv := range f.db.msgs {
 		for _, m := range conv {

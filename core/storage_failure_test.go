@@ -8,7 +8,7 @@ import (
 )
 
 // mutatingCalls are calls that change something on the seeded fixture, one
-// per mutating method of SPEC §2 (and a few variants).
+// per mutating method of docs/api.md §2 (and a few variants).
 func mutatingCalls(bob, t1, s1, carol string) []struct {
 	name string
 	call func(f *specFixture) error
@@ -59,7 +59,7 @@ func mutatingCalls(bob, t1, s1, carol string) []struct {
 	}
 }
 
-// SPEC §5: 190001 — storage failed; the call changed nothing (its transaction
+// docs/api.md §5: 190001 — storage failed; the call changed nothing (its transaction
 // rolled back, the cache is as before).
 func TestStorageFailure_EveryMutatingCallChangesNothingAndEmitsNothing(t *testing.T) {
 	for _, tc := range mutatingCalls(p2p("bob"), team("t1"), superTeam("s1"), p2p("carol")) {
@@ -73,7 +73,7 @@ func TestStorageFailure_EveryMutatingCallChangesNothingAndEmitsNothing(t *testin
 			f.clock.set(5000)
 			before := f.snapshot()
 
-			f.db.FailNextUpdate(errors.New("QuotaExceededError"))
+			f.db.failNextUpdate(errors.New("QuotaExceededError"))
 			err := tc.call(f)
 			requireCode(t, CodeInternal, err)
 			require.Contains(t, err.Error(), "QuotaExceededError")
@@ -93,7 +93,7 @@ func TestStorageFailure_EveryMutatingCallChangesNothingAndEmitsNothing(t *testin
 func TestStorageFailure_AFailedApplyMessagesLeavesTheMessagesUnknown(t *testing.T) {
 	f := newSpec(t)
 	bob := p2p("bob")
-	f.db.FailNextUpdate(errors.New("disk full"))
+	f.db.failNextUpdate(errors.New("disk full"))
 	_, err := f.ApplyMessages(f.ctx, []Message{msg(bob, "m1", 100)})
 	requireCode(t, CodeInternal, err)
 	require.Nil(t, f.stored(bob, "m1"))
@@ -105,7 +105,7 @@ func TestStorageFailure_AFailedSetCurrentConversationKeepsTheOldOne(t *testing.T
 	f := newSpec(t)
 	bob, t1, _, _ := f.seeded()
 	require.NoError(t, f.SetCurrentConversation(f.ctx, t1))
-	f.db.FailNextUpdate(errors.New("disk full"))
+	f.db.failNextUpdate(errors.New("disk full"))
 	requireCode(t, CodeInternal, f.SetCurrentConversation(f.ctx, bob))
 	f.ev.take()
 	f.apply(msg(bob, "m3", 300), msg(t1, "t1c", 300))

@@ -18,7 +18,7 @@ type Opener interface {
 }
 
 // Store persists conversations and messages. It is shaped for IndexedDB (see
-// DESIGN.md, "Transaction lifetime"): Update and View run a closure that only
+// docs/design.md, "Transaction lifetime"): Update and View run a closure that only
 // issues reads and writes on the Tx it is given, waiting on nothing else; a nil
 // return commits, an error aborts and leaves the store as before.
 //

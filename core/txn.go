@@ -99,7 +99,7 @@ func (t *txn) remove(id string) {
 }
 
 // followCurrent clears unread messages that other tabs counted in a
-// conversation on screen here: it takes no unread (SPEC §3).
+// conversation on screen here: it takes no unread (docs/api.md §3).
 func (t *txn) followCurrent() {
 	t.h.mu.RLock()
 	var ids []string

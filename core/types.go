@@ -12,7 +12,7 @@ func (r RawJSON) MarshalJSON() ([]byte, error) {
 	return []byte(r), nil
 }
 
-// Conversation is what every API and event returns (SPEC §1).
+// Conversation is what every API and event returns (docs/api.md §1).
 type Conversation struct {
 	ConversationID string           `json:"conversationId"`
 	Type           ConversationType `json:"type"`
@@ -54,7 +54,7 @@ const (
 	LastMessageStateClientFill = 2
 )
 
-// LastMessage is SPEC §1's LastMessage.
+// LastMessage is docs/api.md §1's LastMessage.
 type LastMessage struct {
 	LastMessageState  int          `json:"lastMessageState"`
 	MessageRefer      MessageRefer `json:"messageRefer"`
@@ -77,7 +77,7 @@ func (m *LastMessage) equal(o *LastMessage) bool {
 	return *m == *o
 }
 
-// MessageRefer names a message (SPEC §1).
+// MessageRefer names a message (docs/api.md §1).
 type MessageRefer struct {
 	SenderID         string           `json:"senderId"`
 	ReceiverID       string           `json:"receiverId"`
@@ -88,7 +88,7 @@ type MessageRefer struct {
 	CreateTime       int64            `json:"createTime"`
 }
 
-// Message is what the host app feeds to ApplyMessages (SPEC §2).
+// Message is what the host app feeds to ApplyMessages (docs/api.md §2).
 type Message struct {
 	ConversationID           string
 	MessageClientID          string
@@ -122,7 +122,7 @@ type RevokeInfo struct {
 	Postscript      string
 }
 
-// Filter selects conversations for unread counts (SPEC §1). It is kept
+// Filter selects conversations for unread counts (docs/api.md §1). It is kept
 // normalized: types sorted and unique.
 type Filter struct {
 	ConversationTypes []ConversationType `json:"conversationTypes"`

@@ -6,7 +6,7 @@ import (
 	"strconv"
 )
 
-// Limits (SPEC §2; README "Limits").
+// Limits (docs/api.md §2; README "Limits").
 const (
 	MaxDeleteIDs           = 100         // deleteConversationListByIds
 	MaxClearIDs            = 10          // clearUnreadCountByIds
@@ -125,12 +125,12 @@ func (s *Service) checkMessage(name string, m *Message) (ConversationID, error) 
 		return cid, invalid("%s.sendingState must be 0..3 (unknown, succeeded, failed, sending), got %s", name, formatInt(int64(m.SendingState)))
 	}
 	if cid.Type == TypeP2P {
-		mine := m.SenderID == s.account
+		mine := m.SenderID == s.h.account
 		if !mine && m.SenderID != cid.TargetID {
 			return cid, invalid("%s.senderId %q is neither the opened account nor the peer %q of P2P conversation %q",
 				name, m.SenderID, cid.TargetID, m.ConversationID)
 		}
-		want := s.account
+		want := s.h.account
 		if mine {
 			want = cid.TargetID
 		}

@@ -25,7 +25,7 @@ import (
 // where each element of values is an argument list ([value] for put, [key]
 // for get) and resultGetter is IDBRequest.prototype's result getter. Going
 // through go-indexeddb cost about 60 µs a request, and building a value from
-// Go about 50 µs more: most of a batch's time (see issue 6).
+// Go about 50 µs more: most of a batch's time (see bench/README.md).
 var (
 	jsJSON       = js.Global().Get("JSON")
 	arrayMap     = js.Global().Get("Array").Get("prototype").Get("map")

@@ -2,7 +2,6 @@ package idbstore
 
 import (
 	"errors"
-	"strconv"
 	"unicode/utf8"
 
 	"github.com/localconv/localconv/core"
@@ -77,34 +76,17 @@ func messageValueJSON(b []byte, m *core.MessageRecord) []byte {
 	return o.End()
 }
 
-// recBytes reads a stored value's record bytes out of its JSON form: the
-// string this code writes, or the Uint8Array earlier versions wrote, which
-// JSON.stringify spells as an object of numbered bytes.
+// recBytes reads a stored value's record bytes out of its JSON form.
 func recBytes(v any) ([]byte, error) {
 	obj, ok := v.(map[string]any)
 	if !ok {
 		return nil, errors.New("the stored value is not an object")
 	}
-	switch rec := obj["rec"].(type) {
-	case string:
-		return bytesOfString(rec)
-	case map[string]any:
-		out := make([]byte, len(rec))
-		for k, n := range rec {
-			i, err := strconv.Atoi(k)
-			num, ok := n.(jsonx.Number)
-			if err != nil || i < 0 || i >= len(out) || !ok {
-				return nil, errors.New("the stored value's rec is not bytes")
-			}
-			b, err := strconv.ParseUint(string(num), 10, 8)
-			if err != nil {
-				return nil, errors.New("the stored value's rec is not bytes")
-			}
-			out[i] = byte(b)
-		}
-		return out, nil
+	rec, ok := obj["rec"].(string)
+	if !ok {
+		return nil, errors.New("the stored value has no rec string")
 	}
-	return nil, errors.New("the stored value has no rec")
+	return bytesOfString(rec)
 }
 
 // valueID names a stored value for OnCorruptRecord, from its JSON form.

@@ -15,7 +15,7 @@ import (
 )
 
 // transaction is a core.Tx on one go-indexeddb transaction. Its methods issue
-// requests and wait only for those, so the transaction stays alive (DESIGN.md,
+// requests and wait only for those, so the transaction stays alive (docs/design.md,
 // "Transaction lifetime"). Writes are not awaited: requests run in order, so
 // later reads see them, and a failed write aborts the transaction, which
 // Update reports. Batches go through raw, the same transaction as IndexedDB's

@@ -28,14 +28,10 @@ func recordBytes(v js.Value) ([]byte, error) {
 		return nil, fmt.Errorf("the stored value is a %s, not an object", v.Type())
 	}
 	rec := v.Get("rec")
-	if rec.Type() == js.TypeString {
-		return bytesOfString(rec.String())
+	if rec.Type() != js.TypeString {
+		return nil, fmt.Errorf("the stored value's rec is a %s, not a string", rec.Type())
 	}
-	b, err := bytesFromJS(rec) // as earlier versions stored it
-	if err != nil {
-		return nil, fmt.Errorf("the stored value's rec: %w", err)
-	}
-	return b, nil
+	return bytesOfString(rec.String())
 }
 
 // conversationKeyName and messageKeyName name a record for OnCorruptRecord.
