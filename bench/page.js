@@ -1,4 +1,4 @@
-// The bench page: every scenario of issue 6 that runs in the browser, for the
+// The bench page: every scenario that runs in the browser, for the
 // module (through js/localconv.js, as an app would use it) and for the
 // baseline (plain JavaScript on one object store of plain conversations).
 // bench/run.mjs calls these one at a time and keeps the figures.
@@ -76,7 +76,7 @@ const done = (tx) => new Promise((resolve, reject) => {
 });
 
 // openBaseline opens (creating if needed) the baseline database: one store of
-// plain SPEC-shaped conversations keyed by conversationId, with an index on
+// plain API-shaped conversations keyed by conversationId, with an index on
 // sortOrder for the newest-first cursor.
 function openBaseline(name) {
   const r = indexedDB.open(name, 1);
@@ -112,7 +112,7 @@ async function deleteDb(name) {
 }
 
 // The baseline's own handling of a message: what a developer keeping plain
-// conversation objects does with one (SPEC's rules for lastMessage, unread
+// conversation objects does with one (the contract's rules for lastMessage, unread
 // and sortOrder).
 function plainLastMessage(m, type) {
   const mine = m.senderId === data.ACCOUNT;

@@ -212,7 +212,7 @@ function notes(report) {
   const m = report.meta;
   const out = [
     'Every time is a median over the rounds (min in parentheses); module and baseline runs are interleaved in one browser. Cold opens are measured in a new page from navigation start (`performance.now()`), on a database filled before.',
-    "Baseline: plain JS, one object store of the same conversations as SPEC-shaped plain objects (copied from the module's own list). 1 and 2: `getAll` of all of them (2 adds the sum of unreadCount); 3: per batch, the changed conversations `put` in one transaction, awaited; 6: one transaction `put` of all. The baseline does not store messages; the module stores each message too.",
+    "Baseline: plain JS, one object store of the same conversations as API-shaped plain objects (copied from the module's own list). 1 and 2: `getAll` of all of them (2 adds the sum of unreadCount); 3: per batch, the changed conversations `put` in one transaction, awaited; 6: one transaction `put` of all. The baseline does not store messages; the module stores each message too.",
     `Scenario 3 applies ${m.apply.total.toLocaleString('en')} messages across ${m.apply.convs.toLocaleString('en')} conversations (at sizes below that, the missing conversations are created by the messages), about 10 % of them the account's own, in ${m.apply.chunks} chunks alternating module and baseline.` +
       (m.apply.total !== 100000 ? ` (The issue's scenario is 100,000 messages; this run applied ${m.apply.total.toLocaleString('en')}, so compare the ratio, not the totals.)` : ''),
     '4 and 5: each call awaited through the JS API and timed alone; timer resolution in a page without cross-origin isolation is 0.1 ms.',

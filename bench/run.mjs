@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// The browser benchmark of issue 6: the module side by side with a
+// The browser benchmark: the module side by side with a
 // raw-IndexedDB baseline, in headless Chromium, at several list sizes.
 //
 //   node bench/run.mjs            1k, 10k and 100k conversations   (make bench)

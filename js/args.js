@@ -66,7 +66,7 @@ export function encodeArgs(args, names = []) {
         if (Array.isArray(value) && value.length > MAX_ARRAY) {
           throw invalid(`${path} has ${value.length} entries, more than the ${MAX_ARRAY} any call takes`);
         }
-        // JSON would unbox these silently; SPEC wants the wrong type named.
+        // JSON would unbox these silently; the contract wants the wrong type named.
         if (value instanceof Boolean || value instanceof Number || value instanceof String) {
           return BOXED + value.constructor.name;
         }

@@ -1,4 +1,4 @@
-// The conversation methods of SPEC §2 through the wrapper: results' shapes and
+// The conversation methods of docs/api.md §2 through the wrapper: results' shapes and
 // values, and the events each call dispatches before it resolves.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// The unread and read-time methods of SPEC §2 through the wrapper.
+// The unread and read-time methods of docs/api.md §2 through the wrapper.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBrowser, uniqueName } from './harness.mjs';

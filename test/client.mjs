@@ -1,5 +1,5 @@
 // Node-side helpers for the wrapper's tests: a handle on a service opened in
-// the page (through the in-page kit of harness.mjs) and the shapes SPEC §1
+// the page (through the in-page kit of harness.mjs) and the shapes docs/api.md §1
 // promises. Not a test file itself.
 import assert from 'node:assert/strict';
 
@@ -101,7 +101,7 @@ const REFER_KEYS = [
 
 const isTime = (n) => Number.isSafeInteger(n) && n >= 0;
 
-// assertConversation checks SPEC §1's Conversation shape exactly, then the
+// assertConversation checks docs/api.md §1's Conversation shape exactly, then the
 // fields given in expected.
 export function assertConversation(c, expected = {}) {
   assert.equal(typeof c, 'object');
@@ -131,7 +131,7 @@ export function assertLastMessage(m, expected = {}) {
   return m;
 }
 
-// listOrder sorts as SPEC's paging does: sortOrder descending, then id ascending.
+// listOrder sorts as the contract's paging does: sortOrder descending, then id ascending.
 export function listOrder(list) {
   return [...list].sort((a, b) => b.sortOrder - a.sortOrder || (a.conversationId < b.conversationId ? -1 : a.conversationId > b.conversationId ? 1 : 0));
 }

@@ -1,4 +1,4 @@
-// SPEC §5 through the wrapper: every kind of bad input rejects the call's
+// docs/api.md §5 through the wrapper: every kind of bad input rejects the call's
 // Promise (never a synchronous throw) with LocalConvError 191004 whose message
 // names the parameter and what was wrong; nothing changes and no event fires.
 import { test } from 'node:test';

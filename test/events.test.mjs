@@ -1,4 +1,4 @@
-// SPEC §4: every event type with its detail, one call's events in order and
+// docs/api.md §4: every event type with its detail, one call's events in order and
 // before its Promise resolves, listen(handlers) with the seed's names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -12,7 +12,7 @@ const ORDER = [
   'conversationCreated', 'conversationDeleted', 'conversationChanged', 'conversationReadTimeUpdated',
   'totalUnreadCountChanged', 'unreadCountChangedByFilter',
 ];
-// assertOrdered checks a call's event types follow SPEC §4's order.
+// assertOrdered checks a call's event types follow docs/api.md §4's order.
 function assertOrdered(events) {
   const ranks = types(events).map((type) => ORDER.indexOf(type));
   assert.ok(ranks.every((r) => r >= 0), `unexpected event types ${types(events)}`);
@@ -44,7 +44,7 @@ test('syncStarted and syncFinished reach open({listeners}) before open() resolve
   assert.deepEqual(await s.log(), [], 'the first service heard nothing after its sync');
 });
 
-test('one call\'s events come in SPEC order, created conversations only as conversationCreated', async (t) => {
+test('one call\'s events come in the documented order, created conversations only as conversationCreated', async (t) => {
   const s = await open(t);
   const [a, b, c] = ['a', 'b', 'c'].map((x) => s.p2p(x));
   const team = s.team('t1');

@@ -77,7 +77,7 @@ test('ConversationIdUtil throws 191004 synchronously for values that are not str
   assert.throws(() => ConversationIdUtil.parseConversationType('alice|7|bob'), /type/);
 });
 
-test('ConversationType has the SPEC values', () => {
+test('ConversationType has the documented values', () => {
   assert.deepEqual({ ...ConversationType }, { UNKNOWN: 0, P2P: 1, TEAM: 2, SUPER_TEAM: 3 });
   assert.ok(Object.isFrozen(ConversationType));
 });

@@ -1,4 +1,4 @@
-// SPEC §2/§5 limits through the wrapper: 100 ids to delete, 10 to clear, 100
+// docs/api.md §2/§5 limits through the wrapper: 100 ids to delete, 10 to clear, 100
 // pinned; and huge arguments, refused quickly without freezing the page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

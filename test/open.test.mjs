@@ -8,7 +8,7 @@ import { openService, assertRejected, assertSettled, msg } from './client.mjs';
 const env = useBrowser();
 const T = 1_700_000_000_000;
 
-// Every method of SPEC §2 with valid arguments (given the ids).
+// Every method of docs/api.md §2 with valid arguments (given the ids).
 function everyMethod(id, other) {
   return [
     ['createConversation', id], ['updateConversationLocalExtension', id, 'x'], ['deleteConversation', id],
@@ -156,7 +156,7 @@ test('a closed service rejects every method with 190002', async (t) => {
   assert.equal(closed.value, undefined);
   assert.deepEqual(closed.events, []);
   const methods = everyMethod(bob, s.p2p('zed'));
-  assert.equal(methods.length, 27, 'all of SPEC §2, close included');
+  assert.equal(methods.length, 27, 'all of docs/api.md §2, close included');
   for (const [method, ...args] of methods) {
     const r = await s.call(method, ...args);
     assertRejected(r, 190002, /closed/, `${method} after close`);

@@ -1,4 +1,4 @@
-// SPEC §6 through the wrapper with the default storage (IndexedDB): after a
+// docs/api.md §6 through the wrapper with the default storage (IndexedDB): after a
 // real page reload everything is exactly as before, for each account apart.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';

@@ -1,4 +1,4 @@
-// Issue 7: the same JS API and the same CustomEvents in the three placements
+the same JS API and the same CustomEvents in the three placements
 // open() offers — 'page' (the module in the calling context), 'worker' (a
 // dedicated Worker of the page) and 'sharedWorker' (one SharedWorker for every
 // tab of the origin). From the page, in each placement: every method once,
@@ -19,7 +19,7 @@ const transcripts = {}; // placement → what the script saw, with its own ids a
 const errorTranscripts = {};
 const openTranscripts = {};
 
-// script is every method of SPEC §2 once (listen and open aside), as
+// script is every method of docs/api.md §2 once (listen and open aside), as
 // [method, args, check(result, events)]; each check names the events the call
 // must dispatch (in order) and looks at their details.
 function script(s) {
@@ -239,7 +239,7 @@ for (const placement of PLACEMENTS) {
       'conversationChanged', 'conversationCreated', 'conversationDeleted', 'conversationReadTimeUpdated',
       'syncFinished', 'syncStarted', 'totalUnreadCountChanged', 'unreadCountChangedByFilter',
     ], 'every event type but syncFailed (the next test)');
-    assert.equal(methods.size, 27, `every method of SPEC §2 once: ${[...methods].join(', ')}`);
+    assert.equal(methods.size, 27, `every method of docs/api.md §2 once: ${[...methods].join(', ')}`);
     transcripts[placement] = generalize(transcript, s.accountId, from, Date.now());
   });
 

@@ -1,6 +1,6 @@
-// Issue 4: tabs that change the same conversations at the same moment. No
+tabs that change the same conversations at the same moment. No
 // update is lost, no message counts twice, a read time marked in one tab
-// reaches the others with their unread counts, and SPEC §3's invariant holds
+// reaches the others with their unread counts, and docs/api.md §3's invariant holds
 // in every tab. Two and three pages of one browser context.
 //
 // "At the same moment": each tab runs its loop of calls in the page, all tabs
@@ -121,7 +121,7 @@ for (const n of [2, 3]) {
     const fresh = await finalState(tabs, 'after clearing while messages arrived');
     // Both took effect: every message is there (the newest is the last), and
     // each conversation's unread count is exactly its messages newer than its
-    // read time (SPEC §3), all from peers.
+    // read time (docs/api.md §3), all from peers.
     for (const id of [x, y]) {
       const c = fresh.list.find((z) => z.conversationId === id);
       const rt = fresh.readTimes[id];

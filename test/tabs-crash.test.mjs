@@ -1,7 +1,7 @@
-// Issue 4: a tab that crashes or closes in the middle of its calls leaves
+a tab that crashes or closes in the middle of its calls leaves
 // nothing half-written. Each of its calls is in the database whole or not at
 // all (and those that are form a prefix of what it called), the tabs that
-// stay open agree with a fresh load, SPEC §3's invariant holds, and they go on
+// stay open agree with a fresh load, docs/api.md §3's invariant holds, and they go on
 // working.
 //
 // The tab is crashed (CDP Page.crash) or closed (page.close(), no unload

@@ -1,4 +1,4 @@
-// Issue 4, first point: a change made in one tab reaches every other open tab
+// a change made in one tab reaches every other open tab
 // of the account within one second, as the same CustomEvents with the same
 // payloads, and every tab's cached list then equals the database. Two and
 // three pages of one browser context (one profile: shared IndexedDB and
@@ -19,7 +19,7 @@ const env = useBrowser();
 const latency = new Latency(); // told over the BroadcastChannel
 const polled = new Latency(); // found by the poll: the broadcast was lost
 
-// script is one call of every mutating method of SPEC §2 (and the no-ops that
+// script is one call of every mutating method of docs/api.md §2 (and the no-ops that
 // must emit nothing anywhere), as [actor, method, ...args]; actor is an index
 // into the tabs, taken modulo their number so that every tab acts.
 function script(acc) {

@@ -1,8 +1,8 @@
-// Issue 4, the stress test: three tabs of one account, each running hundreds
+// The stress test: three tabs of one account, each running hundreds
 // of random calls at once. In the end every tab's list, total and filter
 // counts equal each other and a fresh tab's load of the database, each tab's
 // events tell its list, no message counted twice or was lost, and every
-// conversation's unread count is exactly its messages that count (SPEC §3),
+// conversation's unread count is exactly its messages that count (docs/api.md §3),
 // computed here from what the tabs applied, revoked and deleted.
 //
 // The calls each tab makes come from SEED (printed; run with SEED=<n> to get
@@ -167,7 +167,7 @@ function tally(plans, outcomes, why) {
 }
 
 // checkState waits for every tab to agree with a fresh load, checks that each
-// tab's events tell its list, and checks SPEC §3 from the outside: a
+// tab's events tell its list, and checks docs/api.md §3 from the outside: a
 // conversation's unread count is its applied messages from others,
 // unread-enabled, neither revoked nor deleted, newer than its read time.
 // (Messages a deleteConversation(…, true) cleared are older than the read

@@ -256,7 +256,7 @@ export async function deliver(actor, others, latency, method, ...args) {
   return r;
 }
 
-// assertConsistent checks SPEC §3's invariant and the option lists against
+// assertConsistent checks docs/api.md §3's invariant and the option lists against
 // the snapshot's own list: the total is the sum, each filter's count is the
 // sum over the conversations it matches, the option lists and the pinned list
 // are the list's matching items in list order.

@@ -69,5 +69,5 @@ test('js/localconv.d.ts declares exactly what js/localconv.js exports, and every
   const proto = Object.getOwnPropertyNames(mod.LocalConversationService.prototype).filter((n) => n !== 'constructor');
   assert.deepEqual([...methods].filter((n) => n !== 'open').sort(), proto.sort());
   assert.equal(typeof mod.LocalConversationService.open, 'function');
-  assert.ok(proto.length >= 28, 'SPEC §2: 26 methods, listen and close');
+  assert.ok(proto.length >= 28, 'docs/api.md §2: 26 methods, listen and close');
 });

@@ -15,7 +15,7 @@ import (
 
 // bridge is the JS-callable surface of the module: one object with open and
 // call. Everything crosses as strings (JSON), which is both the fastest way
-// across the boundary (DESIGN.md: one JSON string beats field-by-field access
+// across the boundary (docs/design.md: one JSON string beats field-by-field access
 // 12×) and the same shape a Worker's postMessage will carry. Argument rules
 // live in core (core.Service.Call), not here.
 type bridge struct {
