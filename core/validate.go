@@ -40,8 +40,8 @@ func checkTypes(name string, types []ConversationType, required bool) error {
 	if required && len(types) == 0 {
 		return invalid("%s must not be empty", name)
 	}
-	if len(types) > MaxListLength {
-		return invalid("%s has %d entries, at most %d are allowed", name, len(types), MaxListLength)
+	if err := checkLength(name, len(types), MaxListLength); err != nil {
+		return err
 	}
 	for i, t := range types {
 		if !t.valid() {
@@ -171,4 +171,27 @@ func formatNumber(f float64) string {
 		return strconv.FormatFloat(f, 'f', -1, 64)
 	}
 	return strconv.FormatFloat(f, 'g', -1, 64)
+}
+
+// checkCurrentConversationArg is setCurrentConversation's rule for a string:
+// null means "none on screen", so "" is a mistake, not a synonym for it.
+func checkCurrentConversationArg(name, id string) error {
+	if id == "" {
+		return invalid("%s must not be empty (pass null for no current conversation)", name)
+	}
+	return nil
+}
+
+// noSuchConversation is the error of a call naming a conversation that must
+// exist and does not (docs/api.md §5: 191004).
+func noSuchConversation(name, id string) error {
+	return invalid("%s %q: no such conversation", name, id)
+}
+
+// checkLength is the rule for how many entries a list parameter may have.
+func checkLength(name string, n, max int) error {
+	if n > max {
+		return invalid("%s has %d entries, at most %d are allowed", name, n, max)
+	}
+	return nil
 }

@@ -5,6 +5,7 @@ import { LocalConvError, ErrorCode, invalid, toLocalConvError } from './errors.j
 import { encodeArgs } from './args.js';
 import { loadBridge } from './runtime.js';
 import { remoteBridge } from './remote.js';
+import { METHODS } from './methods.js';
 
 export { LocalConvError, ErrorCode } from './errors.js';
 export { ConversationType, ConversationIdUtil } from './ids.js';
@@ -29,35 +30,6 @@ const LISTENERS = Object.freeze({
   onConversationReadTimeUpdated: 'conversationReadTimeUpdated',
 });
 
-// Each method's parameter names, for the errors of arguments the wrapper refuses itself.
-const PARAMS = Object.freeze({
-  createConversation: ['conversationId'],
-  updateConversationLocalExtension: ['conversationId', 'localExtension'],
-  deleteConversation: ['conversationId', 'clearMessage'],
-  deleteConversationListByIds: ['conversationIds', 'clearMessage'],
-  stickTopConversation: ['conversationId', 'stickTop'],
-  getConversation: ['conversationId'],
-  getConversationList: ['offset', 'limit'],
-  getConversationListByIds: ['conversationIds'],
-  getConversationListByOption: ['offset', 'limit', 'option'],
-  getStickTopConversationList: [],
-  getTotalUnreadCount: [],
-  getUnreadCountByIds: ['conversationIds'],
-  getUnreadCountByFilter: ['filter'],
-  clearTotalUnreadCount: [],
-  clearUnreadCountByIds: ['conversationIds'],
-  clearUnreadCountByTypes: ['conversationTypes'],
-  subscribeUnreadCountByFilter: ['filter'],
-  unsubscribeUnreadCountByFilter: ['filter'],
-  markConversationRead: ['conversationId'],
-  getConversationReadTime: ['conversationId'],
-  applyMessages: ['messages'],
-  revokeMessage: ['refer', 'revokeInfo'],
-  deleteMessages: ['refers'],
-  updateConversationInfo: ['conversationId', 'info'],
-  setCurrentConversation: ['conversationId'],
-  applyReadTime: ['conversationId', 'readTime'],
-});
 
 const defaultWasmUrl = new URL('./localconv.wasm', import.meta.url);
 const defaultWorkerUrl = new URL('./worker.js', import.meta.url);
@@ -136,7 +108,7 @@ export class LocalConversationService extends EventTarget {
     if (this.#closed) return Promise.reject(new LocalConvError(ErrorCode.CLOSED, 'the service is closed'));
     let json;
     try {
-      json = encodeArgs(args, PARAMS[method]);
+      json = encodeArgs(args, METHODS[method].params);
     } catch (e) {
       return Promise.reject(toLocalConvError(e));
     }
@@ -192,32 +164,18 @@ export class LocalConversationService extends EventTarget {
     };
   }
 
-  createConversation(conversationId) { return this.#call('createConversation', arguments); }
-  updateConversationLocalExtension(conversationId, localExtension) { return this.#call('updateConversationLocalExtension', arguments); }
-  deleteConversation(conversationId, clearMessage) { return this.#call('deleteConversation', arguments); }
-  deleteConversationListByIds(conversationIds, clearMessage) { return this.#call('deleteConversationListByIds', arguments); }
-  stickTopConversation(conversationId, stickTop) { return this.#call('stickTopConversation', arguments); }
-  getConversation(conversationId) { return this.#call('getConversation', arguments); }
-  getConversationList(offset, limit) { return this.#call('getConversationList', arguments); }
-  getConversationListByIds(conversationIds) { return this.#call('getConversationListByIds', arguments); }
-  getConversationListByOption(offset, limit, option) { return this.#call('getConversationListByOption', arguments); }
-  getStickTopConversationList() { return this.#call('getStickTopConversationList', arguments); }
-  getTotalUnreadCount() { return this.#call('getTotalUnreadCount', arguments); }
-  getUnreadCountByIds(conversationIds) { return this.#call('getUnreadCountByIds', arguments); }
-  getUnreadCountByFilter(filter) { return this.#call('getUnreadCountByFilter', arguments); }
-  clearTotalUnreadCount() { return this.#call('clearTotalUnreadCount', arguments); }
-  clearUnreadCountByIds(conversationIds) { return this.#call('clearUnreadCountByIds', arguments); }
-  clearUnreadCountByTypes(conversationTypes) { return this.#call('clearUnreadCountByTypes', arguments); }
-  subscribeUnreadCountByFilter(filter) { return this.#call('subscribeUnreadCountByFilter', arguments); }
-  unsubscribeUnreadCountByFilter(filter) { return this.#call('unsubscribeUnreadCountByFilter', arguments); }
-  markConversationRead(conversationId) { return this.#call('markConversationRead', arguments); }
-  getConversationReadTime(conversationId) { return this.#call('getConversationReadTime', arguments); }
-  applyMessages(messages) { return this.#call('applyMessages', arguments); }
-  revokeMessage(refer, revokeInfo) { return this.#call('revokeMessage', arguments); }
-  deleteMessages(refers) { return this.#call('deleteMessages', arguments); }
-  updateConversationInfo(conversationId, info) { return this.#call('updateConversationInfo', arguments); }
-  setCurrentConversation(conversationId) { return this.#call('setCurrentConversation', arguments); }
-  applyReadTime(conversationId, readTime) { return this.#call('applyReadTime', arguments); }
+  // The methods of docs/api.md §2, one per entry of the module's method table
+  // (js/methods.js, generated from it); close is below, as it also ends the
+  // service here. Each takes its arguments as given: the module checks them.
+  static {
+    for (const name of Object.keys(METHODS)) {
+      if (name === 'close') continue;
+      Object.defineProperty(this.prototype, name, {
+        value: { [name](...args) { return this.#call(name, args); } }[name],
+        writable: true, configurable: true, enumerable: false,
+      });
+    }
+  }
 
   /** Flushes, closes the database and stops the service; later calls reject with 190002. */
   close() {
