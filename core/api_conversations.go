@@ -144,7 +144,7 @@ func (s *Service) GetConversation(id string) (Conversation, error) {
 	err := s.read(func(c *cache) error {
 		r := c.convs[id]
 		if r == nil {
-			return invalid("conversationId %q: no such conversation", id)
+			return noSuchConversation("conversationId", id)
 		}
 		out = r.Conversation
 		return nil

@@ -202,7 +202,7 @@ func (s *Service) GetConversationReadTime(id string) (int64, error) {
 	err := s.read(func(c *cache) error {
 		r := c.convs[id]
 		if r == nil {
-			return invalid("conversationId %q: no such conversation", id)
+			return noSuchConversation("conversationId", id)
 		}
 		rt = r.ReadTime
 		return nil

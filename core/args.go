@@ -211,17 +211,16 @@ func argOptInt(v any, name string, def int64) (int64, error) {
 }
 
 func argArray(v any, name string, max int) ([]any, error) {
+	// The length is checked here, before the entries are decoded, so that a
+	// huge list costs nothing; the rule is validate.go's.
 	if l, ok := v.(jsonx.LongArray); ok {
-		return nil, invalid("%s has %d entries, at most %d are allowed", name, l.N, max)
+		return nil, checkLength(name, l.N, max)
 	}
 	a, ok := v.([]any)
 	if !ok {
 		return nil, wrongType(name, "an array", v)
 	}
-	if len(a) > max {
-		return nil, invalid("%s has %d entries, at most %d are allowed", name, len(a), max)
-	}
-	return a, nil
+	return a, checkLength(name, len(a), max)
 }
 
 func argObject(v any, name string) (map[string]any, error) {

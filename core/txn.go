@@ -54,7 +54,7 @@ func (t *txn) mustLive(name, id string) (*ConversationRecord, error) {
 	if r := t.live(id); r != nil {
 		return r, nil
 	}
-	return nil, invalid("%s %q: no such conversation", name, id)
+	return nil, noSuchConversation(name, id)
 }
 
 // edit returns the conversation's staged record to change in place.

@@ -104,9 +104,16 @@ func (s *Store) load(ctx context.Context, c *conn, batch func([]*core.Conversati
 	if err != nil {
 		return 0, err
 	}
+	s.deliverLoaded(snapRecs, tailValues, delivered, batch)
+	return seq, nil
+}
+
+// deliverLoaded delivers the snapshot's records, less those the tail
+// replaced, and the tail's (tombstones too: the Service keeps them), but for
+// what the first batch gave already.
+func (s *Store) deliverLoaded(snapRecs []*core.ConversationRecord, tailValues []any, delivered map[string]uint64, batch func([]*core.ConversationRecord)) {
 	tail := map[string]*core.ConversationRecord{}
 	s.applyTail(tail, tailValues)
-	// The snapshot's records, less those the tail replaced.
 	all := make([]*core.ConversationRecord, 0, len(snapRecs)+len(tail))
 	for _, r := range snapRecs {
 		if _, changed := tail[r.ConversationID]; !changed {
@@ -114,11 +121,10 @@ func (s *Store) load(ctx context.Context, c *conn, batch func([]*core.Conversati
 		}
 	}
 	for _, r := range tail {
-		all = append(all, r) // tombstones too: the Service keeps them
+		all = append(all, r)
 	}
 	s.snapshotState(len(all), len(tailValues))
 	deliverRest(all, delivered, batch)
-	return seq, nil
 }
 
 // loadWithoutSnapshot reads every record through the seq index.
@@ -139,14 +145,7 @@ func (s *Store) loadWithoutSnapshot(ctx context.Context, c *conn, delivered map[
 	if err != nil {
 		return 0, err
 	}
-	tail := map[string]*core.ConversationRecord{}
-	s.applyTail(tail, all)
-	recs := make([]*core.ConversationRecord, 0, len(tail))
-	for _, r := range tail {
-		recs = append(recs, r)
-	}
-	s.snapshotState(len(recs), len(all))
-	deliverRest(recs, delivered, batch)
+	s.deliverLoaded(nil, all, delivered, batch)
 	return seq, nil
 }
 

@@ -148,22 +148,31 @@ func (r *reader) object() (any, error) {
 			return nil, err
 		}
 		m[k] = v
-		r.space()
-		if r.pos >= len(r.data) {
-			return nil, r.fail("unexpected end in an object")
-		}
-		switch r.data[r.pos] {
-		case ',':
-			r.pos++
-			r.space()
-		case '}':
-			r.pos++
+		if closed, err := r.separator('}'); closed || err != nil {
 			r.depth--
-			return m, nil
-		default:
-			return nil, r.fail("expected ',' or '}'")
+			return m, err
 		}
 	}
+}
+
+// separator reads what follows an entry of an object or array (end is its
+// closing bracket): a ',' and the space after it, or the closing bracket,
+// which closes it. Anything else fails.
+func (r *reader) separator(end byte) (closed bool, err error) {
+	r.space()
+	if r.pos >= len(r.data) {
+		return false, r.fail("unexpected end before its closing " + string(end))
+	}
+	switch r.data[r.pos] {
+	case ',':
+		r.pos++
+		r.space()
+		return false, nil
+	case end:
+		r.pos++
+		return true, nil
+	}
+	return false, r.fail("expected ',' or '" + string(end) + "'")
 }
 
 func (r *reader) array() (any, error) {
@@ -195,20 +204,9 @@ func (r *reader) array() (any, error) {
 			return nil, err
 		}
 		a = append(a, v)
-		r.space()
-		if r.pos >= len(r.data) {
-			return nil, r.fail("unexpected end in an array")
-		}
-		switch r.data[r.pos] {
-		case ',':
-			r.pos++
-			r.space()
-		case ']':
-			r.pos++
+		if closed, err := r.separator(']'); closed || err != nil {
 			r.depth--
-			return a, nil
-		default:
-			return nil, r.fail("expected ',' or ']'")
+			return a, err
 		}
 	}
 }
@@ -250,20 +248,9 @@ func (r *reader) skipValue() error {
 			if err := r.skipValue(); err != nil {
 				return err
 			}
-			r.space()
-			if r.pos >= len(r.data) {
-				return r.fail("unexpected end")
-			}
-			switch r.data[r.pos] {
-			case ',':
-				r.pos++
-				r.space()
-			case end:
-				r.pos++
+			if closed, err := r.separator(end); closed || err != nil {
 				r.depth--
-				return nil
-			default:
-				return r.fail("expected ',' or a closing bracket")
+				return err
 			}
 		}
 	case c == '"':
@@ -283,19 +270,8 @@ func (r *reader) countEntries() (int, error) {
 		if err := r.skipValue(); err != nil {
 			return 0, err
 		}
-		r.space()
-		if r.pos >= len(r.data) {
-			return 0, r.fail("unexpected end in an array")
-		}
-		switch r.data[r.pos] {
-		case ',':
-			r.pos++
-			r.space()
-		case ']':
-			r.pos++
-			return n, nil
-		default:
-			return 0, r.fail("expected ',' or ']'")
+		if closed, err := r.separator(']'); closed || err != nil {
+			return n, err
 		}
 	}
 }
