@@ -1,4 +1,4 @@
-the wrapper and the wasm inside a Manifest V3 extension
+// The wrapper and the wasm inside a Manifest V3 extension
 // (examples/extension/). Its service worker is a module worker that imports
 // the wrapper statically and owns the store under the CSP
 // "script-src 'self' 'wasm-unsafe-eval'"; its popup shows the conversation

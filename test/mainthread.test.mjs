@@ -1,4 +1,4 @@
-with the module in a Worker or a SharedWorker, a burst of 10,000
+// With the module in a Worker or a SharedWorker, a burst of 10,000
 // applyMessages calls leaves the page's main thread free — no long task
 // (> 50 ms) on the page, as a PerformanceObserver for 'longtask' sees it. The
 // in-page placement's long tasks are measured for comparison, not asserted.

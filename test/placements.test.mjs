@@ -1,4 +1,4 @@
-the same JS API and the same CustomEvents in the three placements
+// The same JS API and the same CustomEvents in the three placements
 // open() offers — 'page' (the module in the calling context), 'worker' (a
 // dedicated Worker of the page) and 'sharedWorker' (one SharedWorker for every
 // tab of the origin). From the page, in each placement: every method once,
@@ -324,7 +324,7 @@ for (const placement of PLACEMENTS) {
     }
     assert.deepEqual([out.badWasm.isLocalConvError, out.badWasm.name, out.badWasm.code], [true, 'LocalConvError', 190001]);
     assert.match(out.badWasm.message, /^localconv\.wasm could not be loaded: .*\/missing\/localconv\.wasm: HTTP 404/);
-    assert.deepEqual([out.badAccount.isLocalConvError, out.badAccount.code], [true, 191004]);
+    assert.deepEqual([out.badAccount.isLocalConvError, out.badAccount.code], [true, 191004], JSON.stringify(out));
     assert.match(out.badAccount.message, /accountId "a\|b" must not contain '\|'/);
     assert.deepEqual([out.badStorage.isLocalConvError, out.badStorage.code], [true, 191004]);
     assert.match(out.badStorage.message, /storage must be "indexeddb" or "memory", got "disk"/);
@@ -355,7 +355,7 @@ test('sharedWorker: every tab of the origin talks to one worker running one wasm
   // SharedWorker) for worker.js's debug stats.
   const stats = (page) => page.evaluate(() => new Promise((resolve) => {
     const worker = new SharedWorker(new URL('/js/worker.js', location.href), { type: 'module', name: 'localconv' });
-    worker.port.onmessage = ({ data }) => { worker.port.close(); resolve(data.value); };
+    worker.port.onmessage = ({ data }) => { if (data.id !== 1) return; worker.port.close(); resolve(data.value); }; // not {alive}
     worker.port.postMessage({ id: 1, op: 'stats' });
   }));
   const seen = await Promise.all(pages.map(stats));

@@ -1,4 +1,4 @@
-tabs that change the same conversations at the same moment. No
+// Tabs that change the same conversations at the same moment. No
 // update is lost, no message counts twice, a read time marked in one tab
 // reaches the others with their unread counts, and docs/api.md §3's invariant holds
 // in every tab. Two and three pages of one browser context.

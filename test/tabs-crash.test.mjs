@@ -1,4 +1,4 @@
-a tab that crashes or closes in the middle of its calls leaves
+// A tab that crashes or closes in the middle of its calls leaves
 // nothing half-written. Each of its calls is in the database whole or not at
 // all (and those that are form a prefix of what it called), the tabs that
 // stay open agree with a fresh load, docs/api.md §3's invariant holds, and they go on

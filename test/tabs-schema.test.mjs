@@ -1,4 +1,4 @@
-a tab opened with a newer schema while older tabs are open. The
+// A tab opened with a newer schema while older tabs are open. The
 // upgrade does not hang; each old tab lets go of the database, tells its page
 // with syncFailed and keeps working in memory; reloaded (still with the old
 // code) it opens the upgraded database, since a newer schema only adds stores
