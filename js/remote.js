@@ -18,10 +18,12 @@ export function remoteBridge(placement, workerUrl, wasmUrl) {
   const key = `${placement} ${workerUrl}`;
   let conn = connections.get(key);
   if (!conn || conn.failed) {
-    conn = new Connection(placement, workerUrl, String(wasmUrl));
+    conn = new Connection(placement, workerUrl);
     connections.set(key, conn);
   }
-  return { open: (optionsJSON, onEvents) => conn.open(optionsJSON, onEvents), call: (handle, method, argsJSON) => conn.call(handle, method, argsJSON) };
+  // Each open() names its own module (a failed wasmUrl must not stick to
+  // the worker's later opens); a worker loads the first that works.
+  return { open: (optionsJSON, onEvents) => conn.open(String(wasmUrl), optionsJSON, onEvents), call: (handle, method, argsJSON) => conn.call(handle, method, argsJSON) };
 }
 
 // remoteStats is the wrapper's bookkeeping, for tests: calls waiting for an
@@ -41,10 +43,10 @@ const INTERNAL = 190001;
 const SESSION_CALLS = new Set(['subscribeUnreadCountByFilter', 'unsubscribeUnreadCountByFilter', 'setCurrentConversation']);
 
 class Connection {
-  constructor(placement, workerUrl, wasmUrl) {
-    Object.assign(this, { placement, workerUrl, wasmUrl });
+  constructor(placement, workerUrl) {
+    Object.assign(this, { placement, workerUrl });
     this.pending = new Map(); // request id → {resolve, reject}
-    this.services = new Map(); // the page's handle → {optionsJSON, onEvents, remote, session, ready}
+    this.services = new Map(); // the page's handle → {wasmUrl, optionsJSON, onEvents, remote, session, ready}
     this.nextId = 1;
     this.nextHandle = 1;
     this.failed = false; // it could not start: later calls reject at once
@@ -122,9 +124,9 @@ class Connection {
     });
   }
 
-  async open(optionsJSON, onEvents) {
-    const service = { optionsJSON, onEvents, session: new Map(), remote: 0, stream: 0, ready: null };
-    service.ready = this.request({ op: 'open', wasmUrl: this.wasmUrl, optionsJSON }, onEvents, service).then((h) => {
+  async open(wasmUrl, optionsJSON, onEvents) {
+    const service = { wasmUrl, optionsJSON, onEvents, session: new Map(), remote: 0, stream: 0, ready: null };
+    service.ready = this.request({ op: 'open', wasmUrl, optionsJSON }, onEvents, service).then((h) => {
       service.remote = h;
     });
     await service.ready;
@@ -178,7 +180,7 @@ class Connection {
 
   async reopen(s) {
     try {
-      s.remote = await this.request({ op: 'open', wasmUrl: this.wasmUrl, optionsJSON: s.optionsJSON }, s.onEvents, s);
+      s.remote = await this.request({ op: 'open', wasmUrl: s.wasmUrl, optionsJSON: s.optionsJSON }, s.onEvents, s);
       for (const [method, argsJSON] of s.session.values()) {
         await this.request({ op: 'call', handle: s.remote, method, argsJSON }).catch(() => {});
       }
