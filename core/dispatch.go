@@ -49,17 +49,30 @@ func orNil[T any](v T, err error) (any, error) {
 	return v, nil
 }
 
-// OpenOptions are open()'s options as the wrapper sends them, one JSON object.
+// OpenOptions are open()'s options as the module uses them: checked, with
+// their defaults filled in. DecodeOpenOptions is their one owner: the JS
+// wrapper checks only the options it handles itself (placement, URLs,
+// listeners).
 type OpenOptions struct {
-	AccountID   string
-	DBName      string
+	AccountID string
+	// DBName is the IndexedDB database: one per account by default.
+	DBName string
+	// Storage is StorageIndexedDB or StorageMemory.
 	Storage     string
 	WaitForSync bool
 }
 
+// The values of open()'s storage option.
+const (
+	StorageIndexedDB = "indexeddb"
+	StorageMemory    = "memory"
+)
+
+// DefaultDBName is the database of an account when open() names none.
+func DefaultDBName(accountID string) string { return "localconv-" + accountID }
+
 // DecodeOpenOptions reads open()'s options, encoded by the wrapper as the one
-// argument of a call (see decodeArgs); the wrapper checked their JS types, the
-// module checks them again (and the account id's rule) here.
+// argument of a call (see decodeArgs).
 func DecodeOpenOptions(data []byte) (OpenOptions, error) {
 	args, err := decodeArgs(data)
 	if err != nil {
@@ -76,11 +89,22 @@ func DecodeOpenOptions(data []byte) (OpenOptions, error) {
 	if err := CheckAccountID(opts.AccountID); err != nil {
 		return opts, err
 	}
-	if opts.DBName, err = argOptString(field(o, "dbName"), "options.dbName"); err != nil {
+	if v := field(o, "dbName"); absent(v) {
+		opts.DBName = DefaultDBName(opts.AccountID)
+	} else if opts.DBName, err = argString(v, "options.dbName"); err != nil {
 		return opts, err
+	} else if opts.DBName == "" {
+		return opts, invalid("options.dbName must not be empty (leave it out for the default)")
 	}
 	if opts.Storage, err = argOptString(field(o, "storage"), "options.storage"); err != nil {
 		return opts, err
+	}
+	switch opts.Storage {
+	case "":
+		opts.Storage = StorageIndexedDB
+	case StorageIndexedDB, StorageMemory:
+	default:
+		return opts, invalid("options.storage must be %q or %q, got %q", StorageIndexedDB, StorageMemory, opts.Storage)
 	}
 	opts.WaitForSync, err = argOptBool(field(o, "waitForSync"), "options.waitForSync", true)
 	return opts, err

@@ -54,14 +54,9 @@ export class LocalConversationService extends EventTarget {
     if (options === null || typeof options !== 'object') {
       throw invalid('open(options): options must be an object with an accountId');
     }
-    const { accountId, dbName, storage, wasmUrl, waitForSync = true, listeners, placement = 'page', workerUrl } = options;
-    if (typeof accountId !== 'string') {
-      throw invalid(`options.accountId must be a non-empty string without '|', got ${accountId === null ? 'null' : typeof accountId}`);
-    }
-    checkType('options.dbName', dbName, 'string');
-    if (dbName === '') throw invalid('options.dbName must not be empty (leave it out for the default)');
-    checkType('options.storage', storage, 'string');
-    checkType('options.waitForSync', waitForSync, 'boolean');
+    // accountId, dbName, storage and waitForSync are the module's to check
+    // (it owns their rules and defaults); the rest are the wrapper's own.
+    const { accountId, dbName, storage, wasmUrl, waitForSync, listeners, placement = 'page', workerUrl } = options;
     for (const [name, url] of [['wasmUrl', wasmUrl], ['workerUrl', workerUrl]]) {
       if (url !== undefined && typeof url !== 'string' && !(url instanceof URL)) {
         throw invalid(`options.${name} must be a string or a URL`);
@@ -216,6 +211,3 @@ function breathe(value) {
   return new Promise((resolve) => waiting.push(() => resolve(value)));
 }
 
-function checkType(name, value, type) {
-  if (value !== undefined && typeof value !== type) throw invalid(`${name} must be a ${type}, got ${value === null ? 'null' : typeof value}`);
-}

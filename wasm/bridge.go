@@ -106,8 +106,8 @@ func (b *bridge) jsOpen(this js.Value, args []js.Value) any {
 // if there is one (attached), else on a new hub, not synced yet.
 func (b *bridge) open(opts openOptions, listener core.Listener) (h int, svc *core.Service, attached bool, err error) {
 	key := ""
-	if inSharedWorker && opts.Storage != "memory" { // an in-memory list is each open()'s own
-		key = opts.AccountID + "\x00" + dbName(opts)
+	if inSharedWorker && opts.Storage != core.StorageMemory { // an in-memory list is each open()'s own
+		key = opts.AccountID + "\x00" + opts.DBName
 	}
 	b.mu.Lock()
 	existing := b.hubs[key]
@@ -157,14 +157,6 @@ func (b *bridge) register(svc *core.Service) int {
 	b.next++
 	b.services[b.next] = svc
 	return b.next
-}
-
-// dbName is the database open() uses: one per account by default.
-func dbName(opts openOptions) string {
-	if opts.DBName != "" {
-		return opts.DBName
-	}
-	return "localconv-" + opts.AccountID
 }
 
 // jsCall is call(handle, method, argsJSON) → Promise<resultJSON | undefined>.

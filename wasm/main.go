@@ -27,11 +27,8 @@ func main() {
 // openStore picks the Store for open()'s storage option. lost is told when
 // the store's database goes away under it.
 func openStore(opts openOptions, lost func(reason string)) (core.Store, error) {
-	switch opts.Storage {
-	case "memory":
+	if opts.Storage == core.StorageMemory {
 		return core.NewMemStore(), nil
-	case "", "indexeddb":
-		return openIndexedDB(opts, lost)
 	}
-	return nil, &core.Error{Code: core.CodeInvalidParam, Message: `storage must be "indexeddb" or "memory", got "` + opts.Storage + `"`}
+	return openIndexedDB(opts, lost)
 }

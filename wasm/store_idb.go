@@ -11,7 +11,7 @@ import (
 // opens lazily: if IndexedDB is missing or refuses, the sync fails and the
 // service carries on in memory.
 func openIndexedDB(opts openOptions, lost func(reason string)) (core.Store, error) {
-	return idbstore.New(dbName(opts), idbstore.Options{
+	return idbstore.New(opts.DBName, idbstore.Options{
 		Account: opts.AccountID,
 		OnConnectionLost: func(err error) {
 			lost("the database connection was lost (" + err.Error() + ")")
