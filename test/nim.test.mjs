@@ -61,6 +61,16 @@ test('the enums under the SDK names, V2NIMConst, V2NIMError and open()\'s shape'
     try { nim.V2NIMConversationIdUtil.p2pConversationId(''); } catch (e) { out.badId = err(e); }
     try { await nim.V2NIMLocalConversationService.getConversation(`${accountId}|1|nobody`); } catch (e) { out.missing = err(e); }
     try { new m.V2NIMLocalConversationService(); } catch (e) { out.ctor = e.constructor.name; }
+    // A handler that throws is reported, and the handlers after it still run.
+    const s = nim.V2NIMLocalConversationService;
+    const heard = [];
+    const reported = new Promise((resolve) => {
+      globalThis.addEventListener('error', (e) => { e.preventDefault(); resolve(e.error?.message); }, { once: true });
+    });
+    s.on('onConversationCreated', () => { throw new Error('handler bug'); });
+    s.on('onConversationCreated', function (c) { heard.push([c.conversationId, this === s]); });
+    await s.createConversation(nim.V2NIMConversationIdUtil.p2pConversationId('bob'));
+    out.isolation = { heard, reported: await reported };
     await nim.V2NIMLocalConversationService.close();
     try { await nim.V2NIMLocalConversationService.getConversationList(0, 10); } catch (e) { out.closed = err(e); }
     return out;
@@ -94,6 +104,10 @@ test('the enums under the SDK names, V2NIMConst, V2NIMError and open()\'s shape'
   }
   assert.equal(r.missing.raw, 'LocalConvError', 'detail.rawError is the module\'s error');
   assert.equal(r.ctor, 'TypeError');
+  assert.equal(r.isolation.reported, 'handler bug');
+  assert.equal(r.isolation.heard.length, 1, 'the next handler ran');
+  assert.match(r.isolation.heard[0][0], /\|1\|bob$/);
+  assert.equal(r.isolation.heard[0][1], true, 'with the service as this, as an event emitter calls it');
 });
 
 for (const placement of PLACEMENTS) {
