@@ -12,6 +12,10 @@ const files = i > 0 ? process.argv[i + 1].split(',') : JSON.parse(readFileSync(p
 const missing = files.filter((f) => !/[*?[]/.test(f) && !existsSync(path.join(dir, f)));
 if (missing.length) {
   console.error(`localconv: not packing, ${missing.length} file(s) listed in package.json "files" are missing: ${missing.join(', ')}`);
-  console.error('localconv.wasm and wasm_exec.js are built, not committed: run `make build` in the repository, then pack again.');
+  if (missing.some((f) => f.endsWith('.wasm') || f === 'wasm_exec.js')) {
+    console.error('localconv.wasm and wasm_exec.js are built, not committed: run `make build` in the repository, then pack again.');
+  } else {
+    console.error('Add them, or take them out of "files" (and "exports").');
+  }
   process.exit(1);
 }
