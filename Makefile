@@ -44,7 +44,15 @@ extension: build
 demo: build bin/devserver
 	bin/devserver -addr localhost:8080 -root .
 
-test: test-go test-fuzz test-browser test-js
+test: test-go test-fuzz test-browser test-js test-bundlers
+
+# The package as apps get it: packed (its prepack check included), installed
+# from the tarball into examples/vite, examples/webpack and examples/esbuild by
+# npm ci from their lockfiles, built for production and run in headless
+# Chromium in every placement; plus the tarball's contents and open() in Node.
+.PHONY: test-bundlers
+test-bundlers: build node_modules
+	LOCALCONV_BUNDLERS=1 node --test --test-concurrency=1 test/bundlers.test.mjs
 
 # Native: the core, the JSON reader and writer, and the store's codecs
 # (idbstore's other files need js/wasm and run in test-browser).

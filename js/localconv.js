@@ -32,7 +32,6 @@ const LISTENERS = Object.freeze({
 
 
 const defaultWasmUrl = new URL('./localconv.wasm', import.meta.url);
-const defaultWorkerUrl = new URL('./worker.js', import.meta.url);
 const PLACEMENTS = ['page', 'worker', 'sharedWorker'];
 const constructing = Symbol('constructing');
 
@@ -80,7 +79,8 @@ export class LocalConversationService extends EventTarget {
         throw new LocalConvError(ErrorCode.INTERNAL, `localconv.wasm could not be loaded: ${e.message}`);
       }
     } else {
-      bridge = remoteBridge(placement, new URL(workerUrl ?? defaultWorkerUrl, globalThis.location?.href), wasm);
+      // No workerUrl: remote.js names worker.js in the form bundlers follow.
+      bridge = remoteBridge(placement, workerUrl === undefined ? undefined : new URL(workerUrl, globalThis.location?.href), wasm);
     }
     const optionsJSON = encodeArgs([{ accountId, dbName, storage, waitForSync }], ['options']);
     try {

@@ -14,6 +14,8 @@
 // later calls work (they wait for the new worker). No call stays pending.
 const connections = new Map(); // placement + worker URL → connection
 
+// workerUrl is the app's own URL for worker.js (a URL), or undefined for the
+// worker next to this file.
 export function remoteBridge(placement, workerUrl, wasmUrl) {
   const key = `${placement} ${workerUrl}`;
   let conn = connections.get(key);
@@ -39,6 +41,22 @@ export function remoteStats() {
 }
 
 const INTERNAL = 190001;
+const NO_BROWSER = "localconv needs a browser (Web Workers, IndexedDB); this is not one (Node, SSR?): open the service in the browser only";
+const WORKER_HELP = 'A bundler must emit worker.js with its imports (Vite and webpack 5 do; for esbuild or Rollup, bundle localconv/worker.js as an entry of its own), or pass its URL as the workerUrl option; a server must send it as JavaScript. See "Install with npm" in the README.';
+
+// Without workerUrl the worker is localconv's own worker.js, written as
+// new Worker(new URL('./worker.js', import.meta.url), …) at the call site: the
+// only form bundlers (Vite, webpack 5, Parcel) recognise, and then bundle the
+// worker with its imports. A URL held in a variable is opaque to them.
+function createWorker(url) {
+  if (url) return new Worker(url, { type: 'module', name: 'localconv' });
+  return new Worker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'localconv' });
+}
+
+function createSharedWorker(url) {
+  if (url) return new SharedWorker(url, { type: 'module', name: 'localconv' });
+  return new SharedWorker(new URL('./worker.js', import.meta.url), { type: 'module', name: 'localconv' });
+}
 // Calls that make up a service's state in the worker, replayed after a restart.
 const SESSION_CALLS = new Set(['subscribeUnreadCountByFilter', 'unsubscribeUnreadCountByFilter', 'setCurrentConversation']);
 
@@ -60,19 +78,23 @@ class Connection {
       if (generation === this.generation) this.lost(message, true);
     };
     let port;
+    const where = this.workerUrl ? String(this.workerUrl) : 'the worker.js your bundler emitted';
     try {
+      if (typeof Worker !== 'function') throw new Error(NO_BROWSER);
       if (this.placement === 'sharedWorker') {
-        const worker = new SharedWorker(this.workerUrl, { type: 'module', name: 'localconv' });
+        const worker = createSharedWorker(this.workerUrl);
         port = worker.port;
-        worker.addEventListener('error', () => fail(`the shared worker failed to start (${this.workerUrl})`));
+        worker.addEventListener('error', () => fail(`the shared worker failed to start (${where}). ${WORKER_HELP}`));
         holdTabLock(port);
       } else {
-        const worker = new Worker(this.workerUrl, { type: 'module', name: 'localconv' });
+        const worker = createWorker(this.workerUrl);
         port = worker;
-        worker.addEventListener('error', (e) => fail(`the worker failed: ${e.message || 'it could not start'} (${this.workerUrl})`));
+        worker.addEventListener('error', (e) => fail(`the worker failed: ${e.message || 'it could not start'} (${where}). ${WORKER_HELP}`));
       }
     } catch (e) {
-      queueMicrotask(() => fail(`the worker could not be created: ${e && e.message} (${this.workerUrl})`));
+      const message = e && e.message === NO_BROWSER ? NO_BROWSER : `the worker could not be created: ${e && e.message} (${where}). ${WORKER_HELP}`;
+      this.failed = message; // there is no port: requests reject at once
+      queueMicrotask(() => fail(message));
       return;
     }
     this.port = port;

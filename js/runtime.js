@@ -43,12 +43,34 @@ async function instantiate(url) {
   }
 }
 
+// Said with every failure to fetch or compile the module: how to point the
+// wrapper at it.
+const WASM_HELP = 'Serve localconv.wasm from the package (node_modules/localconv/localconv.wasm) and pass its URL as the wasmUrl option, or let your bundler emit it (Vite and webpack 5 do; with esbuild copy it next to the bundle). See "Install with npm" in the README.';
+
+// Node (server-side rendering, a test runner without a browser) has fetch but
+// neither IndexedDB nor a page: say so rather than "fetch failed".
+const inBrowser = () => typeof document === 'object' || typeof WorkerGlobalScope === 'function';
+
 async function compile(url, imports) {
-  const response = await fetch(url);
-  if (!response.ok) throw new Error(`fetching ${url}: HTTP ${response.status}`);
-  if (WebAssembly.instantiateStreaming && response.headers.get('content-type') === 'application/wasm') {
-    return WebAssembly.instantiateStreaming(response, imports);
+  if (!inBrowser()) {
+    throw new Error('localconv needs a browser (IndexedDB, fetch of its .wasm), and this is not one (Node, server-side rendering?): open the service only in the browser');
   }
-  // Servers that send another content type still work, a little slower.
-  return WebAssembly.instantiate(await response.arrayBuffer(), imports);
+  let response;
+  try {
+    response = await fetch(url);
+  } catch (e) {
+    throw new Error(`fetching ${url}: ${e && e.message}. ${WASM_HELP}`);
+  }
+  if (!response.ok) throw new Error(`fetching ${url}: HTTP ${response.status}. ${WASM_HELP}`);
+  const type = response.headers.get('content-type') || '';
+  try {
+    if (WebAssembly.instantiateStreaming && type === 'application/wasm') {
+      return await WebAssembly.instantiateStreaming(response, imports);
+    }
+    // Servers that send another content type still work, a little slower.
+    return await WebAssembly.instantiate(await response.arrayBuffer(), imports);
+  } catch (e) {
+    // An app server's fallback page (index.html for any path) is the usual cause.
+    throw new Error(`${url} is not a WebAssembly module (${type || 'no content type'}): ${e && e.message}. ${WASM_HELP}`);
+  }
 }
