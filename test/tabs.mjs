@@ -7,7 +7,7 @@
 // so a test can compare the acting tab's events with what the others heard,
 // and how long that took.
 import assert from 'node:assert/strict';
-import { openPage } from './harness.mjs';
+import { openPage, chromiumOnly } from './harness.mjs';
 
 export const T = 1_700_000_000_000;
 
@@ -188,6 +188,7 @@ export class Tab {
 // newTabContext is a browser context (one profile: shared IndexedDB and
 // BroadcastChannel) with the tab kit in every page, closed when t ends.
 export async function newTabContext(env, t) {
+  chromiumOnly(t);
   const context = await env.browser.newContext();
   await context.addInitScript(installTabKit);
   t.after(() => context.close());
