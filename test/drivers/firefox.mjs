@@ -51,6 +51,7 @@ class FirefoxContext {
   constructor(ctx) {
     this.ctx = ctx;
     this.initScripts = [trap];
+    this.pages = new Set();
   }
 
   async addInitScript(fn) {
@@ -60,10 +61,22 @@ class FirefoxContext {
   async newPage() {
     const p = await this.ctx.newPage();
     for (const fn of this.initScripts) await p.evaluateOnNewDocument(`(${fn.toString()})()`);
-    return new FirefoxPage(p, this.initScripts);
+    const page = new FirefoxPage(p, this.initScripts);
+    this.pages.add(page);
+    const close = page.close.bind(page);
+    // As in Playwright, closing a page of a closed context does nothing.
+    page.close = async () => {
+      if (!this.pages.delete(page) || this.closed) return;
+      await close();
+    };
+    return page;
   }
 
   async close() {
+    if (this.closed) return;
+    // The pages still open report what they logged since their last evaluate.
+    for (const page of [...this.pages]) await page.close().catch(() => {});
+    this.closed = true;
     await this.ctx.close().catch(() => {});
   }
 }

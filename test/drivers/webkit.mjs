@@ -161,7 +161,8 @@ class WebKitContext {
   // closeWindow closes a page's window, absorbing what it reported last. The
   // first window stays open: closing a session's last window ends it.
   async closeWindow(page) {
-    this.pages.delete(page);
+    // As in Playwright, closing a page of a closed context does nothing.
+    if (!this.pages.delete(page) || this.closed) return;
     await this.exclusive(page.handle, async (driver) => {
       try {
         page.absorb(await driver.executeScript('return { errors: globalThis.__drv ? globalThis.__drv.errors.splice(0) : [], workers: [] }'));
@@ -173,6 +174,10 @@ class WebKitContext {
   }
 
   async close() {
+    if (this.closed) return;
+    // The pages still open report what they logged since their last evaluate.
+    for (const page of [...this.pages]) await page.close().catch(() => {});
+    this.closed = true;
     await this.queue;
     await this.driver.quit().catch(() => {});
     this.server.close();
@@ -187,6 +192,7 @@ export async function launch() {
     env.DISPLAY = xvfb.display;
   }
   const contexts = new Set();
+  let version = null;
   return {
     engine: 'webkit',
     newContext: async () => {
@@ -196,13 +202,15 @@ export async function launch() {
         'webkitgtk:browserOptions': { binary: MINIBROWSER, args: ['--automation'] },
       }).build();
       await driver.manage().setTimeouts({ script: 600_000, pageLoad: 120_000 });
+      version ??= (await driver.getCapabilities()).get('browserVersion') ?? null;
       const ctx = new WebKitContext(driver, server, await driver.getWindowHandle());
       contexts.add(ctx);
       const close = ctx.close.bind(ctx);
       ctx.close = async () => { contexts.delete(ctx); await close(); };
       return ctx;
     },
-    version: async () => null,
+    // The WebKitGTK version, known once a context was made.
+    version: async () => version,
     close: async () => {
       await Promise.all([...contexts].map((c) => c.close()));
       xvfb?.close();
