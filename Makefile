@@ -28,11 +28,14 @@ node_modules: package.json package-lock.json
 	npm ci --no-audit --no-fund
 	@touch $@
 
-# The wrapper, the page-level behaviour and the demo in headless Chromium; then
+# The wrapper, the page-level behaviour and the demo in headless Chromium, and
+# the public API's tests in Firefox and WebKit (test/drivers/run.mjs); in each,
 # the several-tabs tests again with the module in a SharedWorker.
+# LOCALCONV_BROWSERS=chromium (or firefox,webkit, ...) runs fewer engines.
+LOCALCONV_BROWSERS ?= chromium,firefox,webkit
+export LOCALCONV_BROWSERS
 test-js: build bin/devserver node_modules extension
-	node --test --test-concurrency=1 test/*.test.mjs
-	LOCALCONV_PLACEMENT=sharedWorker node --test --test-concurrency=1 test/tabs-*.test.mjs
+	node test/drivers/run.mjs
 
 # The example Manifest V3 extension (examples/extension/README.md) loads
 # unpacked once the wrapper and the module are in its localconv/ folder.
@@ -84,9 +87,11 @@ test-browser: $(WBT)
 # The browser benchmark of issue 6 (bench/README.md): the module beside a
 # raw-IndexedDB baseline in headless Chromium; writes bench/out/report.{json,md,html}.
 # Not part of `make test`. bench-quick: 1k and 10k only, under two minutes.
+# BENCH_BROWSER=firefox|webkit runs it in another engine.
+BENCH_BROWSER ?= chromium
 .PHONY: bench bench-quick
 bench: build bin/devserver node_modules
-	node bench/run.mjs
+	node bench/run.mjs --browser $(BENCH_BROWSER)
 
 bench-quick: build bin/devserver node_modules
-	node bench/run.mjs --quick
+	node bench/run.mjs --quick --browser $(BENCH_BROWSER)

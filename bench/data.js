@@ -9,7 +9,10 @@ export const TEAM = 2;
 export const SUPER_TEAM = 3;
 
 // rng is a small seeded PRNG, good enough for picking data.
-export { mulberry32 as rng } from '/test/prng.js';
+// (Imported, then exported: a re-export alone binds no local name, and this
+// module calls rng itself.)
+import { mulberry32 as rng } from '/test/prng.js';
+export { rng };
 
 const WORDS = (
   'ok see you tomorrow at the usual place bring the slides please can we move the meeting to three ' +

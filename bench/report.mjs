@@ -72,6 +72,8 @@ function fmtBytes(x) {
   if (x >= 1024) return `${(x / 1024).toFixed(2)} KiB`;
   return `${x.toFixed(0)} B`;
 }
+// engineName: reports before --browser existed were all Chromium's.
+const engineName = (m) => ({ chromium: 'Chromium', firefox: 'Firefox', webkit: 'WebKitGTK MiniBrowser' })[m.engine ?? 'chromium'] ?? m.engine;
 const fmtN = (n) => (n >= 1000 && n % 1000 === 0 ? `${n / 1000}k` : String(n));
 const medMin = (s) => (s && num(s.median) ? `${fmtMs(s.median)} (min ${fmtMs(s.min)})` : s?.timeouts ? 'timeout' : '—');
 const verdict = (v, official) => {
@@ -233,7 +235,7 @@ export function renderMarkdown(report) {
   const m = report.meta;
   const lines = [];
   lines.push(`# localconv bench — ${m.mode} run, ${m.startedAt}`, '');
-  lines.push(`Chromium ${m.browser}, Node ${m.node}, ${m.cpus} CPUs (${m.cpuModel}); load average ${m.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')} at start, ` +
+  lines.push(`${engineName(m)} ${m.browser}, Node ${m.node}, ${m.cpus} CPUs (${m.cpuModel}); load average ${m.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')} at start, ` +
     `${m.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')} at end; the run took ${m.seconds.toFixed(0)} s.`, '');
   const w = report.wasmSize;
   lines.push(`localconv.wasm: ${w.raw.toLocaleString('en')} B raw, ${w.gzip.toLocaleString('en')} B gzip, ${w.brotli.toLocaleString('en')} B brotli ` +
@@ -403,7 +405,7 @@ figure { display: inline-block; margin: 8px; }
 .charts { display: flex; flex-wrap: wrap; }
 </style>
 <h1>localconv bench — ${esc(m.mode)} run</h1>
-<p>${esc(m.startedAt)}; Chromium ${esc(m.browser)}; ${m.cpus} CPUs; load average ${m.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')} → ${m.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')}; ${m.seconds.toFixed(0)} s.
+<p>${esc(m.startedAt)}; ${esc(engineName(m))} ${esc(m.browser)}; ${m.cpus} CPUs; load average ${m.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')} → ${m.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')}; ${m.seconds.toFixed(0)} s.
 localconv.wasm ${report.wasmSize.raw.toLocaleString('en')} B raw, ${report.wasmSize.gzip.toLocaleString('en')} B gzip, ${report.wasmSize.brotli.toLocaleString('en')} B brotli.</p>
 <h2>Cost against number of conversations (log–log)</h2>
 <div class="charts">${charts.join('\n')}</div>

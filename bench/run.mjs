@@ -7,6 +7,8 @@
 //
 // Options: --sizes 1000,10000  --rounds N  --apply-messages N  --out DIR
 //          --timeout-s S (cap on any one step)  --keep-profile
+//          --browser chromium|firefox|webkit (default chromium; the other two
+//          through the tests' drivers, test/drivers/)
 // Writes DIR/report.json, report.md and report.html (default bench/out/).
 //
 // Every cold open is a new page (a fresh wasm instance) on a database filled
@@ -43,6 +45,7 @@ function parseArgs(argv) {
     else if (a === '--apply-messages') opts.applyMessages = Number(val());
     else if (a === '--timeout-s') opts.timeoutS = Number(val());
     else if (a === '--out') opts.out = path.resolve(val());
+    else if (a === '--browser') opts.browser = val();
     else throw new Error(`unknown option ${a}`);
   }
   return opts;
@@ -75,6 +78,7 @@ function config(opts) {
     applyCapMs: (opts.timeoutS ?? (quick ? 120 : 1800)) * 1000,
     out: opts.out ?? path.join(root, 'bench', 'out'),
     keepProfile: opts.keepProfile,
+    browser: opts.browser ?? 'chromium',
   };
 }
 
@@ -125,6 +129,7 @@ class Bench {
   async start() {
     this.server = await startServer();
     this.base = this.server.url;
+    if (this.cfg.browser !== 'chromium') return this.startDriver();
     this.profile = mkdtempSync(path.join(os.tmpdir(), 'localconv-bench-'));
     this.context = await chromium.launchPersistentContext(this.profile, {
       executablePath: CHROMIUM, args: chromiumArgs, headless: true, viewport: { width: 800, height: 600 },
@@ -133,14 +138,32 @@ class Bench {
     for (const p of this.context.pages()) await p.close();
   }
 
+  // Firefox and WebKit through the tests' drivers. Their profiles are the
+  // drivers' own: Firefox's a temporary on-disk one (as Chromium's here),
+  // WebKit's the ephemeral one WebKitWebDriver gives each session (IndexedDB
+  // in memory), so WebKit's cold opens do not read from disk.
+  async startDriver() {
+    const drivers = { firefox: '../test/drivers/firefox.mjs', webkit: '../test/drivers/webkit.mjs' };
+    if (!drivers[this.cfg.browser]) throw new Error(`--browser ${this.cfg.browser}: chromium, firefox or webkit`);
+    this.driverBrowser = await (await import(drivers[this.cfg.browser])).launch();
+    this.context = await this.driverBrowser.newContext();
+    this.browserVersion = await this.driverBrowser.version();
+  }
+
   async stop() {
     await this.context?.close().catch(() => {});
+    await this.driverBrowser?.close().catch(() => {});
     this.server?.close();
     if (this.profile && !this.cfg.keepProfile) rmSync(this.profile, { recursive: true, force: true });
     else if (this.profile) log('profile kept at', this.profile);
   }
 
   watch(page, label) {
+    if (!page.on) {
+      // A driver's page keeps its errors (page.errors): read them at close.
+      page.label = label;
+      return;
+    }
     page.on('pageerror', (e) => {
       this.pageErrors.push(`${label}: ${e.message}`);
       log(`page error (${label}):`, e.message);
@@ -155,6 +178,10 @@ class Bench {
 
   async closePage(page) {
     await withTimeout(page.close({ runBeforeUnload: false }), 30000, 'closing a page').catch((e) => log(e.message));
+    for (const e of page.errors ?? []) {
+      this.pageErrors.push(`${page.label}: ${e.message}`);
+      log(`page error (${page.label}):`, e.message);
+    }
   }
 
   // A cold open: a new page whose script runs the scenario right away.
@@ -485,9 +512,10 @@ async function main() {
   };
   try {
     await bench.start();
+    report.meta.engine = cfg.browser;
     report.meta.browser = bench.browserVersion;
     report.meta.chromiumArgs = chromiumArgs;
-    log(`Chromium ${bench.browserVersion}, ${cfg.mode} run, sizes ${cfg.sizes.join(', ')}; wasm ${sizes.raw} B raw, ${sizes.gzip} B gzip, ${sizes.brotli} B brotli`);
+    log(`${cfg.browser} ${bench.browserVersion}, ${cfg.mode} run, sizes ${cfg.sizes.join(', ')}; wasm ${sizes.raw} B raw, ${sizes.gzip} B gzip, ${sizes.brotli} B brotli`);
     report.emptyMemory = await bench.emptyMemory();
     log(`empty service: ${report.emptyMemory.median} B of wasm memory`);
     for (const n of cfg.sizes) {

@@ -88,7 +88,8 @@ export function encodeArgs(args, names = []) {
     json = JSON.stringify(list, replacer);
   } catch (e) {
     if (e && e.code) throw e;
-    throw invalid(`${culprit(list, paramName)} cannot be encoded: ${e && e.message}`);
+    // Engines word a cycle differently (Firefox: "cyclic object value", WebKit: "JSON.stringify cannot serialize cyclic structures."); name it as Chromium does.
+    throw invalid(`${culprit(list, paramName)} cannot be encoded: ${e && /cyclic/i.test(e.message) && !/circular/i.test(e.message) ? `circular structure (${e.message})` : e && e.message}`);
   }
   if (json.length > MAX_BYTES) throw invalid(`arguments are ${json.length} characters long, more than ${MAX_BYTES}`);
   return json;

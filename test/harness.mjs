@@ -1,5 +1,9 @@
 // Shared set-up for the browser tests: the repository's dev server on a free
-// port and headless Chromium driven by playwright-core.
+// port and a browser: headless Chromium driven by playwright-core, or, with
+// LOCALCONV_BROWSER=firefox|webkit, Firefox or WebKit through the drivers in
+// test/drivers/, which give the tests the part of Playwright's page they use
+// (evaluate, goto, reload, waitForFunction, close, errors, workers) and
+// contexts with storage of their own.
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { existsSync, mkdirSync } from 'node:fs';
@@ -31,7 +35,42 @@ export async function startServer() {
   throw new Error('devserver exited: ' + out);
 }
 
+// ENGINE is the browser these tests run in: chromium (default), firefox, webkit.
+export const ENGINE = process.env.LOCALCONV_BROWSER || 'chromium';
+export const ENGINES = ['chromium', 'firefox', 'webkit'];
+if (!ENGINES.includes(ENGINE)) throw new Error(`LOCALCONV_BROWSER=${ENGINE}: one of ${ENGINES.join(', ')}`);
+
+// CHROMIUM_ONLY is the one list of what runs in Chromium alone, with why:
+// whole files (test/run.mjs leaves them out in the other engines) and single
+// tests by name (skipped, with the reason, when they ask for a page or a
+// context in another engine). Everything else runs in all three engines.
+export const CHROMIUM_ONLY = {
+  files: {
+    'demo.test.mjs': 'drives the demo UI with Playwright locators, clicks, keyboard and screenshots',
+    'extension.test.mjs': 'a Chrome extension (Manifest V3) and its service worker, restarted over CDP',
+    'mainthread.test.mjs': "PerformanceObserver 'longtask' exists only in Chromium",
+    'tabs-crash.test.mjs': "crashes a tab with CDP's Page.crash and calls into Node with Playwright's exposeFunction",
+  },
+  tests: {
+    'sharedWorker: every tab of the origin talks to one worker running one wasm instance; a closed or crashed tab leaves no service behind':
+      "crashes a tab with CDP's Page.crash",
+  },
+};
+
+// chromiumOnly skips test t, with the reason, when it is listed above and the
+// engine is not Chromium. Throws (after the skip) to end the test there.
+export function chromiumOnly(t) {
+  if (ENGINE === 'chromium') return;
+  const file = path.basename(process.argv[1] ?? '');
+  const reason = CHROMIUM_ONLY.tests[t.name] ?? CHROMIUM_ONLY.files[file];
+  if (!reason) return;
+  t.skip(`Chromium only: ${reason}`);
+  throw new Error(`skipped in ${ENGINE}: ${reason}`);
+}
+
 export async function launch(options = {}) {
+  if (ENGINE === 'firefox') return (await import('./drivers/firefox.mjs')).launch();
+  if (ENGINE === 'webkit') return (await import('./drivers/webkit.mjs')).launch();
   return chromium.launch({ executablePath: CHROMIUM, args: chromiumArgs, ...options });
 }
 
@@ -39,11 +78,13 @@ export async function launch(options = {}) {
 // globalThis.localconv. Console errors and page errors are collected.
 export async function openPage(context, base, pagePath = '/test/pages/blank.html') {
   const page = await context.newPage();
-  page.errors = [];
-  page.on('pageerror', (e) => page.errors.push(e));
-  page.on('console', (m) => {
-    if (m.type() === 'error') page.errors.push(new Error(m.text()));
-  });
+  if (ENGINE === 'chromium') {
+    page.errors = [];
+    page.on('pageerror', (e) => page.errors.push(e));
+    page.on('console', (m) => {
+      if (m.type() === 'error') page.errors.push(new Error(m.text()));
+    });
+  } // the other engines' drivers keep page.errors themselves
   await page.goto(base + pagePath);
   await page.waitForFunction(() => document.title === 'ready' || document.title.endsWith('localconv demo'));
   return page;
@@ -73,7 +114,7 @@ export const uniqueName = (prefix = 'acc') => `${prefix}${process.pid}x${Date.no
 //   isolatedPage(t)    page(t, await context(t)): nothing shared at all.
 // A page that logged an error fails its test.
 export function useBrowser() {
-  const env = { base: null, browser: null, server: null, shared: null };
+  const env = { base: null, browser: null, server: null, shared: null, engine: ENGINE };
   before(async () => {
     env.server = await startServer();
     env.base = env.server.url;
@@ -89,11 +130,13 @@ export function useBrowser() {
     return context;
   };
   env.context = async (t) => {
+    chromiumOnly(t);
     const context = await newContext();
     t.after(() => context.close());
     return context;
   };
   env.page = async (t, context) => {
+    chromiumOnly(t);
     env.shared ??= newContext();
     const page = await openPage(context ?? (await env.shared), env.base);
     t.after(async () => {

@@ -7,7 +7,7 @@
 // so a test can compare the acting tab's events with what the others heard,
 // and how long that took.
 import assert from 'node:assert/strict';
-import { openPage } from './harness.mjs';
+import { openPage, chromiumOnly } from './harness.mjs';
 
 // Message times start a day ahead of the clock, at a whole day: marking read
 // sets a read time of max(now, the newest message), and with messages ahead
@@ -191,6 +191,7 @@ export class Tab {
 // newTabContext is a browser context (one profile: shared IndexedDB and
 // BroadcastChannel) with the tab kit in every page, closed when t ends.
 export async function newTabContext(env, t) {
+  chromiumOnly(t);
   const context = await env.browser.newContext();
   await context.addInitScript(installTabKit);
   t.after(() => context.close());
