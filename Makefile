@@ -84,14 +84,21 @@ test-browser: $(WBT)
 	set -o pipefail; $(WASM_ENV) $(GO) test -count=1 -timeout 15m -exec $(WBT) ./idbstore/... ./wasm/... 2>&1 \
 		| { grep -v 'unknown IPAddressSpace value' || true; }
 
-# The browser benchmark of issue 6 (bench/README.md): the module beside a
+# The browser benchmark (bench/README.md): the module beside a
 # raw-IndexedDB baseline in headless Chromium; writes bench/out/report.{json,md,html}.
 # Not part of `make test`. bench-quick: 1k and 10k only, under two minutes.
 # BENCH_BROWSER=firefox|webkit runs it in another engine.
 BENCH_BROWSER ?= chromium
-.PHONY: bench bench-quick
+.PHONY: bench bench-quick bench-smoke
 bench: build bin/devserver node_modules
 	node bench/run.mjs --browser $(BENCH_BROWSER)
 
 bench-quick: build bin/devserver node_modules
 	node bench/run.mjs --quick --browser $(BENCH_BROWSER)
+
+# Every scenario once on 300 conversations, its report written: run by CI so
+# that a broken bench fails it. The figures mean nothing.
+bench-smoke: build bin/devserver node_modules
+	rm -rf bench/out/smoke
+	node bench/run.mjs --smoke --out bench/out/smoke
+	test -s bench/out/smoke/report.json && test -s bench/out/smoke/report.md

@@ -11,7 +11,7 @@ export const SUPER_TEAM = 3;
 // rng is a small seeded PRNG, good enough for picking data.
 // (Imported, then exported: a re-export alone binds no local name, and this
 // module calls rng itself.)
-import { mulberry32 as rng } from '/test/prng.js';
+import { mulberry32 as rng } from './prng.js';
 export { rng };
 
 const WORDS = (

@@ -39,6 +39,7 @@ function parseArgs(argv) {
       return argv[++i];
     };
     if (a === '--quick') opts.quick = true;
+    else if (a === '--smoke') opts.smoke = true;
     else if (a === '--keep-profile') opts.keepProfile = true;
     else if (a === '--sizes') opts.sizes = val().split(',').map(Number);
     else if (a === '--rounds') opts.rounds = Number(val());
@@ -52,10 +53,15 @@ function parseArgs(argv) {
 }
 
 function config(opts) {
+  // --smoke: every scenario once on a few hundred conversations, so that CI
+  // notices a broken bench; its figures mean nothing.
+  if (opts.smoke) {
+    Object.assign(opts, { quick: true, sizes: opts.sizes ?? [300], rounds: opts.rounds ?? 1, applyMessages: opts.applyMessages ?? 600 });
+  }
   const quick = opts.quick;
   const sizes = opts.sizes ?? (quick ? [1000, 10000] : [1000, 10000, 100000]);
   return {
-    mode: quick ? 'quick' : 'full',
+    mode: opts.smoke ? 'smoke' : quick ? 'quick' : 'full',
     sizes,
     // Cold opens: rounds per size, each round one run of every cold scenario.
     rounds: (n) => opts.rounds ?? (quick ? 3 : n >= 100000 ? 5 : 7),
@@ -64,12 +70,12 @@ function config(opts) {
     // messages (same conversations, same batches) to stay under two minutes.
     apply: {
       total: opts.applyMessages ?? (quick ? 10000 : 100000),
-      convs: 10000,
+      convs: opts.smoke ? 300 : 10000,
       batch: 100,
-      chunks: quick ? 2 : 10,
+      chunks: opts.smoke ? 1 : quick ? 2 : 10,
     },
-    reps4: quick ? 200 : 500,
-    reps5: quick ? 500 : 1000,
+    reps4: opts.smoke ? 20 : quick ? 200 : 500,
+    reps5: opts.smoke ? 20 : quick ? 500 : 1000,
     reps6: (n) => (quick ? 1 : n >= 100000 ? 1 : 3),
     emptyRounds: quick ? 1 : 3,
     // A cap on any one step (a page.evaluate); what exceeds it is "timeout".
@@ -470,7 +476,7 @@ async function snapshot() {
     await sleep(1000);
   }
   // Served by the dev server, so inside the repository whatever --out says.
-  const dir = path.join(root, 'bench', 'out', `.run-${process.pid}`);
+  const dir = path.join(root, 'bench', 'out', `run-${process.pid}`);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(path.join(dir, 'js'), { recursive: true });
   mkdirSync(path.join(dir, 'bench'), { recursive: true });
@@ -482,7 +488,7 @@ async function snapshot() {
     const st = statSync(from);
     utimesSync(to, st.atime, st.mtime); // the dev server compares them
   }
-  for (const f of ['bench.html', 'page.js', 'data.js']) copyFileSync(path.join(root, 'bench', f), path.join(dir, 'bench', f));
+  for (const f of ['bench.html', 'page.js', 'data.js', 'prng.js']) copyFileSync(path.join(root, 'bench', f), path.join(dir, 'bench', f));
   const w = path.join(dir, 'js', 'localconv.wasm');
   const size = (f) => statSync(f, { throwIfNoEntry: false })?.size ?? null;
   return {

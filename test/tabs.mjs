@@ -353,4 +353,4 @@ export function msg(conversationId, messageClientId, senderId, createTime, extra
   return { conversationId, messageClientId, senderId, createTime, messageType: 0, text: messageClientId, ...extra };
 }
 
-export { mulberry32 } from './prng.js';
+export { mulberry32 } from '../bench/prng.js';
