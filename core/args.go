@@ -231,37 +231,35 @@ func argObject(v any, name string) (map[string]any, error) {
 	return o, nil
 }
 
-func argStrings(v any, name string) ([]string, error) {
-	// The length limit is the method's; MaxListLength only bounds the work here.
+// argList decodes an array whose every entry one decoder reads, naming each
+// entry name[i]. The length limit is the method's (validate.go);
+// MaxListLength only bounds the work here.
+func argList[T any](v any, name string, entry func(any, string) (T, error)) ([]T, error) {
 	a, err := argArray(v, name, MaxListLength)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]string, len(a))
+	out := make([]T, len(a))
 	for i, e := range a {
-		if out[i], err = argString(e, name+"["+strconv.Itoa(i)+"]"); err != nil {
+		if out[i], err = entry(e, name+"["+strconv.Itoa(i)+"]"); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
 }
+
+func argStrings(v any, name string) ([]string, error) { return argList(v, name, argString) }
 
 func argTypes(v any, name string) ([]ConversationType, error) {
-	a, err := argArray(v, name, MaxListLength)
-	if err != nil {
-		return nil, err
-	}
-	out := make([]ConversationType, len(a))
-	for i, e := range a {
-		n, err := argInt(e, name+"["+strconv.Itoa(i)+"]")
-		if err != nil {
-			return nil, err
-		}
-		out[i] = ConversationType(n) // its range is checkTypes'
-
-	}
-	return out, nil
+	return argList(v, name, func(e any, name string) (ConversationType, error) {
+		n, err := argInt(e, name)
+		return ConversationType(n), err // its range is checkTypes'
+	})
 }
+
+func argMessages(v any, name string) ([]Message, error) { return argList(v, name, argMessage) }
+
+func argRefers(v any, name string) ([]MessageKey, error) { return argList(v, name, argRefer) }
 
 func argOptTypes(v any, name string) ([]ConversationType, error) {
 	if absent(v) {

@@ -4,7 +4,6 @@ package core
 
 import (
 	"context"
-	"strconv"
 )
 
 // methodSpec is one method of docs/api.md §2 as JS calls it: its name, its
@@ -297,34 +296,6 @@ func (a callArgs) page() (float64, int, error) {
 		return 0, 0, err
 	}
 	return offset, int(limit), nil
-}
-
-func argMessages(v any, name string) ([]Message, error) {
-	list, err := argArray(v, name, MaxListLength)
-	if err != nil {
-		return nil, err
-	}
-	msgs := make([]Message, len(list))
-	for i, e := range list {
-		if msgs[i], err = argMessage(e, name+"["+strconv.Itoa(i)+"]"); err != nil {
-			return nil, err
-		}
-	}
-	return msgs, nil
-}
-
-func argRefers(v any, name string) ([]MessageKey, error) {
-	list, err := argArray(v, name, MaxListLength)
-	if err != nil {
-		return nil, err
-	}
-	keys := make([]MessageKey, len(list))
-	for i, e := range list {
-		if keys[i], err = argRefer(e, name+"["+strconv.Itoa(i)+"]"); err != nil {
-			return nil, err
-		}
-	}
-	return keys, nil
 }
 
 func argRevokeInfo(v any, name string) (RevokeInfo, error) {
