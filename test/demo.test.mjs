@@ -304,7 +304,11 @@ test('pin, mute, rename, local extension, delete with and without clearing messa
   const totalBefore = await totalUnread(page);
   await rowOf(other).click();
   await waitTotal(page, totalBefore - other.unreadCount);
+  // Deleting its messages asks first: the first click only arms the button.
   await button(page, 'Delete and clear messages').click();
+  await button(page, 'Delete it and its messages? Click again').waitFor();
+  assert.ok((await rows(page)).some((r) => r.id === other.conversationId), 'not deleted on the first click');
+  await button(page, 'Delete it and its messages? Click again').click();
   await page.waitForSelector('#conv-none:not([hidden])');
   await settled(page);
   assert.ok(!(await rows(page)).some((r) => r.id === other.conversationId));
@@ -575,13 +579,57 @@ test('the layout holds from 1024 px wide up and stacks on a phone (no control ou
     const p = await layoutProblems(page);
     assert.deepEqual(p, { outside: [], scrollsSideways: false }, `at ${size.width}×${size.height}`);
   }
+  // A phone shows the conversation opened from the list, then the list again.
   await page.setViewportSize({ width: 390, height: 844 });
   await settled(page);
   assert.deepEqual(await layoutProblems(page), { outside: [], scrollsSideways: false }, 'on a phone');
-  const boxes = await page.evaluate(() => ['.list-panel', '.conv-panel', '.side-panel'].map((s) => {
+  const shown = () => page.evaluate(() => Object.fromEntries(['.list-panel', '.conv-panel', '.side-panel'].map((s) => {
     const r = document.querySelector(s).getBoundingClientRect();
-    return { left: Math.round(r.left), top: Math.round(r.top), bottom: Math.round(r.bottom), width: Math.round(r.width) };
-  }));
-  assert.equal(new Set(boxes.map((b) => b.left)).size, 1, `stacked: one column (${JSON.stringify(boxes)})`);
-  assert.ok(boxes[1].top >= boxes[0].bottom && boxes[2].top >= boxes[1].bottom, 'one below the other');
+    return [s.slice(1), r.width > 0 ? { left: Math.round(r.left), top: Math.round(r.top), bottom: Math.round(r.bottom), width: Math.round(r.width) } : null];
+  })));
+  let boxes = await shown();
+  assert.equal(boxes['list-panel'], null, 'the open conversation takes the list\'s place');
+  assert.ok(boxes['conv-panel'].width >= 350 && boxes['side-panel'].top >= boxes['conv-panel'].bottom, JSON.stringify(boxes));
+  await button(page, 'Close the conversation').click();
+  await settled(page);
+  boxes = await shown();
+  assert.equal(boxes['conv-panel'], null, 'back to the list');
+  assert.ok(boxes['list-panel'].width >= 350 && boxes['side-panel'].top >= boxes['list-panel'].bottom, JSON.stringify(boxes));
+  assert.equal(boxes['list-panel'].left, boxes['side-panel'].left, 'one column');
+});
+
+test('a row\'s menu pins, mutes, marks read and deletes without opening the conversation', async (t) => {
+  const page = await openDemo(t);
+  await burst(page);
+  const truth = await serviceList(page);
+  const target = truth.find((c) => c.unreadCount > 0 && !c.stickTop && !c.mute);
+  const row = () => page.locator('#list .row:not(.loader)').filter({ has: page.locator('.row-name', { hasText: new RegExp(`^${target.name}$`) }) }).first();
+  const conv = () => page.evaluate((id) => globalThis.demo.service.getConversation(id), target.conversationId);
+  const menu = async (item) => {
+    await row().click({ button: 'right' });
+    await page.getByRole('menu', { name: 'Conversation actions' }).waitFor();
+    await page.getByRole('menuitem', { name: item, exact: true }).click();
+  };
+  await menu('Pin to top');
+  await page.waitForFunction((id) => globalThis.demo.service.getConversation(id).then((c) => c.stickTop), target.conversationId);
+  assert.ok(await page.locator('#conv-none').isVisible(), 'the conversation was not opened');
+  await menu('Mute');
+  await page.waitForFunction((id) => globalThis.demo.service.getConversation(id).then((c) => c.mute), target.conversationId);
+  await menu('Mark read');
+  await page.waitForFunction((id) => globalThis.demo.service.getConversation(id).then((c) => c.unreadCount === 0), target.conversationId);
+  assert.equal((await conv()).stickTop, true);
+  // From the keyboard: the focused row, Shift+F10, Escape closes.
+  await page.locator('#list').focus();
+  await page.keyboard.press('Home');
+  await page.keyboard.press('Shift+F10');
+  await page.getByRole('menu', { name: 'Conversation actions' }).waitFor();
+  await page.keyboard.press('Escape');
+  assert.equal(await page.locator('#row-menu').isHidden(), true);
+  // Delete with its messages asks first.
+  await row().click({ button: 'right' });
+  await page.getByRole('menuitem', { name: 'Delete and clear messages', exact: true }).click();
+  await page.getByRole('menuitem', { name: 'Delete it and its messages? Choose again', exact: true }).click();
+  await page.waitForFunction((id) => globalThis.demo.service.getConversation(id).then(() => false, (e) => e.code === 191004), target.conversationId);
+  await settled(page);
+  assert.ok(!(await rows(page)).some((r) => r.id === target.conversationId));
 });

@@ -2,12 +2,16 @@
 // a customer would import it, and renders every piece of data as text.
 //
 // Query parameters: ?account=alice (default "me"), ?storage=memory (default
-// IndexedDB).
+// IndexedDB), ?placement=page|worker|sharedWorker (default worker: the
+// placement the README recommends for a chat front-end — the module's work,
+// seeding 100,000 conversations included, stays off the page's main thread).
 import { LocalConversationService, ConversationIdUtil } from '/js/localconv.js';
 import { ConversationList } from './convlist.js';
 import { ListView } from './listview.js';
 import { EventLog } from './eventlog.js';
 import { Simulator } from './sim.js';
+import { RowMenu } from './rowmenu.js';
+import { confirmFirst } from './confirm.js';
 import {
   displayName, initials, colorSlot, preview, messageBody, num, clock, longTime, filterKey, filterLabel, el, icon, TYPE_LABEL,
 } from './format.js';
@@ -18,6 +22,8 @@ const TITLE = 'localconv demo';
 const params = new URLSearchParams(location.search);
 const account = params.get('account') || 'me';
 const storage = params.get('storage') === 'memory' ? 'memory' : 'indexeddb';
+const PLACEMENTS = { worker: 'a Worker', sharedWorker: 'a SharedWorker', page: 'the page' };
+const placement = Object.hasOwn(PLACEMENTS, params.get('placement') ?? '') ? params.get('placement') : 'worker';
 
 // The counters the page subscribes to (subscribeUnreadCountByFilter).
 const COUNTERS = [
@@ -91,6 +97,8 @@ const log = new EventLog({
 
 $('fact-account').textContent = account;
 $('fact-storage').textContent = storage === 'memory' ? 'memory (lost on reload)' : 'IndexedDB';
+$('fact-placement').textContent = PLACEMENTS[placement];
+$('account-placement').value = placement;
 $('account-input').value = account;
 if (storage === 'memory') {
   $('account-storage').disabled = false;
@@ -104,6 +112,7 @@ try {
   service = await LocalConversationService.open({
     accountId: account,
     storage,
+    placement,
     waitForSync: false, // show the first page at once; the rest of the list loads behind it
     // Registered before the sync starts, so its events are seen and logged.
     listeners: {
@@ -134,8 +143,10 @@ const model = new ConversationList(service, { pageSize: 100, onChange: () => vie
 const view = new ListView({
   viewport: $('list'), spacer: $('list-spacer'), footer: $('list-footer'), model, me: account,
   onOpen: (c) => openConversation(c.conversationId),
+  onMenu: (c, at) => rowMenu.open(c, at),
   onRender: () => { $('list-empty').hidden = !(model.finished && model.items.length === 0); },
 });
+const rowMenu = new RowMenu($('row-menu'), { service, act, list: $('list') });
 const sim = new Simulator(service, account);
 // For playing in the console: demo.service is the LocalConversationService.
 globalThis.demo = { service, model, view, sim, ConversationIdUtil };
@@ -295,6 +306,7 @@ function renderPane({ fresh = false, name = fresh, ext = fresh } = {}) {
   const c = state.current;
   $('conv-none').hidden = !!c;
   $('conv-open').hidden = !c;
+  document.body.dataset.conversation = c ? 'open' : 'none'; // a phone shows the list or the conversation
   if (!c) return;
   const shown = displayName(c);
   const avatar = $('conv-avatar');
@@ -364,6 +376,7 @@ $('act-revoke').addEventListener('click', () => act(async () => {
 $('act-delete').addEventListener('click', () => act(async () => {
   if (state.currentId) await service.deleteConversation(state.currentId, false);
 }));
+confirmFirst($('act-delete-clear'), 'Delete it and its messages? Click again');
 $('act-delete-clear').addEventListener('click', () => act(async () => {
   if (state.currentId) await service.deleteConversation(state.currentId, true);
 }));

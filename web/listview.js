@@ -9,7 +9,7 @@ import { displayName, initials, colorSlot, shortTime, preview, num, el, icon, TY
 const OVERSCAN = 6;
 
 export class ListView {
-  constructor({ viewport, spacer, footer, model, me, rowHeight = 72, onOpen = () => {}, onRender = () => {} }) {
+  constructor({ viewport, spacer, footer, model, me, rowHeight = 72, onOpen = () => {}, onMenu = () => {}, onRender = () => {} }) {
     this.viewport = viewport;
     this.spacer = spacer;
     this.footer = footer;
@@ -17,6 +17,7 @@ export class ListView {
     this.me = me;
     this.rowHeight = rowHeight;
     this.onOpen = onOpen;
+    this.onMenu = onMenu; // (conversation, {x, y}): the row's actions, without opening it
     this.onRender = onRender;
     this.pool = [];
     this.selectedId = null;
@@ -39,6 +40,14 @@ export class ListView {
       if (!c) return;
       this.setActive(Number(row.dataset.index));
       this.onOpen(c);
+    });
+    viewport.addEventListener('contextmenu', (e) => {
+      const row = e.target.closest('.row[data-index]');
+      const c = row && !row.classList.contains('loader') && this.model.items[Number(row.dataset.index)];
+      if (!c) return;
+      e.preventDefault();
+      this.setActive(Number(row.dataset.index), { scroll: false });
+      this.onMenu(c, { x: e.clientX, y: e.clientY });
     });
     // Focus gives the list an active row without scrolling: a mouse focus is
     // followed by its click, which must land where the pointer went down.
@@ -294,6 +303,18 @@ export class ListView {
       case 'PageUp': next = i - page; break;
       case 'Home': next = 0; break;
       case 'End': next = n - 1; break;
+      case 'ContextMenu':
+      case 'F10': {
+        if (e.key === 'F10' && !e.shiftKey) return;
+        const c = i >= 0 ? this.model.items[i] : null;
+        const row = c && this.pool.find((r) => r._id === c.conversationId && !r.hidden);
+        if (c && row) {
+          e.preventDefault();
+          const r = row.getBoundingClientRect();
+          this.onMenu(c, { x: r.left + 24, y: r.top + r.height / 2 });
+        }
+        return;
+      }
       case 'Enter':
       case ' ': {
         const c = i >= 0 ? this.model.items[i] : null;
