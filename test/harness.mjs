@@ -50,11 +50,9 @@ export const CHROMIUM_ONLY = {
     'extension.test.mjs': 'a Chrome extension (Manifest V3) and its service worker, restarted over CDP',
     'mainthread.test.mjs': "PerformanceObserver 'longtask' exists only in Chromium",
     'tabs-crash.test.mjs': "crashes a tab with CDP's Page.crash and calls into Node with Playwright's exposeFunction",
+    'crash.test.mjs': "crashes a tab with CDP's Page.crash",
   },
-  tests: {
-    'sharedWorker: every tab of the origin talks to one worker running one wasm instance; a closed or crashed tab leaves no service behind':
-      "crashes a tab with CDP's Page.crash",
-  },
+  tests: {},
 };
 
 // chromiumOnly skips test t, with the reason, when it is listed above and the

@@ -345,7 +345,7 @@ test('the three placements tell the same story: equal results, errors and events
   assert.deepEqual(openTranscripts.sharedWorker, openTranscripts.page, 'sharedWorker open() errors vs page');
 });
 
-test('sharedWorker: every tab of the origin talks to one worker running one wasm instance; a closed or crashed tab leaves no service behind', async (t) => {
+test('sharedWorker: every tab of the origin talks to one worker running one wasm instance; a closed tab leaves no service behind', async (t) => {
   const context = await env.context(t);
   const pages = [];
   for (let i = 0; i < 4; i++) pages.push(await env.page(t, context));
@@ -395,14 +395,7 @@ test('sharedWorker: every tab of the origin talks to one worker running one wasm
   assert.equal((await stats(pages[0])).services, 4, 'a second service in one tab');
   await pages[2].evaluate(() => globalThis.kit.services.other.close());
   assert.equal((await stats(pages[0])).services, 3, 'close() closed it in the worker');
-  const cdp = await context.newCDPSession(pages[2]);
-  const dead = new Promise((resolve) => pages[2].once('crash', resolve));
-  cdp.send('Page.crash').catch(() => {}); // never answered: the page is gone
-  await dead;
-  const crashed = await settle(2);
-  assert.deepEqual([crashed.instances, crashed.services], [1, 2], 'after a tab crashed');
-  await pages[1].evaluate(listenOnce, 'totalUnreadCountChanged');
-  await pages[0].evaluate((m) => globalThis.kit.services.svc.applyMessages([m]), msg(x, 'm2', 'x', T + 1));
+  // (A crashed tab: test/crash.test.mjs, Chromium only.) The others go on.
   assert.equal(await pages[1].evaluate(() => globalThis.heardOnce), 2);
 });
 

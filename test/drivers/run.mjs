@@ -16,12 +16,14 @@ import { CHROMIUM_ONLY, ENGINES, root } from '../harness.mjs';
 
 // Files that start no browser: the same in every engine, run with Chromium's.
 const NO_BROWSER = ['types.test.mjs'];
+// Files a make target of their own runs (make test-bundlers), not test-js.
+const OWN_TARGET = ['bundlers.test.mjs'];
 
 const engines = (process.env.LOCALCONV_BROWSERS || ENGINES.join(',')).split(',').map((s) => s.trim()).filter(Boolean);
 for (const e of engines) if (!ENGINES.includes(e)) throw new Error(`LOCALCONV_BROWSERS: unknown engine ${e} (${ENGINES.join(', ')})`);
 
 const only = process.argv.slice(2).map((f) => path.basename(f));
-const all = readdirSync(path.join(root, 'test')).filter((f) => f.endsWith('.test.mjs')).sort()
+const all = readdirSync(path.join(root, 'test')).filter((f) => f.endsWith('.test.mjs') && !OWN_TARGET.includes(f)).sort()
   .filter((f) => !only.length || only.includes(f));
 
 function filesFor(engine) {
