@@ -147,6 +147,9 @@ func (s *Service) Close() error {
 	if h.stopWatch != nil {
 		h.stopWatch()
 	}
+	if !h.fellBack && h.snapshotDue(true) {
+		h.writeSnapshot(context.Background()) // writeMu is held; a failure costs only load speed
+	}
 	if err := h.store.Close(); err != nil {
 		return internal(err)
 	}

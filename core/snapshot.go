@@ -11,21 +11,21 @@ import (
 // call that asks returned, when the store says enough changed since the last
 // one. Its failure costs only load speed, so it is not reported.
 func (h *hub) snapshotIfDue(ctx context.Context) {
-	if !h.snapshotDue() {
+	if !h.snapshotDue(false) {
 		return
 	}
 	go func() {
 		h.writeMu.Lock()
 		defer h.writeMu.Unlock()
-		if !h.isStopped() && h.snapshotDue() { // not done meanwhile
+		if !h.isStopped() && h.snapshotDue(false) { // not done meanwhile
 			h.writeSnapshot(context.Background())
 		}
 	}()
 }
 
-func (h *hub) snapshotDue() bool {
+func (h *hub) snapshotDue(closing bool) bool {
 	ss, ok := h.store.(SnapshotStore)
-	return ok && ss.SnapshotDue()
+	return ok && ss.SnapshotDue(closing)
 }
 
 func (h *hub) writeSnapshot(ctx context.Context) {

@@ -68,10 +68,13 @@ type Tx interface {
 
 // SnapshotStore is a Store that can keep the whole list as one snapshot, to
 // load it in one read. Its transactions implement SnapshotTx; the Service
-// writes a snapshot, from its cache, whenever SnapshotDue says one pays.
+// writes a snapshot, from its cache, whenever SnapshotDue says one pays:
+// while it works (closing false) and when its last session closes (closing
+// true: the next open then reads one value instead of the records written
+// since, so a smaller tail pays).
 type SnapshotStore interface {
 	Store
-	SnapshotDue() bool
+	SnapshotDue(closing bool) bool
 }
 
 // SnapshotTx writes a snapshot: every conversation record (tombstones too) as

@@ -49,7 +49,7 @@ type manualWatch struct {
 }
 
 func (s *manualWatch) Watch(fn func()) func() { s.fn = fn; return func() {} }
-func (s *manualWatch) SnapshotDue() bool      { return false }
+func (s *manualWatch) SnapshotDue(bool) bool  { return false }
 func (s *manualWatch) Update(ctx context.Context, fn func(Tx) error) error {
 	return s.Store.Update(ctx, func(tx Tx) error { return fn(snapshotTx{tx}) })
 }

@@ -25,10 +25,19 @@ type snapshotCounts struct {
 
 // SnapshotDue reports whether the tail has grown enough that rewriting the
 // snapshot pays: past 1,000 records and an eighth of the list, a load reads
-// more tail records one by one than a rewrite costs.
-func (s *Store) SnapshotDue() bool {
-	return s.snap.sinceSnapshot.Load() > 1000+s.snap.live.Load()/8
+// more tail records one by one than a rewrite costs. At close the rewrite
+// costs the user nothing they wait for, and the next open is faster for it,
+// so any tail of more than closeTail records is worth it.
+func (s *Store) SnapshotDue(closing bool) bool {
+	n := s.snap.sinceSnapshot.Load()
+	if closing {
+		return n > closeTail
+	}
+	return n > 1000+s.snap.live.Load()/8
 }
+
+// closeTail is the tail that a close leaves for the next load to read.
+const closeTail = 100
 
 func (s *Store) snapshotState(live, tail int) {
 	s.snap.live.Store(int64(live))

@@ -98,17 +98,17 @@ func TestSnapshotDueWhenTheTailOutgrowsTheList(t *testing.T) {
 		recs = append(recs, liveConv(fmt.Sprintf("me|1|u%04d", i), int64(i), 1))
 	}
 	putConvs(t, s, 1, recs...)
-	require.True(t, s.SnapshotDue(), "1,200 records written, none in a snapshot")
+	require.True(t, s.SnapshotDue(false), "1,200 records written, none in a snapshot")
 	require.NoError(t, s.Update(ctx, writeSnapshotFromRecords))
-	require.False(t, s.SnapshotDue())
+	require.False(t, s.SnapshotDue(false))
 
 	reader := open(t, name, Options{})
 	require.Len(t, mustLoad(t, reader), 1200)
-	require.False(t, reader.SnapshotDue(), "an empty tail")
+	require.False(t, reader.SnapshotDue(false), "an empty tail")
 	putConvs(t, reader, 2, recs[:1100]...)
-	require.False(t, reader.SnapshotDue(), "1,100 is within 1,000 + 1,200/8")
+	require.False(t, reader.SnapshotDue(false), "1,100 is within 1,000 + 1,200/8")
 	putConvs(t, reader, 3, recs[:200]...)
-	require.True(t, reader.SnapshotDue())
+	require.True(t, reader.SnapshotDue(false))
 }
 
 // A Service on the store writes the snapshot itself once enough changed, and
@@ -127,10 +127,10 @@ func TestServiceKeepsTheSnapshot(t *testing.T) {
 	require.NoError(t, err)
 	// The snapshot is written after the call, in the background.
 	deadline := time.Now().Add(10 * time.Second)
-	for store.SnapshotDue() && time.Now().Before(deadline) {
+	for store.SnapshotDue(false) && time.Now().Before(deadline) {
 		time.Sleep(20 * time.Millisecond)
 	}
-	require.False(t, store.SnapshotDue())
+	require.False(t, store.SnapshotDue(false))
 	want, err := svc.GetConversationList(0, 0)
 	require.NoError(t, err)
 	total, err := svc.GetTotalUnreadCount()
@@ -147,4 +147,32 @@ func TestServiceKeepsTheSnapshot(t *testing.T) {
 	require.NoError(t, err)
 	require.EqualValues(t, 1500, n)
 	require.Equal(t, total, n)
+}
+
+// Closing the last session writes the snapshot when more than a few records
+// were written since the last one, so that the next open reads one value and
+// no tail; a close after fewer leaves them to the tail.
+func TestCloseWritesTheSnapshotWhenATailIsLeft(t *testing.T) {
+	name := freshName(t)
+	openApplyClose := func(n int, from int) {
+		svc, err := core.Open(ctx, core.Options{AccountID: "me", Store: New(name, Options{})})
+		require.NoError(t, err)
+		var msgs []core.Message
+		for i := from; i < from+n; i++ {
+			msgs = append(msgs, core.Message{ConversationID: fmt.Sprintf("me|1|u%04d", i), MessageClientID: "m",
+				SenderID: fmt.Sprintf("u%04d", i), CreateTime: int64(1000 + i), UnreadEnabled: true, LastMessageUpdateEnabled: true})
+		}
+		_, err = svc.ApplyMessages(ctx, msgs)
+		require.NoError(t, err)
+		require.NoError(t, svc.Close())
+	}
+	tail := func() int64 {
+		s := open(t, name, Options{})
+		require.NotEmpty(t, mustLoad(t, s))
+		return s.snap.sinceSnapshot.Load()
+	}
+	openApplyClose(300, 0) // below the running threshold of 1,000: only the close writes it
+	require.EqualValues(t, 0, tail(), "the close wrote a snapshot of all 300")
+	openApplyClose(50, 300)
+	require.EqualValues(t, 50, tail(), "50 records are left to the tail")
 }
