@@ -75,8 +75,14 @@ export function trap() {
   const errors = [];
   const workers = new Map();
   globalThis.__drv = { errors, workers, slots: new Map(), seq: 0 };
-  addEventListener('error', (e) => errors.push(String(e.error && e.error.message !== undefined ? e.error.message : e.message)));
-  addEventListener('unhandledrejection', (e) => errors.push(String(e.reason && e.reason.message !== undefined ? e.reason.message : e.reason)));
+  // Only what the page left unhandled, as a browser reports it: an error
+  // event the page's own listener cancelled (preventDefault) is not one.
+  // These listeners run first, so they look once the dispatch is over.
+  const unhandled = (e, what) => queueMicrotask(() => {
+    if (!e.defaultPrevented) errors.push(String(what && what.message !== undefined ? what.message : what));
+  });
+  addEventListener('error', (e) => unhandled(e, e.error && e.error.message !== undefined ? e.error : e.message));
+  addEventListener('unhandledrejection', (e) => unhandled(e, e.reason));
   const consoleError = console.error;
   console.error = function (...args) {
     errors.push(args.map((a) => (a instanceof Error ? a.message : String(a))).join(' '));
