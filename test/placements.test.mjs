@@ -396,6 +396,8 @@ test('sharedWorker: every tab of the origin talks to one worker running one wasm
   await pages[2].evaluate(() => globalThis.kit.services.other.close());
   assert.equal((await stats(pages[0])).services, 3, 'close() closed it in the worker');
   // (A crashed tab: test/crash.test.mjs, Chromium only.) The others go on.
+  await pages[1].evaluate(listenOnce, 'totalUnreadCountChanged');
+  await pages[0].evaluate((m) => globalThis.kit.services.svc.applyMessages([m]), msg(x, 'm2', 'x', T + 1));
   assert.equal(await pages[1].evaluate(() => globalThis.heardOnce), 2);
 });
 
