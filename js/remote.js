@@ -110,10 +110,35 @@ class Connection {
 
   // watch asks for the lock the worker holds while it lives: granted, it
   // means the worker is gone.
+  // A grant is checked with a ping before the worker is given up: an engine
+  // may release a worker's lock while it lives (seen once in Firefox), and a
+  // live worker must not lose its services.
   watch(lockName, generation) {
-    globalThis.navigator?.locks?.request(lockName, () => {
+    globalThis.navigator?.locks?.request(lockName, async () => {
+      if (generation !== this.generation || (await this.answers(generation))) return;
       if (generation === this.generation) this.lost('the worker stopped (its process ended: a tab that hosted it may have crashed)', false);
     }).catch(() => {});
+  }
+
+  // answers reports whether the worker answers a stats request within 2 s.
+  answers(generation) {
+    const id = this.nextId++;
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        resolve(false);
+      }, 2000);
+      const done = (alive) => {
+        clearTimeout(timer);
+        resolve(alive && generation === this.generation);
+      };
+      this.pending.set(id, { resolve: () => done(true), reject: () => done(false) });
+      try {
+        this.port.postMessage({ id, op: 'stats' });
+      } catch {
+        done(false);
+      }
+    });
   }
 
   settle(data) {
@@ -197,6 +222,7 @@ class Connection {
     for (const s of this.services.values()) {
       s.onEvents(JSON.stringify([{ type: 'syncFailed', detail: { code: INTERNAL, message: `${message}; starting a new one and opening the service there` } }]));
       s.ready = this.reopen(s);
+      s.ready.catch(() => {}); // a failed reopen is told as syncFailed and to each later call
     }
   }
 

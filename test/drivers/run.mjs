@@ -2,7 +2,7 @@
 // Runs the JS tests in each engine of LOCALCONV_BROWSERS (default
 // chromium,firefox,webkit), one engine after the other (`make test-js`):
 //
-//   chromium  every test file, then the several-tabs files again with the
+//   chromium  every test file, then three several-tabs files again with the
 //             module in a SharedWorker (LOCALCONV_PLACEMENT=sharedWorker);
 //   firefox,  every file but those harness.mjs lists as Chromium-only and
 //   webkit    those that start no browser (they would only run again).
@@ -16,6 +16,8 @@ import { CHROMIUM_ONLY, ENGINES, root } from '../harness.mjs';
 
 // Files that start no browser: the same in every engine, run with Chromium's.
 const NO_BROWSER = ['types.test.mjs'];
+// The several-tabs files Chromium runs again with the module in a SharedWorker.
+const SHARED_WORKER_RERUN = ['tabs-concurrent.test.mjs', 'tabs-events.test.mjs', 'tabs-stress.test.mjs'];
 // Files a make target of their own runs (make test-bundlers), not test-js.
 const OWN_TARGET = ['bundlers.test.mjs'];
 
@@ -48,11 +50,11 @@ for (const engine of engines) {
   const files = filesFor(engine);
   const start = Date.now();
   const a = await run(engine, files);
-  // The several-tabs files again with the module in a SharedWorker: in
-  // Chromium only, to keep CI within its time (the placements tests run the
-  // SharedWorker in every engine).
+  // The several-tabs files about events and concurrent calls again, with the
+  // module in a SharedWorker: in Chromium only, to keep CI within its time
+  // (the placements tests run the SharedWorker in every engine).
   const b = engine !== 'chromium' ? 0
-    : await run(engine, files.filter((f) => f.startsWith('tabs-')), { LOCALCONV_PLACEMENT: 'sharedWorker' });
+    : await run(engine, files.filter((f) => SHARED_WORKER_RERUN.includes(f)), { LOCALCONV_PLACEMENT: 'sharedWorker' });
   const s = ((Date.now() - start) / 1000).toFixed(0);
   timings.push(`${engine}: ${a || b ? 'FAILED' : 'passed'} in ${s} s (${files.length} files)`);
   if (a || b) failed++;
