@@ -313,41 +313,19 @@ class Bench {
     }
     await this.closeWork();
 
-    // Scenario 6: module and baseline in turn; between repetitions every
-    // conversation is made unread again.
-    out.clear = { module: [], baseline: [] };
+    // Scenario 6, then 6b on the same page: clearUnreadCountByTypes of the
+    // P2P conversations (about 70 %), against a baseline that puts those.
     const reps6 = cfg.reps6(n);
-    for (let r = 0; r < reps6; r++) {
-      if (r > 0) {
-        try {
-          await this.call('redirty', { db, baselineDb, n, t0: t0 + r * 1e6 });
-        } catch (e) {
-          log(`${n}: making everything unread again failed: ${e.message}`);
-          break;
-        }
-      }
-      const runModule = async () => {
-        try {
-          out.clear.module.push(await this.call('clearModule', { db, expectUnread: r === 0 ? out.fill.total : undefined }));
-        } catch (e) {
-          if (!(e instanceof Timeout)) throw e;
-          out.clear.module.push({ timeout: true, capMs: cfg.timeoutMs });
-        }
-      };
-      const runBaseline = async () => out.clear.baseline.push(await this.call('clearBaseline', { baselineDb }));
-      if (r % 2) {
-        await runBaseline();
-        await runModule();
-      } else {
-        await runModule();
-        await runBaseline();
-      }
-      log(`${n}: clearTotalUnreadCount ${out.clear.module.at(-1).timeout ? 'timeout' : out.clear.module.at(-1).ms.toFixed(0) + ' ms'}, baseline ${out.clear.baseline.at(-1).ms.toFixed(0)} ms`);
-      if (out.clear.module.at(-1).timeout) break;
+    out.clear = await this.runClear(n, { db, baselineDb, t0, reps: reps6, from: 0, what: 'clearTotalUnreadCount',
+      module: (r) => ['clearModule', { db, expectUnread: r === 0 ? out.fill.total : undefined }], baseline: { baselineDb } });
+    const types = [1];
+    if (out.clear.timeout) {
+      out.clearByTypes = { types, skipped: 'clearTotalUnreadCount reached the cap', module: [], baseline: [] };
+    } else {
+      out.clearByTypes = await this.runClear(n, { db, baselineDb, t0, reps: reps6, from: reps6, what: `clearUnreadCountByTypes([${types}])`,
+        module: () => ['clearByTypesModule', { db, types }], baseline: { baselineDb, types } });
+      out.clearByTypes.types = types;
     }
-    out.clear.moduleSummary = summary(out.clear.module.map((x) => x.timeout ? null : x.ms));
-    out.clear.baselineSummary = summary(out.clear.baseline.map((x) => x.ms));
-    out.clear.timeout = out.clear.module.some((x) => x.timeout);
 
     // Scenario 3: module and baseline chunk by chunk.
     out.apply = await this.runApply(n, db, baselineDb, withMessagesDb, t0);
@@ -357,6 +335,47 @@ class Bench {
     await page.evaluate(async (names) => { for (const d of names) await globalThis.bench.deleteDb(d); }, [db, baselineDb, withMessagesDb]);
     await this.closeWork();
     out.loadAverageAtEnd = os.loadavg();
+    return out;
+  }
+
+  // runClear runs scenario 6 or 6b: module and baseline in turn, alternating
+  // which goes first. Before each repetition every conversation is made
+  // unread again, on both sides (the k-th time with messages k·10⁶ ms after
+  // t0, so newer than any read time before; the 0th is the fill's).
+  async runClear(n, { db, baselineDb, t0, reps, from, what, module, baseline }) {
+    const cfg = this.cfg;
+    const out = { module: [], baseline: [] };
+    for (let r = 0; r < reps; r++) {
+      if (from + r > 0) {
+        try {
+          await this.call('redirty', { db, baselineDb, n, t0: t0 + (from + r) * 1e6 });
+        } catch (e) {
+          log(`${n}: making everything unread again failed: ${e.message}`);
+          break;
+        }
+      }
+      const runModule = async () => {
+        try {
+          out.module.push(await this.call(...module(r)));
+        } catch (e) {
+          if (!(e instanceof Timeout)) throw e;
+          out.module.push({ timeout: true, capMs: cfg.timeoutMs });
+        }
+      };
+      const runBaseline = async () => out.baseline.push(await this.call('clearBaseline', baseline));
+      if (r % 2) {
+        await runBaseline();
+        await runModule();
+      } else {
+        await runModule();
+        await runBaseline();
+      }
+      log(`${n}: ${what} ${out.module.at(-1).timeout ? 'timeout' : out.module.at(-1).ms.toFixed(0) + ' ms'}, baseline ${out.baseline.at(-1).ms.toFixed(0)} ms`);
+      if (out.module.at(-1).timeout) break;
+    }
+    out.moduleSummary = summary(out.module.map((x) => x.timeout ? null : x.ms));
+    out.baselineSummary = summary(out.baseline.map((x) => x.ms));
+    out.timeout = out.module.some((x) => x.timeout);
     return out;
   }
 
