@@ -44,6 +44,9 @@ for (const name of ['instantiateStreaming', 'instantiate']) {
 }
 
 const wasmBytes = () => (spy.memory ? spy.memory.buffer.byteLength : null);
+// A page time as the runner's clock reads it (ms since the epoch), so that the
+// runner can tell which of its JS heap samples fell in a span of a step.
+const epoch = (t) => performance.timeOrigin + t;
 
 // The module's own transfer of localconv.wasm (which encoding the server sent).
 function wasmResource() {
@@ -183,7 +186,7 @@ const cold = {
     for (let i = 1; i < list.length; i++) {
       if (list[i].sortOrder > list[i - 1].sortOrder) throw new Error('first page is not in list order');
     }
-    return { ms: marks.done, marks, spy: spyMarks(), resource: wasmResource() };
+    return { ms: marks.done, marks, spy: spyMarks(), resource: wasmResource(), memoryBytes: wasmBytes() };
   },
 
   // Scenario 2, module: open and wait for the sync (the whole list is in the
@@ -456,6 +459,9 @@ const bench = {
     const { list, offsets } = await walk(svc, 100);
     out.walkMs = now() - t;
     out.walkPages = offsets.length + 1;
+    // The walk is a step of its own in the peak-memory table.
+    out.walkSpan = [epoch(t), epoch(now())];
+    out.walkMemoryBytes = wasmBytes();
     if (list.length !== n) throw new Error(`walk found ${list.length}, want ${n}`);
     // The offset handed out for the last page: the deepest page of 100.
     const deep = offsets.length ? offsets[offsets.length - 1] : 0;
@@ -706,6 +712,12 @@ const bench = {
     return { moduleTotal, baselineTotal: total, moduleCount: list.length, baselineCount: map.size };
   },
 
+  // Opens the service on the work page (a step of its own in the memory table).
+  async open({ db }) {
+    await service(db);
+    return {};
+  },
+
   async close() {
     if (state.svc) await state.svc.close();
     state.svc = null;
@@ -715,6 +727,8 @@ const bench = {
   },
 
   deleteDb,
+  // The runner reads it after every step: the peak-memory table's wasm figure.
+  wasmBytes,
 };
 
 globalThis.bench = bench;

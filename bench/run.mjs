@@ -123,6 +123,96 @@ function stats(times) {
 }
 
 // ---------------------------------------------------------------------------
+// Peak memory
+
+// HeapSampler reads a Chromium page's JS heap (Runtime.getHeapUsage through a
+// CDP session: the V8 heap of the renderer's main thread, where the module
+// runs; the runner has one page open at a time) every 100 ms, and once more
+// whenever asked, each sample tagged with the step the runner has the page in,
+// so that a step's peak is its largest sample. Wasm memory needs no sampling:
+// it never shrinks, so the page's reading at a step's end is the step's peak.
+// Firefox and WebKit are driven without CDP here: their JS heap is not read.
+class HeapSampler {
+  static async attach(context, page) {
+    if (typeof context.newCDPSession !== 'function') return null;
+    const s = new HeapSampler(await context.newCDPSession(page));
+    s.timer = setInterval(() => s.sample(), 100);
+    return s;
+  }
+
+  constructor(session) {
+    this.session = session;
+    this.step = null;
+    this.samples = [];
+    this.pending = null;
+  }
+
+  // sample takes one reading (at most one in flight: a busy renderer answers
+  // late, and piling requests up would only measure the queue).
+  sample() {
+    if (this.pending || !this.session) return this.pending ?? Promise.resolve();
+    const step = this.step;
+    this.pending = this.session.send('Runtime.getHeapUsage')
+      .then((h) => { if (step) this.samples.push({ t: Date.now(), step, used: h.usedSize, total: h.totalSize }); })
+      .catch(() => {}) // a page that is closing answers nothing
+      .finally(() => { this.pending = null; });
+    return this.pending;
+  }
+
+  // final takes a reading after the one in flight, if any: a step's end.
+  async final() {
+    await this.pending;
+    return this.sample();
+  }
+
+  // take returns the samples so far and forgets them.
+  take() {
+    return this.samples.splice(0);
+  }
+
+  async stop() {
+    clearInterval(this.timer);
+    await this.pending;
+    const session = this.session;
+    this.session = null;
+    await session?.detach().catch(() => {});
+  }
+}
+
+// The steps of the peak-memory table, what each runner step counts as
+// (the rest are not the module's: the baseline's calls and the bench's setup).
+const MEMORY_STEP = {
+  fill: 'fill', moduleFirstPage: 'open', moduleFullList: 'open', open: 'open', queries: 'queries',
+  clearModule: 'clear-all', clearByTypesModule: 'clear-by-types', redirty: 'redirty',
+  applyModule: 'apply', applyCheck: 'apply',
+  // For comparison: the baseline's cold open, every conversation a JS object.
+  baselineGetAll: 'baseline getAll',
+};
+
+// peakSummary adds to each step its conversation count (what per-conversation
+// figures divide by) and finds the overall peaks among the module's steps.
+function peakSummary(steps, n, convsOf = {}) {
+  const out = { steps: {}, overall: {} };
+  for (const [k, e] of Object.entries(steps)) out.steps[k] = { ...e, conversations: convsOf[k] ?? n };
+  const mine = Object.entries(out.steps).filter(([k]) => !k.startsWith('baseline'));
+  const top = (f) => {
+    let best = null;
+    for (const [step, e] of mine) {
+      const v = f(e) ?? null;
+      if (typeof v === 'number' && Number.isFinite(v) && (!best || v > best.value)) best = { value: v, step };
+    }
+    return best;
+  };
+  out.overall = {
+    wasmBytes: top((e) => e.wasmBytes),
+    wasmPerConversation: top((e) => e.wasmBytes && e.wasmBytes / e.conversations),
+    jsHeapBytes: top((e) => e.jsHeapBytes),
+    jsHeapPerConversation: top((e) => e.jsHeapBytes && e.jsHeapBytes / e.conversations),
+  };
+  return out;
+}
+
+// ---------------------------------------------------------------------------
 // The run
 
 class Bench {
@@ -191,9 +281,13 @@ class Bench {
   }
 
   // A cold open: a new page whose script runs the scenario right away.
+  // Its JS heap is sampled from before the navigation to its close.
   async cold(kind, args) {
     const page = await this.context.newPage();
     this.watch(page, kind);
+    const sampler = await HeapSampler.attach(this.context, page);
+    if (sampler) sampler.step = MEMORY_STEP[kind] ?? null;
+    let wasmBytes = null;
     try {
       const url = `${this.base}${this.pagePath}?cold=${kind}&args=${encodeURIComponent(JSON.stringify(args))}`;
       return await withTimeout((async () => {
@@ -201,6 +295,8 @@ class Bench {
         const r = await page.evaluate(() => globalThis.__cold);
         if (!r) throw new Error(`${kind}: the page did not run it (${url})`);
         if (r.error) throw new Error(`${kind}: ${r.error}`);
+        await sampler?.final();
+        wasmBytes = r.memoryBytes ?? null;
         return r;
       })(), this.cfg.timeoutMs, kind);
     } catch (e) {
@@ -210,6 +306,8 @@ class Bench {
       }
       throw e;
     } finally {
+      await sampler?.stop();
+      this.notePeak(MEMORY_STEP[kind], { wasmBytes, samples: sampler?.take() ?? [], page: kind });
       await this.closePage(page);
     }
   }
@@ -219,32 +317,88 @@ class Bench {
     if (this.workPage) return this.workPage;
     const page = await this.context.newPage();
     this.watch(page, 'work');
+    this.workSampler = await HeapSampler.attach(this.context, page);
+    this.workCount = (this.workCount ?? 0) + 1;
     await page.goto(`${this.base}${this.pagePath}`);
     await page.waitForFunction(() => document.title === 'ready', null, { timeout: 60000 });
     this.workPage = page;
     return page;
   }
 
+  // call runs one step on the work page; the page's wasm memory is read right
+  // after it, and its JS heap sampled while it runs, for the peak-memory table.
   async call(fn, args, timeoutMs = this.cfg.timeoutMs) {
     const page = await this.work();
+    const sampler = this.workSampler;
+    const step = MEMORY_STEP[fn] ?? null;
+    const where = `work page ${this.workCount}`;
+    sampler?.take();
+    if (sampler) sampler.step = step;
     try {
-      return await withTimeout(page.evaluate(([f, a]) => globalThis.bench[f](a), [fn, args]), timeoutMs, fn);
+      const { r, before, after } = await withTimeout(page.evaluate(async ([f, a]) => {
+        const before = globalThis.bench.wasmBytes();
+        const r = await globalThis.bench[f](a);
+        return { r, before, after: globalThis.bench.wasmBytes() };
+      }, [fn, args]), timeoutMs, fn);
+      await sampler?.final();
+      this.notePeaks(fn, step, r, { before, after }, sampler?.take() ?? [], where);
+      return r;
     } catch (e) {
+      this.notePeaks(fn, step, null, {}, sampler?.take() ?? [], where);
       if (e instanceof Timeout) {
         // The page is still busy with it: drop the page, later steps get a new one.
         log(e.message, '- closing the work page');
         this.workPage = null;
+        this.workSampler = null;
+        await sampler?.stop();
         await this.closePage(page);
       }
       throw e;
+    } finally {
+      if (sampler) sampler.step = null;
     }
   }
 
   async closeWork() {
     if (!this.workPage) return;
     await this.call('close', {}).catch((e) => log('closing the service:', e.message));
+    await this.workSampler?.stop();
+    this.workSampler = null;
     await this.closePage(this.workPage);
     this.workPage = null;
+  }
+
+  // notePeaks files a work-page step's readings; the walk at the start of
+  // queries is a step of its own (the page says when it ran).
+  notePeaks(fn, step, r, { before, after }, samples, page) {
+    // (A reading asked for in the step before may arrive in this one.)
+    samples = samples.filter((x) => x.step === step);
+    if (fn === 'queries' && r?.walkSpan) {
+      const [a, b] = r.walkSpan;
+      const inWalk = (x) => x.t >= a && x.t <= b;
+      this.notePeak('walk', { wasmBytes: r.walkMemoryBytes, wasmBefore: before, samples: samples.filter(inWalk), page });
+      samples = samples.filter((x) => !inWalk(x));
+      before = r.walkMemoryBytes;
+    }
+    this.notePeak(step, { wasmBytes: after, wasmBefore: before, samples, page });
+  }
+
+  // notePeak keeps a step's largest readings, how much the step itself grew
+  // its page's wasm memory (wasmBefore: the reading as it began; 0 for a new
+  // page, whose instance the step made), and the pages they came from.
+  notePeak(step, { wasmBytes, wasmBefore = 0, samples, page }) {
+    if (!this.peaks || !step) return;
+    const e = (this.peaks[step] ??= { wasmBytes: null, wasmGrowthBytes: null, jsHeapBytes: null, jsHeapTotalBytes: null, jsSamples: 0, pages: {} });
+    if (typeof wasmBytes === 'number') {
+      e.wasmBytes = Math.max(e.wasmBytes ?? 0, wasmBytes);
+      e.wasmGrowthBytes = Math.max(e.wasmGrowthBytes ?? 0, wasmBytes - (wasmBefore ?? 0));
+    }
+    for (const x of samples) {
+      e.jsHeapBytes = Math.max(e.jsHeapBytes ?? 0, x.used);
+      e.jsHeapTotalBytes = Math.max(e.jsHeapTotalBytes ?? 0, x.total);
+    }
+    e.jsSamples += samples.length;
+    e.pages[page] = (e.pages[page] ?? 0) + 1;
   }
 
   async runSize(n) {
@@ -254,6 +408,8 @@ class Bench {
     const withMessagesDb = `bench-blm-${n}`;
     const t0 = Date.now();
     const out = { n, loadAverageAtStart: os.loadavg() };
+    this.peaks = {};
+    this.workCount = 0;
 
     log(`${n}: filling`);
     out.fill = await this.call('fill', { db, baselineDb, n, t0 });
@@ -304,9 +460,12 @@ class Bench {
     };
     out.memory = summary(runs.moduleFullList.map((x) => x.memoryBytes ?? null));
 
-    // Scenarios 4 and 5 on an open service.
+    // Scenarios 4 and 5 on an open service. Each work page opens the service
+    // as a step of its own, so that what the steps after it add to the wasm
+    // memory is theirs.
     log(`${n}: queries`);
     try {
+      await this.call('open', { db });
       out.queries = await this.call('queries', { db, n, reps4: cfg.reps4, reps5: cfg.reps5 });
     } catch (e) {
       out.queries = { error: e.message, timeout: e instanceof Timeout };
@@ -316,6 +475,7 @@ class Bench {
     // Scenario 6, then 6b on the same page: clearUnreadCountByTypes of the
     // P2P conversations (about 70 %), against a baseline that puts those.
     const reps6 = cfg.reps6(n);
+    await this.call('open', { db });
     out.clear = await this.runClear(n, { db, baselineDb, t0, reps: reps6, from: 0, what: 'clearTotalUnreadCount',
       module: (r) => ['clearModule', { db, expectUnread: r === 0 ? out.fill.total : undefined }], baseline: { baselineDb } });
     const types = [1];
@@ -334,6 +494,13 @@ class Bench {
     const page = await this.work();
     await page.evaluate(async (names) => { for (const d of names) await globalThis.bench.deleteDb(d); }, [db, baselineDb, withMessagesDb]);
     await this.closeWork();
+    // At sizes below scenario 3's conversations, its messages create the rest.
+    out.memoryPeak = peakSummary(this.peaks, n, { apply: n + (out.apply.created ?? 0) });
+    this.peaks = null;
+    const o = out.memoryPeak.overall;
+    const mib = (x) => (x ? `${(x.value / 2 ** 20).toFixed(1)} MiB (${x.step})` : 'not read');
+    const per = (x) => (x ? `${x.value.toFixed(0)} B per conversation (${x.step})` : 'not read');
+    log(`${n}: peak wasm memory ${mib(o.wasmBytes)}, ${per(o.wasmPerConversation)}; peak JS heap ${mib(o.jsHeapBytes)}, ${per(o.jsHeapPerConversation)}`);
     out.loadAverageAtEnd = os.loadavg();
     return out;
   }
