@@ -46,7 +46,7 @@ func (s *Service) GetUnreadCountByFilter(f Filter) (int64, error) {
 	return n, err
 }
 
-// ClearTotalUnreadCount marks every conversation read (see txn.markRead).
+// ClearTotalUnreadCount marks every conversation read (see txn.clearType).
 func (s *Service) ClearTotalUnreadCount(ctx context.Context) error {
 	return s.clearUnreadByTypes(ctx, nil)
 }
@@ -61,15 +61,10 @@ func (s *Service) ClearUnreadCountByTypes(ctx context.Context, types []Conversat
 
 func (s *Service) clearUnreadByTypes(ctx context.Context, types []ConversationType) error {
 	return s.update(ctx, func(t *txn) error {
-		c := t.h.cache
 		for ty := TypeP2P; ty <= TypeSuperTeam; ty++ {
-			if !typeSelected(types, ty) {
-				continue
+			if typeSelected(types, ty) {
+				t.clearType(ty)
 			}
-			c.byType[ty-1].Ascend(func(r *ConversationRecord) bool {
-				t.markRead(r.ConversationID)
-				return true
-			})
 		}
 		return nil
 	})

@@ -9,6 +9,9 @@ import "github.com/google/btree"
 // Records in the cache are never modified; a change replaces the record.
 type cache struct {
 	seq   uint64 // the store change sequence the cache is as of
+	// marks are the store's read marks as of seq; every record in the cache
+	// is as they make it (readmarks.go).
+	marks ReadMarks
 	convs map[string]*ConversationRecord
 	// tombs are the deleted conversations' tombstones: with them the cache
 	// knows every record the store has, so a call never reads the store to

@@ -65,9 +65,13 @@ func (h *hub) catchUpIn(tx Tx) (batch, error) {
 	if err != nil {
 		return batch{}, err
 	}
+	marks, err := tx.ReadMarks()
+	if err != nil {
+		return batch{}, err
+	}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	events := h.applyChanges(changed, h.cache.seq)
+	events := h.applyChanges(h.marked(changed, marks), h.cache.seq)
 	h.cache.seq = seq
 	return events, nil
 }

@@ -18,6 +18,12 @@ const (
 	EventUnreadCountChangedByFilter  = "unreadCountChangedByFilter"
 )
 
+// maxEventConversations bounds the conversations of one conversationChanged
+// or conversationDeleted event (docs/api.md §4): a call that changes more
+// tells of them in consecutive events, so that no one event's JSON grows with
+// the list.
+const maxEventConversations = 1000
+
 // Event is one DOM CustomEvent to be: its type and its detail, whose Go type
 // depends on Type: nil (sync started/finished), *Error (syncFailed),
 // Conversation (created), []string (deleted), []Conversation (changed),
@@ -100,11 +106,15 @@ func (h *hub) applyChanges(changes []*ConversationRecord, markedAfter uint64) ba
 	}
 
 	events := created
-	if len(deleted) > 0 {
-		events = append(events, Event{EventConversationDeleted, deleted})
+	for len(deleted) > 0 {
+		n := min(len(deleted), maxEventConversations)
+		events = append(events, Event{EventConversationDeleted, deleted[:n:n]})
+		deleted = deleted[n:]
 	}
-	if len(changed) > 0 {
-		events = append(events, Event{EventConversationChanged, changed})
+	for len(changed) > 0 {
+		n := min(len(changed), maxEventConversations)
+		events = append(events, Event{EventConversationChanged, changed[:n:n]})
+		changed = changed[n:]
 	}
 	events = append(events, readTimes...)
 	if total := c.total(); total != totalBefore {

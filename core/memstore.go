@@ -16,6 +16,7 @@ type MemDB struct {
 	convs    map[string]*ConversationRecord
 	bySeq    map[uint64]map[string]struct{} // seq → ids last written by it
 	msgs     map[string]map[string]*MessageRecord
+	marks    ReadMarks
 	watchers map[*memConn]func()
 
 	failUpdate error // fault injection: the next Update aborts with it
@@ -60,13 +61,14 @@ func (db *MemDB) Seq() uint64 {
 	return db.seq
 }
 
-// Conversations returns a copy of every record, tombstones included.
+// Conversations returns a copy of every record, tombstones included, as the
+// read marks make them (what a Service loads).
 func (db *MemDB) Conversations() map[string]*ConversationRecord {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	out := make(map[string]*ConversationRecord, len(db.convs))
 	for id, r := range db.convs {
-		out[id] = r.clone()
+		out[id] = db.marks.apply(r).clone()
 	}
 	return out
 }
@@ -220,6 +222,18 @@ func (t *memTx) ConversationsChangedSince(seq uint64) ([]*ConversationRecord, er
 		}
 	}
 	return out, nil
+}
+
+func (t *memTx) ReadMarks() (ReadMarks, error) { return t.db.marks.clone(), nil }
+
+func (t *memTx) PutReadMarks(m ReadMarks) error {
+	if err := t.write(); err != nil {
+		return err
+	}
+	old := t.db.marks
+	t.undo = append(t.undo, func() { t.db.marks = old })
+	t.db.marks = m.clone()
+	return nil
 }
 
 func (t *memTx) GetConversations(ids []string) ([]*ConversationRecord, error) {

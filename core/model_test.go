@@ -112,6 +112,7 @@ var singleTabCoverage = []string{
 	"invalid message", "revoke last message", "last message falls back", "last message falls back to null",
 	"markRead moved", "markRead past lastMessage", "message in current conversation", "subscribe again", "page splits a tie", "offset above its sortOrder",
 	"storage failure", "reload", "delete unread conversation",
+	"clear by read mark", "clear drops read marks", "clock goes back",
 	"op applyMessages 0", "op applyMessages 191004", "op applyMessages 190001",
 	"op createConversation 0", "op createConversation 191004",
 	"op updateConversationLocalExtension 0", "op updateConversationLocalExtension 191004",
@@ -144,6 +145,7 @@ var multiTabCoverage = []string{
 	"tab catches up", "tab follows its current conversation",
 	"op applyMessages 0", "op applyMessages 190001", "op deleteConversation 0", "op stickTopConversation 0",
 	"op clearTotalUnreadCount 0", "op applyReadTime 0", "op setCurrentConversation 0",
+	"clear by read mark",
 }
 
 type modelStats struct {
@@ -348,7 +350,14 @@ func (r *modelRun) pick(n int) int      { return r.rng.IntN(n) }
 
 func (r *modelRun) stepOnce() {
 	r.step++
-	r.clock.set(r.clock.now() + int64(r.pick(4)))
+	if r.chance(2) {
+		// Clocks are set back (by the user, by NTP): read marks must not
+		// rely on time only moving forward.
+		r.clock.set(max(0, r.clock.now()-int64(r.pick(40))))
+		r.stats.add("clock goes back")
+	} else {
+		r.clock.set(r.clock.now() + int64(r.pick(4)))
+	}
 	r.m.now = r.clock.now()
 	k := r.pick(len(r.tabs))
 	if len(r.tabs) > 1 && !r.prof.waitWatch {
@@ -429,7 +438,9 @@ func (r *modelRun) exec(k int, o *modelOp, fail bool) {
 			m.stamp(before)
 		}
 	}
+	marksBefore := r.dbMarks()
 	got, err := o.svc(r.tabs[k].s)
+	r.noteMarks(marksBefore)
 	if fail {
 		r.db.failNextUpdate(nil) // a call rejected before its transaction leaves it pending
 	}
@@ -463,6 +474,25 @@ func (r *modelRun) exec(k int, o *modelOp, fail bool) {
 		r.replay(k, slices.Concat(batches...))
 	}
 	tab.view = after
+}
+
+func (r *modelRun) dbMarks() ReadMarks {
+	r.db.mu.Lock()
+	defer r.db.mu.Unlock()
+	return r.db.marks.clone()
+}
+
+// noteMarks counts how a call changed the database's read marks.
+func (r *modelRun) noteMarks(before ReadMarks) {
+	after := r.dbMarks()
+	for i := range after {
+		switch {
+		case len(after[i]) > len(before[i]):
+			r.stats.add("clear by read mark")
+		case len(after[i]) < len(before[i]):
+			r.stats.add("clear drops read marks")
+		}
+	}
 }
 
 func takeBatches(rec *recorder) [][]Event {

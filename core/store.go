@@ -51,6 +51,10 @@ type Tx interface {
 	// ConversationsChangedSince returns every record, tombstones included,
 	// whose Seq is greater than seq.
 	ConversationsChangedSince(seq uint64) ([]*ConversationRecord, error)
+	// ReadMarks returns the read marks (readmarks.go): the records of this
+	// store are read through them. PutReadMarks replaces them.
+	ReadMarks() (ReadMarks, error)
+	PutReadMarks(ReadMarks) error
 	// GetConversations returns one entry per id: the record (maybe a
 	// tombstone) or nil.
 	GetConversations(ids []string) ([]*ConversationRecord, error)

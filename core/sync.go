@@ -40,16 +40,26 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) error {
 			firstPage = nil
 		}
 	}
-	seq, err := h.store.Load(ctx, func(batch []*ConversationRecord) {
-		h.mu.Lock()
-		for _, r := range batch {
-			if h.owns(r) {
-				h.cache.put(r)
+	// The records are read through the read marks: those before the load, so
+	// that the first page is right, and those after it, which may be newer.
+	marks, err := h.readMarks(ctx)
+	var seq uint64
+	if err == nil {
+		h.cache.marks = marks
+		seq, err = h.store.Load(ctx, func(batch []*ConversationRecord) {
+			h.mu.Lock()
+			for _, r := range batch {
+				if h.owns(r) {
+					h.cache.put(marks.apply(r))
+				}
 			}
-		}
-		h.mu.Unlock()
-		once()
-	})
+			h.mu.Unlock()
+			once()
+		})
+	}
+	if err == nil {
+		marks, err = h.readMarks(ctx)
+	}
 	if err != nil {
 		h.fallBackToMemory()
 		once()
@@ -57,6 +67,9 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) error {
 		return nil
 	}
 	h.mu.Lock()
+	for _, r := range h.marked(nil, marks) {
+		h.cache.put(r)
+	}
 	h.cache.seq = seq
 	h.mu.Unlock()
 	h.stopWatch = h.store.Watch(func() { h.catchUp(context.Background()) })
@@ -67,6 +80,16 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) error {
 	h.catchUpLocked(ctx)
 	h.snapshotIfDue(ctx)
 	return nil
+}
+
+func (h *hub) readMarks(ctx context.Context) (ReadMarks, error) {
+	var marks ReadMarks
+	err := h.store.View(ctx, func(tx Tx) error {
+		var err error
+		marks, err = tx.ReadMarks()
+		return err
+	})
+	return marks, err
 }
 
 // owns reports whether r is a conversation of the hub's account. A database
@@ -99,7 +122,10 @@ func (h *hub) fallBackToMemory() {
 	for id, r := range h.cache.tombs {
 		db.convs[id] = r
 	}
-	h.cache.seq = 0
+	// The records keep their change sequences, and the cache's records are
+	// marked already: the new database goes on from them without marks.
+	db.seq = h.cache.seq
+	h.cache.marks = ReadMarks{}
 	h.mu.Unlock()
 	h.store = db.Connect()
 }

@@ -12,6 +12,10 @@ type txn struct {
 	staged     map[string]*ConversationRecord
 	order      []string
 	readMarked map[string]bool
+	// rewritten are written even if unchanged (clearType).
+	rewritten map[string]bool
+	// marks, if set, are the read marks as the call leaves them (readmarks.go).
+	marks *ReadMarks
 	// afterCommit, if set, runs once the call committed, with the cache locked.
 	afterCommit func()
 
@@ -116,6 +120,15 @@ func (t *txn) followCurrent() {
 	}
 }
 
+// rewrite has the conversation written even if the call leaves it as it was.
+func (t *txn) rewrite(id string) {
+	t.edit(id)
+	if t.rewritten == nil {
+		t.rewritten = map[string]bool{}
+	}
+	t.rewritten[id] = true
+}
+
 // noteReadMark notes that the call marked the conversation's read time, which
 // other tabs learn as conversationReadTimeUpdated.
 func (t *txn) noteReadMark(id string) { t.readMarked[id] = true }
@@ -163,8 +176,9 @@ func (t *txn) pinned() int {
 	return n
 }
 
-// write stamps and writes what changed. Records that end as they began are
-// dropped; updateTime moves only when something the app sees moved.
+// write stamps and writes what changed, read marks too. Records that end as
+// they began are dropped; updateTime moves only when something the app sees
+// moved.
 func (t *txn) write() error {
 	seq, err := t.tx.Seq()
 	if err != nil {
@@ -173,7 +187,7 @@ func (t *txn) write() error {
 	newSeq := seq + 1
 	for _, id := range t.order {
 		r, b := t.staged[id], t.base(id)
-		if b != nil && r.sameRecord(b) {
+		if b != nil && r.sameRecord(b) && !t.rewritten[id] {
 			continue
 		}
 		if r.live() && b.live() && !r.sameContent(&b.Conversation) {
@@ -185,11 +199,28 @@ func (t *txn) write() error {
 		r.Seq = newSeq
 		t.written = append(t.written, r)
 	}
-	if len(t.written) == 0 {
+	if t.marks != nil && t.marks.equal(&t.h.cache.marks) {
+		t.marks = nil
+	}
+	if len(t.written) == 0 && t.marks == nil {
 		return nil
 	}
-	if err := t.tx.PutConversations(t.written); err != nil {
-		return err
+	if len(t.written) > 0 {
+		if err := t.tx.PutConversations(t.written); err != nil {
+			return err
+		}
+	}
+	if t.marks != nil {
+		for i := range t.marks {
+			for j := range t.marks[i] {
+				if t.marks[i][j].Seq == 0 {
+					t.marks[i][j].Seq = newSeq
+				}
+			}
+		}
+		if err := t.tx.PutReadMarks(*t.marks); err != nil {
+			return err
+		}
 	}
 	if err := t.tx.SetSeq(newSeq); err != nil {
 		return err

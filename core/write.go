@@ -48,7 +48,11 @@ func (h *hub) update(ctx context.Context, fn func(t *txn) error) error {
 		return AsError(err)
 	}
 	h.mu.Lock()
-	events := h.applyChanges(t.written, h.cache.seq)
+	changes := t.written
+	if t.marks != nil {
+		changes = h.marked(changes, *t.marks)
+	}
+	events := h.applyChanges(changes, h.cache.seq)
 	if t.newSeq > 0 {
 		h.cache.seq = t.newSeq
 	}

@@ -86,7 +86,7 @@ func (s *Store) load(ctx context.Context, c *conn, batch func([]*core.Conversati
 	snapSeq, snapBytes := snapshotParts(snapValue)
 	var tailReq js.Value
 	if err := catchJS(func() {
-		bySeq := t.Call("objectStore", storeConversations).Call("index", indexSeq)
+		bySeq := t.Call("objectStore", storeConversations).Call("index", indexChange)
 		tailReq = bySeq.Call("getAll", js.Global().Get("IDBKeyRange").Call("lowerBound", float64(snapSeq), true))
 	}); err != nil {
 		return 0, err
@@ -133,7 +133,7 @@ func (s *Store) loadWithoutSnapshot(ctx context.Context, c *conn, delivered map[
 	if err := catchJS(func() {
 		t = c.raw.Call("transaction", []any{storeConversations, storeMeta}, "readonly")
 		seqReq = t.Call("objectStore", storeMeta).Call("get", metaSeq)
-		allReq = t.Call("objectStore", storeConversations).Call("index", indexSeq).Call("getAll")
+		allReq = t.Call("objectStore", storeConversations).Call("index", indexChange).Call("getAll")
 	}); err != nil {
 		return 0, err
 	}

@@ -8,11 +8,11 @@ import (
 	"syscall/js"
 )
 
-// The layout, version 1.
+// The layout, version 2.
 //
 //	conversations  key: id (the conversationId)
 //	               value: {id, seq, sortOrder, rec}; tombstones have no sortOrder
-//	               bySeq:       seq              → ConversationsChangedSince
+//	               byChange:    seq              → ConversationsChangedSince
 //	               bySortOrder: [sortOrder, id]  → Load, top of the list first;
 //	                            tombstones are not in it, so Load skips them
 //	                            without reading them
@@ -24,7 +24,10 @@ import (
 //	meta           out-of-line keys; "seq" → the change sequence, a number;
 //	               "account" → the account the database belongs to;
 //	               "snapshot" → {seq, count, bytes}: every live conversation
-//	               as of that change (snapshot.go), written by the Service
+//	               as of that change (snapshot.go), written by the Service;
+//	               "readMarks" → the read marks (readmarks.go)
+//
+// Version 1 had the same stores; its change index was named bySeq.
 //
 // rec is the record in the codec's bytes (codec.go); the other properties are
 // plain so that keys and indexes work and DevTools shows which record is which.
@@ -33,7 +36,7 @@ const (
 	storeMessages      = "messages"
 	storeMeta          = "meta"
 
-	indexSeq       = "bySeq"
+	indexChange    = "byChange"
 	indexSortOrder = "bySortOrder"
 	indexTime      = "byTime"
 
@@ -47,7 +50,7 @@ const (
 // schema only adds stores and indexes, it never changes or removes these
 // (checkNeeds).
 var needs = []storeNeed{
-	{storeConversations, "id", []indexNeed{{indexSeq, "seq"}, {indexSortOrder, []any{"sortOrder", "id"}}}},
+	{storeConversations, "id", []indexNeed{{indexChange, "seq"}, {indexSortOrder, []any{"sortOrder", "id"}}}},
 	{storeMessages, []any{"conversationId", "messageClientId"}, []indexNeed{{indexTime, []any{"conversationId", "createTime"}}}},
 	{storeMeta, nil, nil},
 }
@@ -150,7 +153,7 @@ type migration func(db, tx js.Value)
 type schema []migration
 
 // currentSchema is the schema this code writes.
-var currentSchema = schema{createV1}
+var currentSchema = schema{createV1, renameChangeIndex}
 
 func (s schema) version() int { return len(s) }
 
@@ -167,11 +170,22 @@ func (s schema) migrate(db, tx js.Value, oldVersion int) error {
 
 func createV1(db, _ js.Value) {
 	convs := db.Call("createObjectStore", storeConversations, map[string]any{"keyPath": "id"})
-	convs.Call("createIndex", indexSeq, "seq")
+	convs.Call("createIndex", "bySeq", "seq")
 	convs.Call("createIndex", indexSortOrder, []any{"sortOrder", "id"})
 
 	msgs := db.Call("createObjectStore", storeMessages, map[string]any{"keyPath": []any{"conversationId", "messageClientId"}})
 	msgs.Call("createIndex", indexTime, []any{"conversationId", "createTime"})
 
 	db.Call("createObjectStore", storeMeta)
+}
+
+// renameChangeIndex is version 2, which brought the read marks: a record of a
+// database with read marks is not what it says without them, so code that
+// does not know them must not use it. Version 1's code needs the bySeq
+// index; renamed, it is missing for that code, which then works in memory
+// and says so (checkNeeds) instead of counting cleared messages again.
+func renameChangeIndex(_, tx js.Value) {
+	convs := tx.Call("objectStore", storeConversations)
+	convs.Call("deleteIndex", "bySeq")
+	convs.Call("createIndex", indexChange, "seq")
 }

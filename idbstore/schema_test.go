@@ -13,7 +13,7 @@ import (
 	"github.com/localconv/localconv/core"
 )
 
-// schemaV2 is what a later version may look like: version 1 plus an index.
+// schemaV2 is what a later version may look like: this one plus an index.
 func schemaV2() schema {
 	return append(slices.Clip(currentSchema), func(_, tx js.Value) {
 		tx.Call("objectStore", storeMessages).Call("createIndex", "byServerTime", "createTime")
@@ -61,15 +61,15 @@ func TestUpgradeKeepsData(t *testing.T) {
 	}))
 
 	// The new index holds the old data, and the version moved.
-	require.Equal(t, 2, v2.conn.raw.Get("version").Int())
+	require.Equal(t, currentSchema.version()+1, v2.conn.raw.Get("version").Int())
 	require.Equal(t, 2, rawCount(t, v2.conn.raw, storeMessages, "byServerTime"))
 
-	// Code of version 1 still opens it, at version 2: a newer schema only adds
-	// stores and indexes, and this one has everything version 1 needs.
+	// This code still opens it, a version ahead: a newer schema only adds
+	// stores and indexes, and this one has everything this code needs.
 	require.NoError(t, v2.Close())
 	v1again := open(t, name, Options{})
 	require.ElementsMatch(t, append(convs, dead), mustLoad(t, v1again))
-	require.Equal(t, 2, v1again.conn.raw.Get("version").Int())
+	require.Equal(t, currentSchema.version()+1, v1again.conn.raw.Get("version").Int())
 	putConvs(t, v1again, 2, liveConv("me|1|d", 400, 2))
 	v2again := newWithSchema(name, Options{}, schemaV2())
 	t.Cleanup(func() { _ = v2again.Close() })
@@ -112,17 +112,17 @@ func TestOldCodeRefusesNewerSchemaThatLacksWhatItNeeds(t *testing.T) {
 	require.NoError(t, v1.Close())
 	breaking := append(slices.Clip(currentSchema), func(_, tx js.Value) {
 		tx.Call("objectStore", storeMessages).Call("deleteIndex", indexTime)
-		tx.Call("objectStore", storeConversations).Call("deleteIndex", indexSeq)
-		tx.Call("objectStore", storeConversations).Call("createIndex", indexSeq, "otherSeq")
+		tx.Call("objectStore", storeConversations).Call("deleteIndex", indexChange)
+		tx.Call("objectStore", storeConversations).Call("createIndex", indexChange, "otherSeq")
 	})
 	b := newWithSchema(name, Options{}, breaking)
 	require.Len(t, mustLoad(t, b), 1)
 	require.NoError(t, b.Close())
 
 	_, err := New(name, Options{}).Load(ctx, func([]*core.ConversationRecord) {})
-	require.ErrorContains(t, err, "newer schema (version 2) than this code's (version 1)")
+	require.ErrorContains(t, err, "newer schema (version 3) than this code's (version 2)")
 	require.ErrorContains(t, err, "index messages.byTime")
-	require.ErrorContains(t, err, "index conversations.bySeq with key path seq")
+	require.ErrorContains(t, err, "index conversations.byChange with key path seq")
 	require.ErrorContains(t, err, "reload to get the new code")
 }
 
@@ -133,12 +133,59 @@ func TestFailedUpgradeLeavesDatabaseAsItWas(t *testing.T) {
 	require.NoError(t, v1.Close())
 
 	broken := append(slices.Clip(currentSchema), func(_, tx js.Value) {
-		tx.Call("objectStore", storeConversations).Call("createIndex", indexSeq, "seq") // exists: throws
+		tx.Call("objectStore", storeConversations).Call("createIndex", indexChange, "seq") // exists: throws
 	})
 	_, err := newWithSchema(name, Options{}, broken).Load(ctx, func([]*core.ConversationRecord) {})
-	require.ErrorContains(t, err, "upgrading the schema from version 1 to 2")
+	require.ErrorContains(t, err, "upgrading the schema from version 2 to 3")
 
 	again := open(t, name, Options{})
 	require.Len(t, mustLoad(t, again), 1)
-	require.Equal(t, 1, again.conn.raw.Get("version").Int())
+	require.Equal(t, currentSchema.version(), again.conn.raw.Get("version").Int())
+}
+
+// A database written by version 1 (the first release's layout: the change
+// index named bySeq, no read marks) opens at version 2 with everything in it,
+// and version 1's code, meeting it, refuses it for what it lacks rather than
+// reading records without their read marks.
+func TestAVersion1DatabaseMigrates(t *testing.T) {
+	name := freshName(t)
+	v1 := newWithSchema(name, Options{}, schema{createV1})
+	convs := []*core.ConversationRecord{liveConv("me|1|a", 300, 1), liveConv("me|1|b", 200, 2)}
+	dead := &core.ConversationRecord{Conversation: core.Conversation{ConversationID: "me|1|c"}, Deleted: true, Seq: 2}
+	msgs := []*core.MessageRecord{{ConversationID: "me|1|a", MessageClientID: "m1", CreateTime: 10, Text: "one"}}
+	require.NoError(t, v1.Update(ctx, func(tx core.Tx) error {
+		if err := tx.PutConversations(append(convs, dead)); err != nil {
+			return err
+		}
+		if err := tx.PutMessages(msgs); err != nil {
+			return err
+		}
+		return tx.SetSeq(2)
+	}))
+	require.Equal(t, 1, v1.conn.raw.Get("version").Int())
+	require.NoError(t, v1.Close())
+
+	cur := open(t, name, Options{})
+	require.ElementsMatch(t, append(convs, dead), mustLoad(t, cur))
+	require.Equal(t, 2, cur.conn.raw.Get("version").Int())
+	require.NoError(t, cur.View(ctx, func(tx core.Tx) error {
+		changed, err := tx.ConversationsChangedSince(1)
+		require.NoError(t, err)
+		require.ElementsMatch(t, []*core.ConversationRecord{convs[1], dead}, changed, "the renamed index holds the old records")
+		marks, err := tx.ReadMarks()
+		require.NoError(t, err)
+		require.Equal(t, core.ReadMarks{}, marks)
+		all, err := tx.MessagesAfter("me|1|a", -1)
+		require.NoError(t, err)
+		require.Equal(t, msgs, all)
+		return nil
+	}))
+	require.NoError(t, cur.Close())
+
+	saved := needs
+	t.Cleanup(func() { needs = saved })
+	needs = slices.Clone(saved) // what version 1's code needs: bySeq
+	needs[0].indexes = []indexNeed{{"bySeq", "seq"}, {indexSortOrder, []any{"sortOrder", "id"}}}
+	_, err := newWithSchema(name, Options{}, schema{createV1}).Load(ctx, func([]*core.ConversationRecord) {})
+	require.ErrorContains(t, err, "index conversations.bySeq")
 }

@@ -91,7 +91,7 @@ func (x *transaction) SetSeq(seq uint64) error {
 func (x *transaction) ConversationsChangedSince(seq uint64) ([]*core.ConversationRecord, error) {
 	var req js.Value
 	if err := catchJS(func() {
-		req = x.store(storeConversations).Call("index", indexSeq).Call("getAll",
+		req = x.store(storeConversations).Call("index", indexChange).Call("getAll",
 			js.Global().Get("IDBKeyRange").Call("lowerBound", float64(seq), true))
 	}); err != nil {
 		return nil, err

@@ -46,6 +46,7 @@ func Run(t *testing.T, open Opener) {
 		{"WatchFiresOnOtherConnections", testWatch},
 		{"WatchersReadTheCommit", testWatchersReadTheCommit},
 		{"ClosedStoreFails", testClosedStoreFails},
+		{"ReadMarks", testReadMarks},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
@@ -721,4 +722,49 @@ func testClosedStoreFails(t *testing.T, connect func() core.Store) {
 	require.Error(t, s.View(ctx, func(core.Tx) error { return nil }))
 	// The data is still there for the next connection.
 	require.Equal(t, []*core.ConversationRecord{conv("x", 100, 1)}, getConvs(t, connected(t, connect), convID("x")))
+}
+
+func readMarks(t *testing.T, s core.Store) core.ReadMarks {
+	t.Helper()
+	var m core.ReadMarks
+	view(t, s, func(tx core.Tx) error {
+		var err error
+		m, err = tx.ReadMarks()
+		return err
+	})
+	return m
+}
+
+// The read marks are kept whole, survive a reopen, are seen by other
+// connections and go with an aborted transaction.
+func testReadMarks(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	require.Equal(t, core.ReadMarks{}, readMarks(t, s), "a new database has none")
+	marks := core.ReadMarks{{{Seq: 2, Time: 1_700_000_000_123}, {Seq: 1 << 52, Time: 999_999_999_999_999}}, nil, {{Seq: 7, Time: 0}}}
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.PutReadMarks(marks); err != nil {
+			return err
+		}
+		got, err := tx.ReadMarks()
+		require.NoError(t, err)
+		require.Equal(t, marks, got, "reads see the transaction's own marks")
+		return tx.SetSeq(1)
+	})
+	other := connected(t, connect)
+	require.Equal(t, marks, readMarks(t, other))
+
+	boom := errors.New("boom")
+	err := s.Update(ctx, func(tx core.Tx) error {
+		if err := tx.PutReadMarks(core.ReadMarks{}); err != nil {
+			return err
+		}
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	require.Equal(t, marks, readMarks(t, s), "an abort keeps the marks as they were")
+
+	require.NoError(t, s.Close())
+	require.Equal(t, marks, readMarks(t, connected(t, connect)))
+	update(t, other, func(tx core.Tx) error { return tx.PutReadMarks(core.ReadMarks{}) })
+	require.Equal(t, core.ReadMarks{}, readMarks(t, other))
 }
