@@ -605,12 +605,16 @@ const bench = {
     return { ms, unread, count: picked.length, of: all.length, durability: tx.durability ?? null };
   },
 
-  // Makes every conversation unread again (untimed), on both sides.
-  async redirty({ db, baselineDb, n, t0, chunk = 10000 }) {
+  // Makes every conversation unread again (untimed), on both sides, with
+  // messages created now: after the last clear's read times (the clock moved
+  // on since), and not in the future, which a clear could not mark at once.
+  async redirty({ db, baselineDb, n, seed, chunk = 10000 }) {
     const svc = await service(db);
-    const rand = data.rng(t0 % 1e9);
+    const rand = data.rng(seed % 1e9);
+    await new Promise((r) => setTimeout(r, 2));
+    const created = Date.now();
     const msgs = [];
-    for (let i = 0; i < n; i++) msgs.push(data.message(rand, data.conversationOf(i), t0 + i, false));
+    for (let i = 0; i < n; i++) msgs.push(data.message(rand, data.conversationOf(i), created, false));
     for (let i = 0; i < n; i += chunk) await svc.applyMessages(msgs.slice(i, i + chunk));
     const d = await openBaseline(baselineDb);
     const all = await req(d.transaction(STORE, 'readonly').objectStore(STORE).getAll());

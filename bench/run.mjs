@@ -507,15 +507,15 @@ class Bench {
 
   // runClear runs scenario 6 or 6b: module and baseline in turn, alternating
   // which goes first. Before each repetition every conversation is made
-  // unread again, on both sides (the k-th time with messages k·10⁶ ms after
-  // t0, so newer than any read time before; the 0th is the fill's).
+  // unread again, on both sides (with messages created just before the
+  // clear, as a chat's are; the 0th time's are the fill's).
   async runClear(n, { db, baselineDb, t0, reps, from, what, module, baseline }) {
     const cfg = this.cfg;
     const out = { module: [], baseline: [] };
     for (let r = 0; r < reps; r++) {
       if (from + r > 0) {
         try {
-          await this.call('redirty', { db, baselineDb, n, t0: t0 + (from + r) * 1e6 });
+          await this.call('redirty', { db, baselineDb, n, seed: t0 + from + r });
         } catch (e) {
           log(`${n}: making everything unread again failed: ${e.message}`);
           break;
