@@ -170,10 +170,22 @@ func encodeValue(b []byte, v any) (_ []byte, ok bool) {
 // EncodeEvents writes a batch of events as the JSON array the JS wrapper
 // dispatches: [{"type":…,"detail":…},…].
 func EncodeEvents(events []Event) []byte {
+	var out []byte
+	EncodeEventGroups(events, math.MaxInt, func(b []byte) { out = b })
+	return out
+}
+
+// EncodeEventGroups writes events as consecutive JSON arrays of the form
+// EncodeEvents writes, each closed as soon as it passes limit bytes, and
+// hands each to emit, which must be done with it when it returns (the buffer
+// is reused). A call that changed 100,000 conversations is so told in pieces
+// of about limit bytes, never as one string the size of the list.
+func EncodeEventGroups(events []Event, limit int, emit func([]byte)) {
 	b := make([]byte, 0, 256)
-	b = append(b, '[')
 	for i, e := range events {
-		if i > 0 {
+		if len(b) == 0 {
+			b = append(b, '[')
+		} else {
 			b = append(b, ',')
 		}
 		o := jsonx.BeginObject(b)
@@ -184,8 +196,14 @@ func EncodeEvents(events []Event) []byte {
 			panic("core: no JSON encoding for event detail of " + e.Type)
 		}
 		b = o.End()
+		if len(b) >= limit || i == len(events)-1 {
+			emit(append(b, ']'))
+			b = b[:0]
+		}
 	}
-	return append(b, ']')
+	if len(events) == 0 {
+		emit([]byte("[]"))
+	}
 }
 
 // appendNumber writes f as a JSON number that JavaScript reads back as f.

@@ -100,3 +100,39 @@ func TestEncodeEventsWritesTypeAndDetail(t *testing.T) {
 	}
 	require.Panics(t, func() { EncodeEvents([]Event{{"bogus", struct{}{}}}) })
 }
+
+// A large batch of events goes out in groups of about the limit, which
+// together are the batch, in order.
+func TestEventGroupsAreTheBatchInPieces(t *testing.T) {
+	r := rand.New(rand.NewSource(7))
+	var events []Event
+	for i := range 40 {
+		cs := make([]Conversation, 1+r.Intn(30))
+		for j := range cs {
+			cs[j] = randomConversation(r)
+		}
+		events = append(events, Event{EventConversationChanged, cs}, Event{EventTotalUnreadCountChanged, int64(i)})
+	}
+	var whole []any
+	require.NoError(t, json.Unmarshal(EncodeEvents(events), &whole))
+	const limit = 4 << 10
+	var joined []any
+	groups := 0
+	EncodeEventGroups(events, limit, func(b []byte) {
+		var g []any
+		require.NoError(t, json.Unmarshal(b, &g), "each group is a JSON array")
+		require.NotEmpty(t, g)
+		if len(g) > 1 { // only its last event may take it past the limit
+			last, _ := json.Marshal(g[len(g)-1])
+			require.Less(t, len(b)-len(last), limit+64)
+		}
+		joined = append(joined, g...)
+		groups++
+	})
+	require.Greater(t, groups, 3)
+	require.Equal(t, whole, joined)
+
+	var empty [][]byte
+	EncodeEventGroups(nil, limit, func(b []byte) { empty = append(empty, append([]byte(nil), b...)) })
+	require.Equal(t, [][]byte{[]byte("[]")}, empty)
+}

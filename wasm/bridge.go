@@ -77,7 +77,7 @@ func (b *bridge) jsOpen(this js.Value, args []js.Value) any {
 			return
 		}
 		handle, svc, attached, err := b.open(opts, func(events []core.Event) {
-			onEvents.Invoke(encodeEvents(events))
+			core.EncodeEventGroups(events, eventGroupBytes, func(b []byte) { onEvents.Invoke(string(b)) })
 		})
 		if err != nil {
 			reject(core.AsError(err))
@@ -268,4 +268,6 @@ func errorValue(e *core.Error) js.Value {
 	return obj
 }
 
-func encodeEvents(events []core.Event) string { return string(core.EncodeEvents(events)) }
+// eventGroupBytes bounds the JSON of one onEvents call: a large call's events
+// reach JS in several (core.EncodeEventGroups).
+const eventGroupBytes = 256 << 10
