@@ -8,7 +8,7 @@ import "github.com/google/btree"
 //
 // Records in the cache are never modified; a change replaces the record.
 type cache struct {
-	seq   uint64 // the store change sequence the cache is as of
+	seq uint64 // the store change sequence the cache is as of
 	// marks are the store's read marks as of seq; every record in the cache
 	// is as they make it (readmarks.go).
 	marks ReadMarks
