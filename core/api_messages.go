@@ -33,14 +33,14 @@ func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResul
 		res = ApplyResult{}
 		// By key: the same message may come again with other fields, even
 		// another createTime, and must still count once.
-		stored, err := t.tx.GetMessages(keys)
+		stored, err := t.tx.HasMessages(keys)
 		if err != nil {
 			return err
 		}
 		seen := make(map[MessageKey]bool, len(msgs))
 		var puts []*MessageRecord
 		for i := range msgs {
-			if stored[i] != nil || seen[keys[i]] {
+			if stored[i] || seen[keys[i]] {
 				res.Duplicates++
 				continue
 			}

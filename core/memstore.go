@@ -299,6 +299,14 @@ func (t *memTx) GetMessages(keys []MessageKey) ([]*MessageRecord, error) {
 	return out, nil
 }
 
+func (t *memTx) HasMessages(keys []MessageKey) ([]bool, error) {
+	out := make([]bool, len(keys))
+	for i, k := range keys {
+		out[i] = t.db.msgs[k.ConversationID][k.MessageClientID] != nil
+	}
+	return out, nil
+}
+
 func (t *memTx) PutMessages(recs []*MessageRecord) error {
 	if err := t.write(); err != nil {
 		return err

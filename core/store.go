@@ -61,6 +61,9 @@ type Tx interface {
 	PutConversations(recs []*ConversationRecord) error
 	// GetMessages returns one entry per key: the record or nil.
 	GetMessages(keys []MessageKey) ([]*MessageRecord, error)
+	// HasMessages reports, per key, whether a message is stored under it:
+	// what applying needs to know, without reading the messages.
+	HasMessages(keys []MessageKey) ([]bool, error)
 	PutMessages(recs []*MessageRecord) error
 	// MessagesAfter returns the conversation's messages (deleted ones too)
 	// created after t, in any order; t = -1 returns them all.

@@ -155,6 +155,33 @@ func (x *transaction) GetMessages(keys []core.MessageKey) ([]*core.MessageRecord
 	return x.s.messagesFromJSON(values, keys), nil
 }
 
+// HasMessages counts each key (0 or 1) rather than getting it: no stored
+// message is read, copied out of the database or decoded.
+func (x *transaction) HasMessages(keys []core.MessageKey) ([]bool, error) {
+	if len(keys) == 0 {
+		return nil, nil
+	}
+	reqs, err := issueEach(x.store(storeMessages), "count", argLists(len(keys), func(b []byte, i int) []byte {
+		return appendMessageKey(b, keys[i])
+	}))
+	if err != nil {
+		return nil, err
+	}
+	counts, err := resultsJSON(x.ctx, reqs)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]bool, len(keys))
+	for i, c := range counts {
+		n, ok := c.(jsonx.Number)
+		if !ok {
+			return nil, fmt.Errorf("counting messages: %v is not a count", c)
+		}
+		out[i] = n != "0"
+	}
+	return out, nil
+}
+
 func appendMessageKey(b []byte, k core.MessageKey) []byte {
 	b = append(b, '[')
 	b = jsonx.AppendString(b, k.ConversationID)

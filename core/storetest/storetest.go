@@ -425,6 +425,13 @@ func testGetReturnsNilForMissing(t *testing.T, connect func() core.Store) {
 		msgs, err = tx.GetMessages(nil)
 		require.NoError(t, err)
 		require.Empty(t, msgs)
+
+		has, err := tx.HasMessages([]core.MessageKey{mb.Key(), {ConversationID: convID("alice"), MessageClientID: "m2"}, ma.Key(), {ConversationID: convID("carol"), MessageClientID: "m1"}})
+		require.NoError(t, err)
+		require.Equal(t, []bool{true, false, true, false}, has)
+		has, err = tx.HasMessages(nil)
+		require.NoError(t, err)
+		require.Empty(t, has)
 		return nil
 	})
 }
