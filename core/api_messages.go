@@ -33,24 +33,31 @@ func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResul
 		res = ApplyResult{}
 		// By key: the same message may come again with other fields, even
 		// another createTime, and must still count once.
-		stored, err := t.tx.HasMessages(keys)
-		if err != nil {
-			return err
-		}
 		seen := make(map[MessageKey]bool, len(msgs))
-		var puts []*MessageRecord
+		var fresh []*MessageRecord
+		var freshTypes []ConversationType
 		for i := range msgs {
-			if stored[i] || seen[keys[i]] {
+			if seen[keys[i]] {
 				res.Duplicates++
 				continue
 			}
 			seen[keys[i]] = true
-			res.Applied++
-			m := s.messageRecord(&msgs[i])
-			puts = append(puts, m)
-			t.applyMessage(m, types[i])
+			fresh = append(fresh, s.messageRecord(&msgs[i]))
+			freshTypes = append(freshTypes, types[i])
 		}
-		return t.putMessages(puts...)
+		added, err := t.tx.AddMessages(fresh)
+		if err != nil {
+			return err
+		}
+		for j, m := range fresh {
+			if !added[j] {
+				res.Duplicates++
+				continue
+			}
+			res.Applied++
+			t.applyMessage(m, freshTypes[j])
+		}
+		return nil
 	})
 	return res, err
 }

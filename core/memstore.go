@@ -299,12 +299,19 @@ func (t *memTx) GetMessages(keys []MessageKey) ([]*MessageRecord, error) {
 	return out, nil
 }
 
-func (t *memTx) HasMessages(keys []MessageKey) ([]bool, error) {
-	out := make([]bool, len(keys))
-	for i, k := range keys {
-		out[i] = t.db.msgs[k.ConversationID][k.MessageClientID] != nil
+func (t *memTx) AddMessages(recs []*MessageRecord) ([]bool, error) {
+	if err := t.write(); err != nil {
+		return nil, err
 	}
-	return out, nil
+	added := make([]bool, len(recs))
+	var fresh []*MessageRecord
+	for i, m := range recs {
+		if t.db.msgs[m.ConversationID][m.MessageClientID] == nil {
+			added[i] = true
+			fresh = append(fresh, m)
+		}
+	}
+	return added, t.PutMessages(fresh)
 }
 
 func (t *memTx) PutMessages(recs []*MessageRecord) error {

@@ -61,9 +61,11 @@ type Tx interface {
 	PutConversations(recs []*ConversationRecord) error
 	// GetMessages returns one entry per key: the record or nil.
 	GetMessages(keys []MessageKey) ([]*MessageRecord, error)
-	// HasMessages reports, per key, whether a message is stored under it:
-	// what applying needs to know, without reading the messages.
-	HasMessages(keys []MessageKey) ([]bool, error)
+	// AddMessages stores each message whose key holds none yet and reports,
+	// per message, whether it did; a stored one is left as it is. Keys must
+	// be distinct. Applying needs no more: one request per message, and no
+	// stored message is read.
+	AddMessages(recs []*MessageRecord) (added []bool, err error)
 	PutMessages(recs []*MessageRecord) error
 	// MessagesAfter returns the conversation's messages (deleted ones too)
 	// created after t, in any order; t = -1 returns them all.

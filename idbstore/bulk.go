@@ -35,6 +35,7 @@ var (
 	// Looked up on first use: where there is no IndexedDB there are no
 	// IDBRequest or IDBRecord either, and the module must still start.
 	requestResult = sync.OnceValue(func() js.Value { return getter("IDBRequest", "result") })
+	requestError  = sync.OnceValue(func() js.Value { return getter("IDBRequest", "error") })
 	recordValue   = sync.OnceValue(func() js.Value { return getter("IDBRecord", "value") })
 )
 

@@ -6,6 +6,7 @@ import (
 	"context"
 	"fmt"
 	"math"
+	"sync"
 	"syscall/js"
 
 	"github.com/hack-pad/go-indexeddb/idb"
@@ -155,32 +156,66 @@ func (x *transaction) GetMessages(keys []core.MessageKey) ([]*core.MessageRecord
 	return x.s.messagesFromJSON(values, keys), nil
 }
 
-// HasMessages counts each key (0 or 1) rather than getting it: no stored
-// message is read, copied out of the database or decoded.
-func (x *transaction) HasMessages(keys []core.MessageKey) ([]bool, error) {
-	if len(keys) == 0 {
+// AddMessages issues one add per message: a key that is stored already
+// fails its add with a ConstraintError, which ignoreDuplicate cancels, so the
+// transaction goes on and the stored message stays as it was. The requests
+// complete in order, so when a last request issued after them (a count)
+// succeeds, each add's error tells whether it stored its message.
+func (x *transaction) AddMessages(recs []*core.MessageRecord) ([]bool, error) {
+	if len(recs) == 0 {
 		return nil, nil
 	}
-	reqs, err := issueEach(x.store(storeMessages), "count", argLists(len(keys), func(b []byte, i int) []byte {
-		return appendMessageKey(b, keys[i])
+	st := x.store(storeMessages)
+	reqs, err := issueEach(st, "add", argLists(len(recs), func(b []byte, i int) []byte {
+		return messageValueJSON(b, recs[i])
 	}))
 	if err != nil {
+		return nil, fmt.Errorf("storing messages: %w", err)
+	}
+	var last js.Value
+	var errorsText string
+	err = catchJS(func() {
+		for i := range recs {
+			reqs.Index(i).Set("onerror", ignoreDuplicate())
+		}
+		last = st.Call("count", js.Global().Get("IDBKeyRange").Call("only", keyArray(recs[0].ConversationID, recs[0].MessageClientID)))
+	})
+	if err != nil {
+		return nil, fmt.Errorf("storing messages: %w", err)
+	}
+	if _, err := awaitRequest(x.ctx, last); err != nil {
+		return nil, fmt.Errorf("storing messages: %w", err)
+	}
+	// A DOMException is "{}" in JSON, no error null.
+	if err := catchJS(func() {
+		errorsText = jsJSON.Call("stringify", arrayMap.Call("call", reqs, fnCall, requestError())).String()
+	}); err != nil {
 		return nil, err
 	}
-	counts, err := resultsJSON(x.ctx, reqs)
+	errs, err := parseArray(errorsText)
 	if err != nil {
 		return nil, err
 	}
-	out := make([]bool, len(keys))
-	for i, c := range counts {
-		n, ok := c.(jsonx.Number)
-		if !ok {
-			return nil, fmt.Errorf("counting messages: %v is not a count", c)
-		}
-		out[i] = n != "0"
+	added := make([]bool, len(recs))
+	for i, e := range errs {
+		added[i] = e == nil
 	}
-	return out, nil
+	return added, nil
 }
+
+// ignoreDuplicate is an add request's error handler: a ConstraintError (the
+// key is stored) neither aborts the transaction nor reaches its error
+// listeners; any other error does both, as always.
+var ignoreDuplicate = sync.OnceValue(func() js.Value {
+	return js.FuncOf(func(_ js.Value, args []js.Value) any {
+		e := args[0]
+		if err := e.Get("target").Get("error"); err.Truthy() && err.Get("name").String() == "ConstraintError" {
+			e.Call("preventDefault")
+			e.Call("stopPropagation")
+		}
+		return nil
+	}).Value
+})
 
 func appendMessageKey(b []byte, k core.MessageKey) []byte {
 	b = append(b, '[')

@@ -47,6 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"WatchersReadTheCommit", testWatchersReadTheCommit},
 		{"ClosedStoreFails", testClosedStoreFails},
 		{"ReadMarks", testReadMarks},
+		{"AddMessages", testAddMessages},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
@@ -426,12 +427,6 @@ func testGetReturnsNilForMissing(t *testing.T, connect func() core.Store) {
 		require.NoError(t, err)
 		require.Empty(t, msgs)
 
-		has, err := tx.HasMessages([]core.MessageKey{mb.Key(), {ConversationID: convID("alice"), MessageClientID: "m2"}, ma.Key(), {ConversationID: convID("carol"), MessageClientID: "m1"}})
-		require.NoError(t, err)
-		require.Equal(t, []bool{true, false, true, false}, has)
-		has, err = tx.HasMessages(nil)
-		require.NoError(t, err)
-		require.Empty(t, has)
 		return nil
 	})
 }
@@ -774,4 +769,43 @@ func testReadMarks(t *testing.T, connect func() core.Store) {
 	require.Equal(t, marks, readMarks(t, connected(t, connect)))
 	update(t, other, func(tx core.Tx) error { return tx.PutReadMarks(core.ReadMarks{}) })
 	require.Equal(t, core.ReadMarks{}, readMarks(t, other))
+}
+
+// AddMessages stores what is new, leaves what is stored, and goes with an
+// aborted transaction.
+func testAddMessages(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	old := msg("alice", "m1", 100)
+	put(t, s, 1, []*core.ConversationRecord{conv("alice", 100, 1)}, []*core.MessageRecord{old})
+	again := msg("alice", "m1", 999)
+	again.Text = "the same key again"
+	fresh, other := msg("alice", "m2", 200), msg("bob", "m1", 300)
+	update(t, s, func(tx core.Tx) error {
+		added, err := tx.AddMessages([]*core.MessageRecord{fresh, again, other})
+		require.NoError(t, err)
+		require.Equal(t, []bool{true, false, true}, added)
+		got, err := tx.GetMessages([]core.MessageKey{fresh.Key(), old.Key(), other.Key()})
+		require.NoError(t, err)
+		require.Equal(t, []*core.MessageRecord{fresh, old, other}, got, "reads see what was added; the stored one is unchanged")
+		added, err = tx.AddMessages(nil)
+		require.NoError(t, err)
+		require.Empty(t, added)
+		return tx.SetSeq(2)
+	})
+
+	boom := errors.New("boom")
+	late := msg("carol", "m1", 400)
+	err := s.Update(ctx, func(tx core.Tx) error {
+		added, err := tx.AddMessages([]*core.MessageRecord{late, msg("alice", "m2", 1)})
+		require.NoError(t, err)
+		require.Equal(t, []bool{true, false}, added)
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	view(t, s, func(tx core.Tx) error {
+		got, err := tx.GetMessages([]core.MessageKey{late.Key(), fresh.Key()})
+		require.NoError(t, err)
+		require.Equal(t, []*core.MessageRecord{nil, fresh}, got, "an abort takes back what it added")
+		return nil
+	})
 }
