@@ -413,3 +413,32 @@ func BenchmarkCallRejectsHugeArray(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkClearTotalUnreadCount: clearTotalUnreadCount with every
+// conversation unread, its events encoded as the bridge encodes them. Each
+// round opens a fresh copy (untimed).
+func BenchmarkClearTotalUnreadCount(b *testing.B) {
+	for _, n := range benchSizes {
+		b.Run(fmt.Sprintf("n=%d", n), func(b *testing.B) {
+			b.ReportAllocs()
+			var encoded int
+			listen := func(events []Event) {
+				EncodeEventGroups(events, 256<<10, func(p []byte) { encoded += len(p) })
+			}
+			measureWith(b, func(m *cpuMeter) {
+				var s *Service
+				untimed(b, m, func() {
+					db := copyMemDB(benchTemplate(b, n))
+					var err error
+					s, err = Open(context.Background(), Options{AccountID: me, Store: db.Connect(), Listener: listen,
+						Now: func() int64 { return benchClockStart + 1 }})
+					require.NoError(b, err)
+					runtime.GC()
+				})
+				require.NoError(b, s.ClearTotalUnreadCount(context.Background()))
+				untimed(b, m, func() { _ = s.Close() })
+			})
+			b.ReportMetric(float64(encoded)/float64(b.N), "event-bytes/op")
+		})
+	}
+}

@@ -48,7 +48,12 @@ func newCache() *cache {
 // put makes rec the conversation's state; a tombstone removes it from the list.
 func (c *cache) put(rec *ConversationRecord) {
 	id := rec.ConversationID
-	if old := c.convs[id]; old != nil {
+	old := c.convs[id]
+	if old != nil && rec.live() && old.SortOrder == rec.SortOrder {
+		c.replace(old, rec)
+		return
+	}
+	if old != nil {
 		c.unindex(old)
 		delete(c.convs, id)
 	}
@@ -79,6 +84,24 @@ func (c *cache) index(r *ConversationRecord) {
 	if r.StickTop {
 		c.pinned++
 	}
+}
+
+// replace puts rec in the place of old, a record at the same position in the
+// list (as a clear leaves it): one step in each index instead of a removal
+// and an insertion.
+func (c *cache) replace(old, rec *ConversationRecord) {
+	c.convs[rec.ConversationID] = rec
+	i := rec.Type - 1
+	c.byType[i].ReplaceOrInsert(rec)
+	switch {
+	case rec.UnreadCount > 0:
+		c.unreadByType[i].ReplaceOrInsert(rec)
+	case old.UnreadCount > 0:
+		c.unreadByType[i].Delete(old)
+	}
+	c.unread[i][b2i(old.Mute)] -= int64(old.UnreadCount)
+	c.unread[i][b2i(rec.Mute)] += int64(rec.UnreadCount)
+	c.pinned += b2i(rec.StickTop) - b2i(old.StickTop)
 }
 
 func (c *cache) unindex(r *ConversationRecord) {

@@ -83,7 +83,7 @@ func (h *hub) applyChanges(changes []*ConversationRecord, markedAfter uint64) ba
 
 	var created []Event
 	var deleted []string
-	var changed []Conversation
+	changed := make([]Conversation, 0, len(changes))
 	var readTimes []Event
 	for _, rec := range changes {
 		old := c.convs[rec.ConversationID]

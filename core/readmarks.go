@@ -79,12 +79,12 @@ func (m *ReadMarks) apply(r *ConversationRecord) *ConversationRecord {
 	if rt == r.ReadTime && r.UnreadCount == 0 {
 		return r
 	}
-	c := r.clone()
+	c := *r // records are never modified, their lastMessage neither: shared
 	c.ReadTime = rt
 	if c.UnreadCount != 0 {
 		c.UnreadCount, c.UpdateTime = 0, ms[first].Time
 	}
-	return c
+	return &c
 }
 
 // marked returns changes (records as the store has them) as marks make them,

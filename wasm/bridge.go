@@ -77,7 +77,10 @@ func (b *bridge) jsOpen(this js.Value, args []js.Value) any {
 			return
 		}
 		handle, svc, attached, err := b.open(opts, func(events []core.Event) {
-			core.EncodeEventGroups(events, eventGroupBytes, func(b []byte) { onEvents.Invoke(string(b)) })
+			core.EncodeEventGroups(events, eventGroupBytes, func(b []byte) {
+				// Invoke copies the string into JS before b is written again.
+				onEvents.Invoke(unsafe.String(unsafe.SliceData(b), len(b)))
+			})
 		})
 		if err != nil {
 			reject(core.AsError(err))
