@@ -83,7 +83,7 @@ func (s *Store) load(ctx context.Context, c *conn, batch func([]*core.Conversati
 	}
 	// Ask for the tail now, while the transaction is still active; decode the
 	// snapshot while the database reads it.
-	snapSeq, snapBytes := snapshotParts(snapValue)
+	snapSeq, snapChunks := snapshotParts(snapValue)
 	var tailReq js.Value
 	if err := catchJS(func() {
 		bySeq := t.Call("objectStore", storeConversations).Call("index", indexChange)
@@ -92,8 +92,8 @@ func (s *Store) load(ctx context.Context, c *conn, batch func([]*core.Conversati
 		return 0, err
 	}
 	var snapRecs []*core.ConversationRecord
-	if snapBytes.Truthy() {
-		snapRecs, err = s.decodeSnapshot(snapBytes, snapSeq)
+	if len(snapChunks) > 0 {
+		snapRecs, err = s.decodeSnapshot(snapChunks, snapSeq)
 		if err != nil {
 			// Damaged: read everything instead, in a transaction of its own.
 			s.reportCorrupt(fmt.Sprintf("%s[%q]", storeMeta, metaSnapshot), err)
@@ -170,22 +170,36 @@ func (s *Store) readTop(ctx context.Context, req js.Value) ([]*core.Conversation
 	return dropNil(s.conversationsFromJSON(values, nil)), nil
 }
 
-// decodeSnapshot copies the snapshot into Go once and decodes it there. The
-// records' strings point into that one copy.
-func (s *Store) decodeSnapshot(bytes js.Value, wantSeq uint64) ([]*core.ConversationRecord, error) {
-	b, err := bytesFromJS(bytes)
-	if err != nil {
-		return nil, err
+// decodeSnapshot copies the snapshot into Go a chunk at a time and decodes
+// it there. The records' strings point into their chunk's one copy. Any
+// damaged chunk fails the whole snapshot.
+func (s *Store) decodeSnapshot(chunks []js.Value, wantSeq uint64) ([]*core.ConversationRecord, error) {
+	var recs []*core.ConversationRecord
+	for i, c := range chunks {
+		b, err := bytesFromJS(c)
+		if err != nil {
+			return nil, err
+		}
+		if len(b) == 0 {
+			return nil, fmt.Errorf("the snapshot's chunk %d is empty", i)
+		}
+		// b is never written again, so it can be the string's memory.
+		seq, part, err := decodeSnapshot(unsafe.String(&b[0], len(b)))
+		if err == nil && seq != wantSeq {
+			err = fmt.Errorf("the snapshot's bytes are of change %d, its value says %d", seq, wantSeq)
+		}
+		if err != nil {
+			if len(chunks) > 1 {
+				err = fmt.Errorf("chunk %d: %w", i, err)
+			}
+			return nil, err
+		}
+		if recs == nil {
+			recs = make([]*core.ConversationRecord, 0, len(part)*len(chunks))
+		}
+		recs = append(recs, part...)
 	}
-	if len(b) == 0 {
-		return nil, fmt.Errorf("the snapshot is empty")
-	}
-	// b is never written again, so it can be the string's memory.
-	seq, recs, err := decodeSnapshot(unsafe.String(&b[0], len(b)))
-	if err == nil && seq != wantSeq {
-		err = fmt.Errorf("the snapshot's bytes are of change %d, its value says %d", seq, wantSeq)
-	}
-	return recs, err
+	return recs, nil
 }
 
 // applyTail lays stored values over recs by id, tombstones too. A record

@@ -48,3 +48,11 @@ func rawCount(t *testing.T, db js.Value, store, index string) int {
 
 // jsObj makes a JS object from a Go map.
 func jsObj(props map[string]any) js.Value { return js.ValueOf(props) }
+
+// rawGet reads one value in a transaction of its own.
+func rawGet(t *testing.T, db js.Value, store string, key js.Value) js.Value {
+	t.Helper()
+	v, err := awaitRequest(ctx, db.Call("transaction", store, "readonly").Call("objectStore", store).Call("get", key))
+	require.NoError(t, err)
+	return v
+}

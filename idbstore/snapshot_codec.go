@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"math"
 
 	"github.com/localconv/localconv/core"
 )
@@ -23,22 +24,42 @@ const snapshotFormat = 2
 var snapshotCRC = crc32.MakeTable(crc32.Castagnoli)
 
 func encodeSnapshot(seq uint64, recs []*core.ConversationRecord) []byte {
-	size := 16
-	for _, r := range recs {
-		size += 128 + len(r.LocalExtension) // a guess, to grow the buffer rarely
-	}
-	e := encoder{b: make([]byte, 0, size)}
-	e.b = append(e.b, snapshotFormat, 0, 0, 0, 0)
-	e.uint(seq)
-	e.uint(uint64(len(recs)))
+	var out []byte
+	encodeSnapshotChunks(seq, recs, math.MaxInt, func(b []byte) { out = b })
+	return out
+}
+
+// encodeSnapshotChunks encodes recs as consecutive snapshots (chunks) of
+// about limit bytes each, each with its own checksum, and hands each to emit,
+// which must be done with it when it returns (the buffer is reused): a list
+// of 100,000 conversations is never one buffer in Go. No records make one
+// empty chunk.
+func encodeSnapshotChunks(seq uint64, recs []*core.ConversationRecord, limit int, emit func([]byte)) {
+	var e encoder
 	var rec []byte
-	for _, r := range recs {
-		rec = appendConversation(rec[:0], r)
-		e.uint(uint64(len(rec)))
-		e.b = append(e.b, rec...)
+	for start := 0; start == 0 || start < len(recs); {
+		// The count goes in once the chunk is full; reserve the most a
+		// uvarint of it can take and move the records up after.
+		e.b = append(e.b[:0], snapshotFormat, 0, 0, 0, 0)
+		e.uint(seq)
+		head := len(e.b)
+		e.b = append(e.b, make([]byte, binary.MaxVarintLen64)...)
+		end := start
+		for end < len(recs) && len(e.b) < limit {
+			rec = appendConversation(rec[:0], recs[end])
+			e.uint(uint64(len(rec)))
+			e.b = append(e.b, rec...)
+			end++
+		}
+		n := binary.PutUvarint(e.b[head:], uint64(end-start))
+		e.b = append(e.b[:head+n], e.b[head+binary.MaxVarintLen64:]...)
+		binary.LittleEndian.PutUint32(e.b[1:5], crc32.Checksum(e.b[5:], snapshotCRC))
+		emit(e.b)
+		start = end
+		if end == 0 {
+			break
+		}
 	}
-	binary.LittleEndian.PutUint32(e.b[1:5], crc32.Checksum(e.b[5:], snapshotCRC))
-	return e.b
 }
 
 // decodeSnapshot decodes a snapshot; the records' strings share s's memory.

@@ -2,7 +2,10 @@ package idbstore
 
 import (
 	"encoding/binary"
+	"fmt"
 	"hash/crc32"
+	"math"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -76,4 +79,38 @@ func TestEveryFlippedBitInASnapshotIsFound(t *testing.T) {
 			require.Error(t, err, "byte %d bit %d", i, bit)
 		}
 	}
+}
+
+// A long list is written as chunks of about the limit, each a snapshot of its
+// own, which together are the list in order.
+func TestSnapshotChunksAreTheListInPieces(t *testing.T) {
+	var recs []*core.ConversationRecord
+	for i := range 500 {
+		r := &core.ConversationRecord{Seq: uint64(i)}
+		r.ConversationID = fmt.Sprintf("me|1|u%04d", i)
+		r.LocalExtension = strings.Repeat("x", i%200)
+		recs = append(recs, r)
+	}
+	var all []*core.ConversationRecord
+	chunks := 0
+	encodeSnapshotChunks(9, recs, 4<<10, func(b []byte) {
+		seq, part, err := decodeSnapshot(string(b))
+		require.NoError(t, err)
+		require.EqualValues(t, 9, seq)
+		require.NotEmpty(t, part)
+		all = append(all, part...)
+		chunks++
+	})
+	require.Greater(t, chunks, 10)
+	require.Equal(t, recs, all)
+
+	var one [][]byte
+	encodeSnapshotChunks(9, recs, math.MaxInt, func(b []byte) { one = append(one, append([]byte(nil), b...)) })
+	require.Equal(t, [][]byte{encodeSnapshot(9, recs)}, one)
+	var empty [][]byte
+	encodeSnapshotChunks(3, nil, 4<<10, func(b []byte) { empty = append(empty, append([]byte(nil), b...)) })
+	require.Len(t, empty, 1)
+	_, none, err := decodeSnapshot(string(empty[0]))
+	require.NoError(t, err)
+	require.Empty(t, none)
 }

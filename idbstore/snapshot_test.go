@@ -5,6 +5,7 @@ package idbstore
 import (
 	"context"
 	"fmt"
+	"strings"
 	"syscall/js"
 	"testing"
 	"time"
@@ -175,4 +176,31 @@ func TestCloseWritesTheSnapshotWhenATailIsLeft(t *testing.T) {
 	require.EqualValues(t, 0, tail(), "the close wrote a snapshot of all 300")
 	openApplyClose(50, 300)
 	require.EqualValues(t, 50, tail(), "50 records are left to the tail")
+}
+
+// A list longer than one chunk is stored as chunks, loads whole, and a
+// damaged chunk fails the snapshot as a damaged single value does.
+func TestLongListSnapshotIsChunked(t *testing.T) {
+	name := freshName(t)
+	s := open(t, name, Options{})
+	var recs []*core.ConversationRecord
+	for i := range 40 {
+		r := liveConv(fmt.Sprintf("me|1|u%03d", i), int64(1000+i), 1)
+		r.LocalExtension = strings.Repeat("e", 60<<10) // 40 × 60 KiB: more than one chunk
+		recs = append(recs, r)
+	}
+	putConvs(t, s, 1, recs...)
+	require.NoError(t, s.Update(ctx, writeSnapshotFromRecords))
+	v := rawGet(t, s.conn.raw, storeMeta, js.ValueOf(metaSnapshot))
+	require.True(t, v.Get("bytes").IsUndefined())
+	require.Greater(t, v.Get("chunks").Length(), 1)
+	require.ElementsMatch(t, recs, mustLoad(t, open(t, name, Options{})))
+
+	chunk := v.Get("chunks").Index(1)
+	chunk.SetIndex(chunk.Length()-1, chunk.Index(chunk.Length()-1).Int()^1)
+	rawPut(t, s.conn.raw, storeMeta, v, js.ValueOf(metaSnapshot))
+	c := &corruptions{}
+	again := open(t, name, Options{OnCorruptRecord: c.report})
+	require.ElementsMatch(t, recs, mustLoad(t, again), "the records are read instead")
+	require.Equal(t, []string{`meta["snapshot"]`}, c.take())
 }
