@@ -58,7 +58,7 @@ test: test-go test-fuzz test-browser test-js test-bundlers
 # Chromium in every placement; plus the tarball's contents and open() in Node.
 .PHONY: test-bundlers
 test-bundlers: build node_modules
-	LOCALCONV_BUNDLERS=1 node --test --test-concurrency=1 test/bundlers.test.mjs
+	node --test --test-concurrency=1 test/bundlers.test.mjs
 
 # Native: the core, the JSON reader and writer, and the store's codecs
 # (idbstore's other files need js/wasm and run in test-browser).

@@ -5,8 +5,8 @@
 // events, a reload — with no console error. Also: what the tarball holds, and
 // what open() says in Node.
 //
-// Run by `make test-bundlers` (LOCALCONV_BUNDLERS=1); elsewhere (test/*.test.mjs
-// under test-js) it skips, so that it runs once, in one browser.
+// Run by `make test-bundlers`, once, in one browser; test/drivers/run.mjs
+// (make test-js) leaves it out.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -18,7 +18,6 @@ import { promisify } from 'node:util';
 import { root, launch, uniqueName } from './harness.mjs';
 
 const run = promisify(execFile);
-const skip = process.env.LOCALCONV_BUNDLERS === '1' ? false : 'run by make test-bundlers';
 const js = path.join(root, 'js');
 const examples = path.join(root, 'examples');
 const PLACEMENTS = ['page', 'worker', 'sharedWorker'];
@@ -62,7 +61,6 @@ function serve(dir) {
 
 let browser;
 before(async () => {
-  if (skip) return;
   // The tarball the examples' package.json names (file:../pack/localconv.tgz).
   await timed('npm pack', async () => {
     mkdirSync(path.join(examples, 'pack'), { recursive: true });
@@ -74,7 +72,7 @@ before(async () => {
 });
 after(async () => {
   await browser?.close();
-  if (!skip) console.log('bundler timings:', JSON.stringify(timings));
+  console.log('bundler timings:', JSON.stringify(timings));
 });
 
 // exercise runs the example app served at base in every placement, each in a
@@ -130,7 +128,7 @@ async function bundled(name, served) {
 }
 
 for (const [name, served] of [['vite', 'dist'], ['webpack', '.'], ['esbuild', '.']]) {
-  test(`${name}: a production build of an app that installed the package opens every placement, applies, lists, hears events and survives a reload`, { skip, timeout: 240_000 }, async () => {
+  test(`${name}: a production build of an app that installed the package opens every placement, applies, lists, hears events and survives a reload`, { timeout: 240_000 }, async () => {
     const server = await serve(await bundled(name, served));
     try {
       await timed(`${name}: browser`, () => exercise(server.url));
@@ -140,7 +138,7 @@ for (const [name, served] of [['vite', 'dist'], ['webpack', '.'], ['esbuild', '.
   });
 }
 
-test('the tarball holds the module, the worker, the loader, the declarations, README and licences, and every export target', { skip }, async () => {
+test('the tarball holds the module, the worker, the loader, the declarations, README and licences, and every export target', async () => {
   const pkg = JSON.parse(readFileSync(path.join(js, 'package.json'), 'utf8'));
   const { stdout } = await sh('npm', ['pack', '--dry-run', '--json', '--ignore-scripts'], js);
   const packed = new Set(JSON.parse(stdout)[0].files.map((f) => f.path));
@@ -156,7 +154,7 @@ test('the tarball holds the module, the worker, the loader, the declarations, RE
   for (const field of ['repository', 'homepage', 'bugs']) assert.ok(pkg[field], `package.json has ${field}`);
 });
 
-test('npm pack refuses a package without its built files', { skip }, async () => {
+test('npm pack refuses a package without its built files', async () => {
   const { stderr } = await run('node', [path.join(js, 'scripts', 'check-pack.mjs'), '--files', 'localconv.js,missing.wasm'], { cwd: js }).then(
     () => assert.fail('the check passed'),
     (e) => e,
@@ -165,7 +163,7 @@ test('npm pack refuses a package without its built files', { skip }, async () =>
   assert.match(stderr, /make build/);
 });
 
-test('in Node, open() says it needs a browser', { skip }, async () => {
+test('in Node, open() says it needs a browser', async () => {
   const { LocalConversationService, LocalConvError } = await import(path.join(js, 'localconv.js'));
   for (const placement of PLACEMENTS) {
     const e = await LocalConversationService.open({ accountId: 'me', placement }).then(() => assert.fail('opened in Node'), (e) => e);

@@ -41,29 +41,22 @@ export const ENGINES = ['chromium', 'firefox', 'webkit'];
 if (!ENGINES.includes(ENGINE)) throw new Error(`LOCALCONV_BROWSER=${ENGINE}: one of ${ENGINES.join(', ')}`);
 
 // CHROMIUM_ONLY is the one list of what runs in Chromium alone, with why:
-// whole files (test/run.mjs leaves them out in the other engines) and single
-// tests by name (skipped, with the reason, when they ask for a page or a
-// context in another engine). Everything else runs in all three engines.
+// whole files, which test/drivers/run.mjs leaves out in the other engines.
+// Everything else runs in all three engines.
 export const CHROMIUM_ONLY = {
-  files: {
-    'demo.test.mjs': 'drives the demo UI with Playwright locators, clicks, keyboard and screenshots',
-    'extension.test.mjs': 'a Chrome extension (Manifest V3) and its service worker, restarted over CDP',
-    'mainthread.test.mjs': "PerformanceObserver 'longtask' exists only in Chromium",
-    'tabs-crash.test.mjs': "crashes a tab with CDP's Page.crash and calls into Node with Playwright's exposeFunction",
-    'crash.test.mjs': "crashes a tab with CDP's Page.crash",
-  },
-  tests: {},
+  'demo.test.mjs': 'drives the demo UI with Playwright locators, clicks, keyboard and screenshots',
+  'extension.test.mjs': 'a Chrome extension (Manifest V3) and its service worker, restarted over CDP',
+  'mainthread.test.mjs': "PerformanceObserver 'longtask' exists only in Chromium",
+  'tabs-crash.test.mjs': "crashes a tab with CDP's Page.crash and calls into Node with Playwright's exposeFunction",
+  'crash.test.mjs': "crashes a tab with CDP's Page.crash",
 };
 
-// chromiumOnly skips test t, with the reason, when it is listed above and the
-// engine is not Chromium. Throws (after the skip) to end the test there.
+// chromiumOnly fails test t when a Chromium-only file (above) is run in
+// another engine by hand: run.mjs never does, so nothing is ever skipped.
 export function chromiumOnly(t) {
   if (ENGINE === 'chromium') return;
-  const file = path.basename(process.argv[1] ?? '');
-  const reason = CHROMIUM_ONLY.tests[t.name] ?? CHROMIUM_ONLY.files[file];
-  if (!reason) return;
-  t.skip(`Chromium only: ${reason}`);
-  throw new Error(`skipped in ${ENGINE}: ${reason}`);
+  const reason = CHROMIUM_ONLY[path.basename(process.argv[1] ?? '')];
+  if (reason) throw new Error(`${t.name}: runs in Chromium only (${reason}); test/drivers/run.mjs leaves it out in ${ENGINE}`);
 }
 
 export async function launch(options = {}) {

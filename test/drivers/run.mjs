@@ -30,7 +30,7 @@ const all = readdirSync(path.join(root, 'test')).filter((f) => f.endsWith('.test
 
 function filesFor(engine) {
   if (engine === 'chromium') return all;
-  return all.filter((f) => !(f in CHROMIUM_ONLY.files) && !NO_BROWSER.includes(f));
+  return all.filter((f) => !(f in CHROMIUM_ONLY) && !NO_BROWSER.includes(f));
 }
 
 function run(engine, files, extraEnv = {}) {
