@@ -167,18 +167,10 @@ func encodeValue(b []byte, v any) (_ []byte, ok bool) {
 	return b, false
 }
 
-// EncodeEvents writes a batch of events as the JSON array the JS wrapper
-// dispatches: [{"type":…,"detail":…},…].
-func EncodeEvents(events []Event) []byte {
-	var out []byte
-	EncodeEventGroups(events, math.MaxInt, func(b []byte) { out = b })
-	return out
-}
-
-// EncodeEventGroups writes events as consecutive JSON arrays of the form
-// EncodeEvents writes, each closed as soon as it passes limit bytes, and
-// hands each to emit, which must be done with it when it returns (the buffer
-// is reused). A call that changed 100,000 conversations is so told in pieces
+// EncodeEventGroups writes events as consecutive JSON arrays the JS wrapper
+// dispatches, [{"type":…,"detail":…},…], each closed as soon as it passes
+// limit bytes, and hands each to emit, which must be done with it when it
+// returns (the buffer is reused). A call that changed 100,000 conversations is so told in pieces
 // of about limit bytes, never as one string the size of the list.
 func EncodeEventGroups(events []Event, limit int, emit func([]byte)) {
 	b := make([]byte, 0, 256)

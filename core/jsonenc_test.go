@@ -90,7 +90,7 @@ func TestEncodeEventsWritesTypeAndDetail(t *testing.T) {
 		Type   string          `json:"type"`
 		Detail json.RawMessage `json:"detail"`
 	}
-	require.NoError(t, json.Unmarshal(EncodeEvents(events), &got))
+	require.NoError(t, json.Unmarshal(encodeEvents(events), &got))
 	require.Len(t, got, len(events))
 	for i, e := range events {
 		require.Equal(t, e.Type, got[i].Type)
@@ -98,11 +98,18 @@ func TestEncodeEventsWritesTypeAndDetail(t *testing.T) {
 		require.NoError(t, err)
 		require.JSONEq(t, string(want), string(got[i].Detail), e.Type)
 	}
-	require.Panics(t, func() { EncodeEvents([]Event{{"bogus", struct{}{}}}) })
+	require.Panics(t, func() { encodeEvents([]Event{{"bogus", struct{}{}}}) })
 }
 
 // A large batch of events goes out in groups of about the limit, which
 // together are the batch, in order.
+// encodeEvents is a batch of events as one JSON array: one group without limit.
+func encodeEvents(events []Event) []byte {
+	var out []byte
+	EncodeEventGroups(events, math.MaxInt, func(b []byte) { out = b })
+	return out
+}
+
 func TestEventGroupsAreTheBatchInPieces(t *testing.T) {
 	r := rand.New(rand.NewSource(7))
 	var events []Event
@@ -114,7 +121,7 @@ func TestEventGroupsAreTheBatchInPieces(t *testing.T) {
 		events = append(events, Event{EventConversationChanged, cs}, Event{EventTotalUnreadCountChanged, int64(i)})
 	}
 	var whole []any
-	require.NoError(t, json.Unmarshal(EncodeEvents(events), &whole))
+	require.NoError(t, json.Unmarshal(encodeEvents(events), &whole))
 	const limit = 4 << 10
 	var joined []any
 	groups := 0
