@@ -104,6 +104,17 @@ func arg0(args []js.Value) js.Value {
 	return args[0]
 }
 
+// maxExactJS is the largest integer a JS number (a float64) holds exactly,
+// with every integer below it: the bound of the numbers this store writes
+// as plain properties (keys and indexes need them plain).
+const maxExactJS = 1 << 53
+
+// exactInJS reports whether n survives as a JS number unchanged.
+func exactInJS(n int64) bool { return n >= -maxExactJS && n <= maxExactJS }
+
+// seqInJS is exactInJS for a change sequence.
+func seqInJS(seq uint64) bool { return seq <= maxExactJS }
+
 // bytesToJS copies b into a new Uint8Array.
 func bytesToJS(b []byte) js.Value {
 	a := jsUint8Array.New(len(b))

@@ -38,7 +38,7 @@ func (x *transaction) PutReadMarks(m core.ReadMarks) error {
 	var flat []any
 	for i, ms := range m {
 		for _, mk := range ms {
-			if mk.Seq > 1<<53 || mk.Time > 1<<53 || mk.Time < 0 {
+			if !seqInJS(mk.Seq) || !exactInJS(mk.Time) || mk.Time < 0 {
 				return fmt.Errorf("read mark %+v is beyond what a JS number holds exactly", mk)
 			}
 			flat = append(flat, i+1, float64(mk.Seq), float64(mk.Time))

@@ -78,7 +78,7 @@ func (x *transaction) store(name string) js.Value {
 func (x *transaction) Seq() (uint64, error) { return x.seq, nil }
 
 func (x *transaction) SetSeq(seq uint64) error {
-	if seq > 1<<53 {
+	if !seqInJS(seq) {
 		return fmt.Errorf("change sequence %d is beyond what a JS number holds exactly", seq)
 	}
 	if err := catchJS(func() { x.store(storeMeta).Call("put", float64(seq), metaSeq) }); err != nil {
@@ -132,7 +132,7 @@ func (x *transaction) PutConversations(recs []*core.ConversationRecord) error {
 		return nil
 	}
 	for _, r := range recs {
-		if r.SortOrder > 1<<53 || r.SortOrder < -1<<53 || r.Seq > 1<<53 {
+		if !exactInJS(r.SortOrder) || !seqInJS(r.Seq) {
 			return fmt.Errorf("conversation %q: sortOrder %d or seq %d is beyond what a JS number holds exactly", r.ConversationID, r.SortOrder, r.Seq)
 		}
 	}
