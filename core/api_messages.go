@@ -16,15 +16,12 @@ func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResul
 	if len(msgs) > MaxListLength {
 		return ApplyResult{}, invalid("messages has %d entries, at most %d are allowed per call", len(msgs), MaxListLength)
 	}
-	types := make([]ConversationType, len(msgs))
 	keys := make([]MessageKey, len(msgs))
 	ids := make([]string, len(msgs))
 	for i := range msgs {
-		cid, err := s.checkMessage(fmt.Sprintf("messages[%d]", i), &msgs[i])
-		if err != nil {
+		if err := s.checkMessage(fmt.Sprintf("messages[%d]", i), &msgs[i]); err != nil {
 			return ApplyResult{}, err
 		}
-		types[i] = cid.Type
 		keys[i] = MessageKey{msgs[i].ConversationID, msgs[i].MessageClientID}
 		ids[i] = msgs[i].ConversationID
 	}
@@ -35,7 +32,6 @@ func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResul
 		// another createTime, and must still count once.
 		seen := make(map[MessageKey]bool, len(msgs))
 		var fresh []*MessageRecord
-		var freshTypes []ConversationType
 		for i := range msgs {
 			if seen[keys[i]] {
 				res.Duplicates++
@@ -43,7 +39,6 @@ func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResul
 			}
 			seen[keys[i]] = true
 			fresh = append(fresh, s.messageRecord(&msgs[i]))
-			freshTypes = append(freshTypes, types[i])
 		}
 		added, err := t.tx.AddMessages(fresh)
 		if err != nil {
@@ -55,7 +50,7 @@ func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResul
 				continue
 			}
 			res.Applied++
-			t.applyMessage(m, freshTypes[j])
+			t.applyMessage(m)
 		}
 		return nil
 	})
@@ -63,28 +58,9 @@ func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResul
 }
 
 func (s *Service) messageRecord(m *Message) *MessageRecord {
-	mine := m.SenderID == s.h.account
-	r := &MessageRecord{
-		ConversationID:           m.ConversationID,
-		MessageClientID:          m.MessageClientID,
-		MessageServerID:          m.MessageServerID,
-		SenderID:                 m.SenderID,
-		ReceiverID:               m.ReceiverID,
-		CreateTime:               m.CreateTime,
-		MessageType:              m.MessageType,
-		SubType:                  m.SubType,
-		SendingState:             m.SendingState,
-		Text:                     m.Text,
-		Attachment:               m.Attachment,
-		ServerExtension:          m.ServerExtension,
-		CallbackExtension:        m.CallbackExtension,
-		SenderName:               m.SenderName,
-		UnreadEnabled:            m.UnreadEnabled,
-		LastMessageUpdateEnabled: m.LastMessageUpdateEnabled,
-		Mine:                     mine,
-	}
+	r := &MessageRecord{Message: *m, Mine: m.SenderID == s.h.account}
 	if r.ReceiverID == "" {
-		r.ReceiverID = s.defaultReceiver(m, mine)
+		r.ReceiverID = s.defaultReceiver(m, r.Mine)
 	}
 	return r
 }
@@ -99,13 +75,13 @@ func (s *Service) defaultReceiver(m *Message, mine bool) string {
 }
 
 // applyMessage adds one new message to its conversation.
-func (t *txn) applyMessage(m *MessageRecord, typ ConversationType) {
+func (t *txn) applyMessage(m *MessageRecord) {
 	id := m.ConversationID
 	var e *ConversationRecord
 	if t.get(id).live() {
 		e = t.edit(id)
 	} else {
-		e = t.create(id, typ, m.CreateTime)
+		e = t.create(id, m.ConversationType, m.CreateTime)
 	}
 	e.MaxMessageTime = max(e.MaxMessageTime, m.CreateTime)
 	if t.h.isCurrent(id) {
@@ -115,7 +91,7 @@ func (t *txn) applyMessage(m *MessageRecord, typ ConversationType) {
 		e.UnreadCount++
 	}
 	if m.canBeLast() && m.after(e.LastMessage) {
-		e.LastMessage = m.lastMessage(typ)
+		e.LastMessage = m.lastMessage()
 		e.setSortTime(m.CreateTime)
 	}
 }
@@ -157,7 +133,7 @@ func (s *Service) RevokeMessage(ctx context.Context, k MessageKey, info RevokeIn
 			e.UnreadCount--
 		}
 		if lm := e.LastMessage; lm != nil && lm.MessageRefer.MessageClientID == k.MessageClientID {
-			e.LastMessage = rm.lastMessage(e.Type)
+			e.LastMessage = rm.lastMessage()
 		}
 		return nil
 	})
@@ -222,7 +198,7 @@ func (t *txn) fallBackLastMessage(id string) error {
 	e.LastMessage = nil
 	return t.tx.NewestMessages(id, func(m *MessageRecord) bool {
 		if m.canBeLast() {
-			e.LastMessage = m.lastMessage(e.Type)
+			e.LastMessage = m.lastMessage()
 			return false
 		}
 		return true

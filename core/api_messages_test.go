@@ -32,7 +32,7 @@ func TestApplyMessages_CreatesMissingConversationsWithTheirFinalState(t *testing
 		LastMessage: &LastMessage{
 			MessageRefer: MessageRefer{SenderID: "bob", ReceiverID: me, MessageClientID: "m2",
 				ConversationType: TypeP2P, ConversationID: bob, CreateTime: 200},
-			Text: "hello m2",
+			MessageContent: MessageContent{Text: "hello m2"},
 		},
 		UnreadCount: 2,
 		SortOrder:   200, // a conversation created by messages starts at its last message
@@ -54,9 +54,10 @@ func TestApplyMessages_TheLastMessageCarriesTheMessagesFields(t *testing.T) {
 	f := newSpec(t)
 	bob := p2p("bob")
 	m := Message{
-		ConversationID: bob, MessageClientID: "c1", MessageServerID: "s1", SenderID: "bob", ReceiverID: me,
-		CreateTime: 300, MessageType: 1, SubType: 7, Text: "a picture", Attachment: `{"url":"https://x/y.png","w":3}`,
-		ServerExtension: `{"s":1}`, CallbackExtension: "cb", SenderName: "Bob B.", SendingState: 1,
+		MessageRefer: MessageRefer{ConversationID: bob, MessageClientID: "c1", MessageServerID: "s1", SenderID: "bob", ReceiverID: me,
+			CreateTime: 300},
+		MessageContent: MessageContent{MessageType: 1, SubType: 7, Text: "a picture", Attachment: `{"url":"https://x/y.png","w":3}`,
+			ServerExtension: `{"s":1}`, CallbackExtension: "cb", SenderName: "Bob B.", SendingState: 1},
 		UnreadEnabled: true, LastMessageUpdateEnabled: true,
 	}
 	f.apply(m)
@@ -64,8 +65,8 @@ func TestApplyMessages_TheLastMessageCarriesTheMessagesFields(t *testing.T) {
 		LastMessageState: LastMessageStateDefault,
 		MessageRefer: MessageRefer{SenderID: "bob", ReceiverID: me, MessageClientID: "c1", MessageServerID: "s1",
 			ConversationType: TypeP2P, ConversationID: bob, CreateTime: 300},
-		MessageType: 1, SubType: 7, SendingState: 1, Text: "a picture", Attachment: `{"url":"https://x/y.png","w":3}`,
-		ServerExtension: `{"s":1}`, CallbackExtension: "cb", SenderName: "Bob B.",
+		MessageContent: MessageContent{MessageType: 1, SubType: 7, SendingState: 1, Text: "a picture",
+			Attachment: `{"url":"https://x/y.png","w":3}`, ServerExtension: `{"s":1}`, CallbackExtension: "cb", SenderName: "Bob B."},
 	}, f.conv(bob).LastMessage)
 }
 

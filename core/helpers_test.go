@@ -101,11 +101,8 @@ func msg(conv, clientID string, createTime int64, from ...string) Message {
 		sender = from[0]
 	}
 	return Message{
-		ConversationID:           conv,
-		MessageClientID:          clientID,
-		SenderID:                 sender,
-		CreateTime:               createTime,
-		Text:                     "hello " + clientID,
+		MessageRefer:             MessageRefer{ConversationID: conv, MessageClientID: clientID, SenderID: sender, CreateTime: createTime},
+		MessageContent:           MessageContent{Text: "hello " + clientID},
 		UnreadEnabled:            true,
 		LastMessageUpdateEnabled: true,
 	}

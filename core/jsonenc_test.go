@@ -38,8 +38,9 @@ func randomConversation(r *rand.Rand) Conversation {
 			LastMessageState: r.Intn(3),
 			MessageRefer: MessageRefer{SenderID: s(), ReceiverID: s(), MessageClientID: s(), MessageServerID: s(),
 				ConversationType: c.Type, ConversationID: c.ConversationID, CreateTime: r.Int63n(1e13)},
-			MessageType: r.Intn(12) - 1, SubType: r.Intn(5), SendingState: r.Intn(4), Text: s(),
-			RevokeAccountID: s(), RevokeType: r.Intn(3), ServerExtension: s(), CallbackExtension: s(), SenderName: s(),
+			MessageContent: MessageContent{MessageType: r.Intn(12) - 1, SubType: r.Intn(5), SendingState: r.Intn(4), Text: s(),
+				ServerExtension: s(), CallbackExtension: s(), SenderName: s()},
+			RevokeAccountID: s(), RevokeType: r.Intn(3),
 		}
 		if r.Intn(2) == 0 {
 			c.LastMessage.Attachment = RawJSON(`{"url":"https://x/y.png","size":[1,2.5,null],"ok":true,"s":"\u003c"}`)

@@ -294,16 +294,10 @@ func refLastMessage(x *refMsg) *LastMessage {
 			ConversationID:   id,
 			CreateTime:       x.m.CreateTime,
 		},
-		MessageType:       x.m.MessageType,
-		SubType:           x.m.SubType,
-		SendingState:      x.m.SendingState,
-		Text:              x.m.Text,
-		Attachment:        x.m.Attachment,
-		ServerExtension:   x.m.ServerExtension,
-		CallbackExtension: x.m.CallbackExtension,
+		MessageContent: x.m.MessageContent, // the content as applied
 	}
-	if !mine {
-		lm.SenderName = x.m.SenderName
+	if mine {
+		lm.SenderName = ""
 	}
 	if x.revoked { // docs/api.md: the postscript replaces the text, the content is gone
 		lm.LastMessageState = LastMessageStateRevoked

@@ -1151,14 +1151,13 @@ func (r *modelRun) genMessage() Message {
 		sender = []string{"bob", "carol", me, "u1"}[r.pick(4)]
 	}
 	x := Message{
-		ConversationID:           id,
-		MessageClientID:          r.clientID(),
-		SenderID:                 sender,
-		CreateTime:               r.pickTime(),
-		MessageType:              refMessageTypes[r.pick(len(refMessageTypes))],
-		SubType:                  r.pick(3),
-		SendingState:             r.pick(4),
-		Text:                     "t" + strconv.Itoa(r.pick(1000)),
+		MessageRefer: MessageRefer{ConversationID: id, MessageClientID: r.clientID(), SenderID: sender, CreateTime: r.pickTime()},
+		MessageContent: MessageContent{
+			MessageType:  refMessageTypes[r.pick(len(refMessageTypes))],
+			SubType:      r.pick(3),
+			SendingState: r.pick(4),
+			Text:         "t" + strconv.Itoa(r.pick(1000)),
+		},
 		UnreadEnabled:            !r.chance(15),
 		LastMessageUpdateEnabled: !r.chance(12),
 	}

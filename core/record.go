@@ -55,27 +55,12 @@ func (r *ConversationRecord) tombstone() *ConversationRecord {
 // stay known (applying them again is a duplicate); a deleted one keeps only
 // what dedup and ordering need.
 type MessageRecord struct {
-	ConversationID           string
-	MessageClientID          string
-	MessageServerID          string
-	SenderID                 string
-	ReceiverID               string
-	CreateTime               int64
-	MessageType              int
-	SubType                  int
-	SendingState             int
-	Text                     string
-	Attachment               RawJSON
-	ServerExtension          string
-	CallbackExtension        string
-	SenderName               string
-	UnreadEnabled            bool
-	LastMessageUpdateEnabled bool
-	Mine                     bool
-	Revoked                  bool
-	RevokeAccountID          string
-	RevokeType               int
-	Deleted                  bool
+	Message
+	Mine            bool
+	Revoked         bool
+	RevokeAccountID string
+	RevokeType      int
+	Deleted         bool
 }
 
 // Key names the record.
@@ -101,27 +86,10 @@ func (m *MessageRecord) after(lm *LastMessage) bool {
 	return m.CreateTime > r.CreateTime || (m.CreateTime == r.CreateTime && CompareStrings(m.MessageClientID, r.MessageClientID) > 0)
 }
 
-func (m *MessageRecord) lastMessage(typ ConversationType) *LastMessage {
-	lm := &LastMessage{
-		MessageRefer: MessageRefer{
-			SenderID:         m.SenderID,
-			ReceiverID:       m.ReceiverID,
-			MessageClientID:  m.MessageClientID,
-			MessageServerID:  m.MessageServerID,
-			ConversationType: typ,
-			ConversationID:   m.ConversationID,
-			CreateTime:       m.CreateTime,
-		},
-		MessageType:       m.MessageType,
-		SubType:           m.SubType,
-		SendingState:      m.SendingState,
-		Text:              m.Text,
-		Attachment:        m.Attachment,
-		ServerExtension:   m.ServerExtension,
-		CallbackExtension: m.CallbackExtension,
-	}
-	if !m.Mine {
-		lm.SenderName = m.SenderName
+func (m *MessageRecord) lastMessage() *LastMessage {
+	lm := &LastMessage{MessageRefer: m.MessageRefer, MessageContent: m.MessageContent}
+	if m.Mine {
+		lm.SenderName = ""
 	}
 	if m.Revoked {
 		lm.LastMessageState = LastMessageStateRevoked
@@ -141,11 +109,8 @@ func (m *MessageRecord) markRevoked(info RevokeInfo) {
 
 // markDeleted drops what a deleted message no longer needs.
 func (m *MessageRecord) markDeleted() {
-	*m = MessageRecord{
-		ConversationID:  m.ConversationID,
-		MessageClientID: m.MessageClientID,
-		CreateTime:      m.CreateTime,
-		Mine:            m.Mine,
-		Deleted:         true,
-	}
+	ref := m.MessageRefer
+	*m = MessageRecord{Mine: m.Mine, Deleted: true}
+	m.ConversationID, m.ConversationType = ref.ConversationID, ref.ConversationType
+	m.MessageClientID, m.CreateTime = ref.MessageClientID, ref.CreateTime
 }

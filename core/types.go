@@ -54,20 +54,31 @@ const (
 	LastMessageStateClientFill = 2
 )
 
-// LastMessage is docs/api.md §1's LastMessage.
+// LastMessage is docs/api.md §1's LastMessage: what a conversation shows of
+// its newest message.
 type LastMessage struct {
-	LastMessageState  int          `json:"lastMessageState"`
-	MessageRefer      MessageRefer `json:"messageRefer"`
-	MessageType       int          `json:"messageType"`
-	SubType           int          `json:"subType"`
-	SendingState      int          `json:"sendingState"`
-	Text              string       `json:"text"`
-	Attachment        RawJSON      `json:"attachment,omitempty"`
-	RevokeAccountID   string       `json:"revokeAccountId"`
-	RevokeType        int          `json:"revokeType"`
-	ServerExtension   string       `json:"serverExtension"`
-	CallbackExtension string       `json:"callbackExtension"`
-	SenderName        string       `json:"senderName,omitempty"`
+	LastMessageState int          `json:"lastMessageState"`
+	MessageRefer     MessageRefer `json:"messageRefer"`
+	MessageContent
+	RevokeAccountID string `json:"revokeAccountId"`
+	RevokeType      int    `json:"revokeType"`
+}
+
+// MessageContent is what a message says. Its fields travel unchanged from
+// applyMessages' input (Message) to the stored record (MessageRecord) to a
+// conversation's lastMessage (LastMessage), which all embed it: a field is
+// added here once. The JSON reader (args.go), the JSON writer (jsonenc.go)
+// and the store's codec each name every field, and their tests fill every
+// field by reflection, so a field one of them forgets fails a test.
+type MessageContent struct {
+	MessageType       int     `json:"messageType"`
+	SubType           int     `json:"subType"`
+	SendingState      int     `json:"sendingState"`
+	Text              string  `json:"text"`
+	Attachment        RawJSON `json:"attachment,omitempty"`
+	ServerExtension   string  `json:"serverExtension"`
+	CallbackExtension string  `json:"callbackExtension"`
+	SenderName        string  `json:"senderName,omitempty"`
 }
 
 func (m *LastMessage) equal(o *LastMessage) bool {
@@ -77,7 +88,8 @@ func (m *LastMessage) equal(o *LastMessage) bool {
 	return *m == *o
 }
 
-// MessageRefer names a message (docs/api.md §1).
+// MessageRefer names a message (docs/api.md §1). Message and MessageRecord
+// embed it: a message's identity is written once, here.
 type MessageRefer struct {
 	SenderID         string           `json:"senderId"`
 	ReceiverID       string           `json:"receiverId"`
@@ -89,26 +101,16 @@ type MessageRefer struct {
 }
 
 // Message is what the host app feeds to ApplyMessages (docs/api.md §2).
+// Its ConversationType is not read from the input: it is the one the
+// conversation id names, filled when the message is validated.
 type Message struct {
-	ConversationID           string
-	MessageClientID          string
-	MessageServerID          string
-	SenderID                 string
-	ReceiverID               string
-	CreateTime               int64
-	MessageType              int
-	SubType                  int
-	Text                     string
-	Attachment               RawJSON // a JSON object or string, kept as given
-	ServerExtension          string
-	CallbackExtension        string
-	SenderName               string
-	SendingState             int
-	UnreadEnabled            bool
-	LastMessageUpdateEnabled bool
+	MessageRefer
+	MessageContent
+	UnreadEnabled            bool `json:"unreadEnabled"`
+	LastMessageUpdateEnabled bool `json:"lastMessageUpdateEnabled"`
 }
 
-// RefersTo names a stored message: conversationId + messageClientId.
+// MessageKey names a stored message: conversationId + messageClientId.
 type MessageKey struct {
 	ConversationID  string
 	MessageClientID string

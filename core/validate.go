@@ -100,34 +100,35 @@ const messageTypeList = "-1, 0 to 7, 10, 11, 12 or 100"
 const maxSendingState = 3
 
 // checkMessage validates one message of applyMessages, named name in errors,
-// and returns its conversation id parsed.
-func (s *Service) checkMessage(name string, m *Message) (ConversationID, error) {
+// and fills its ConversationType from its conversation id.
+func (s *Service) checkMessage(name string, m *Message) error {
 	cid, err := s.checkID(name+".conversationId", m.ConversationID)
 	if err != nil {
-		return cid, err
+		return err
 	}
+	m.ConversationType = cid.Type
 	if m.MessageClientID == "" {
-		return cid, invalid("%s.messageClientId must not be empty", name)
+		return invalid("%s.messageClientId must not be empty", name)
 	}
 	if m.SenderID == "" {
-		return cid, invalid("%s.senderId must not be empty", name)
+		return invalid("%s.senderId must not be empty", name)
 	}
 	if err := checkTime(name+".createTime", m.CreateTime); err != nil {
-		return cid, err
+		return err
 	}
 	if !messageTypes[m.MessageType] {
-		return cid, invalid("%s.messageType %s is not a known message type: one of %s", name, formatInt(int64(m.MessageType)), messageTypeList)
+		return invalid("%s.messageType %s is not a known message type: one of %s", name, formatInt(int64(m.MessageType)), messageTypeList)
 	}
 	if err := checkSafeInteger(name+".subType", int64(m.SubType)); err != nil {
-		return cid, err
+		return err
 	}
 	if m.SendingState < 0 || m.SendingState > maxSendingState {
-		return cid, invalid("%s.sendingState must be 0..3 (unknown, succeeded, failed, sending), got %s", name, formatInt(int64(m.SendingState)))
+		return invalid("%s.sendingState must be 0..3 (unknown, succeeded, failed, sending), got %s", name, formatInt(int64(m.SendingState)))
 	}
 	if cid.Type == TypeP2P {
 		mine := m.SenderID == s.h.account
 		if !mine && m.SenderID != cid.TargetID {
-			return cid, invalid("%s.senderId %q is neither the opened account nor the peer %q of P2P conversation %q",
+			return invalid("%s.senderId %q is neither the opened account nor the peer %q of P2P conversation %q",
 				name, m.SenderID, cid.TargetID, m.ConversationID)
 		}
 		want := s.h.account
@@ -135,10 +136,10 @@ func (s *Service) checkMessage(name string, m *Message) (ConversationID, error) 
 			want = cid.TargetID
 		}
 		if m.ReceiverID != "" && m.ReceiverID != want {
-			return cid, invalid("%s.receiverId must be %q in P2P conversation %q, got %q", name, want, m.ConversationID, m.ReceiverID)
+			return invalid("%s.receiverId must be %q in P2P conversation %q, got %q", name, want, m.ConversationID, m.ReceiverID)
 		}
 	}
-	return cid, nil
+	return nil
 }
 
 // checkRefer validates a message refer.

@@ -15,22 +15,147 @@ import (
 // old ones.
 const recordFormatV1 = 1
 
-// Flag bits of a conversation record.
-const (
-	convMute = 1 << iota
-	convStickTop
-	convDeleted
-	convHasLastMessage
-)
+// A record's layout is written once, as a walk over its fields in their
+// stored order (conversation, lastMessage, message below): the walk encodes
+// when the codec holds an encoder and decodes when it holds a decoder, so
+// the two can never disagree on the order. Booleans are bits of one flags
+// number, the first field; a bit a version does not know makes the record
+// not one of that version.
+type codec struct {
+	e *encoder
+	d *decoder
+}
 
-// Flag bits of a message record.
-const (
-	msgUnreadEnabled = 1 << iota
-	msgLastMessageUpdateEnabled
-	msgMine
-	msgRevoked
-	msgDeleted
-)
+func (c codec) uint(p *uint64) {
+	if c.e != nil {
+		c.e.uint(*p)
+	} else {
+		*p = c.d.uint()
+	}
+}
+
+func (c codec) int(p *int64) {
+	if c.e != nil {
+		c.e.int(*p)
+	} else {
+		*p = c.d.int()
+	}
+}
+
+func (c codec) str(p *string) {
+	if c.e != nil {
+		c.e.str(*p)
+	} else {
+		*p = c.d.str()
+	}
+}
+
+// num stores an integer of any of the records' integer types.
+func num[N ~int | ~int64](c codec, p *N) {
+	v := int64(*p)
+	c.int(&v)
+	*p = N(v)
+}
+
+// text stores a string of any of the records' string types.
+func text[S ~string](c codec, p *S) {
+	v := string(*p)
+	c.str(&v)
+	*p = S(v)
+}
+
+// flags stores bits, in order, as one number.
+func (c codec) flags(bits ...*bool) {
+	var f uint64
+	for i, b := range bits {
+		if *b {
+			f |= 1 << i
+		}
+	}
+	c.uint(&f)
+	for i, b := range bits {
+		*b = f&(1<<i) != 0
+	}
+	if c.d != nil && c.d.err == nil && f >= 1<<len(bits) {
+		c.d.err = fmt.Errorf("unknown flags %#x", f)
+	}
+}
+
+func (c codec) conversation(r *core.ConversationRecord) {
+	hasLast := r.LastMessage != nil
+	c.flags(&r.Mute, &r.StickTop, &r.Deleted, &hasLast)
+	c.str(&r.ConversationID)
+	num(c, &r.Type)
+	c.str(&r.Name)
+	c.str(&r.Avatar)
+	c.str(&r.LocalExtension)
+	num(c, &r.UnreadCount)
+	c.int(&r.SortOrder)
+	c.int(&r.CreateTime)
+	c.int(&r.UpdateTime)
+	c.int(&r.ReadTime)
+	c.int(&r.MaxMessageTime)
+	c.uint(&r.ReadMarkSeq)
+	c.uint(&r.Seq)
+	if hasLast {
+		if r.LastMessage == nil {
+			r.LastMessage = &core.LastMessage{}
+		}
+		c.lastMessage(r.LastMessage)
+	}
+}
+
+func (c codec) lastMessage(lm *core.LastMessage) {
+	num(c, &lm.LastMessageState)
+	ref := &lm.MessageRefer
+	c.str(&ref.SenderID)
+	c.str(&ref.ReceiverID)
+	c.str(&ref.MessageClientID)
+	c.str(&ref.MessageServerID)
+	num(c, &ref.ConversationType)
+	c.str(&ref.ConversationID)
+	c.int(&ref.CreateTime)
+	c.contentHead(&lm.MessageContent)
+	c.str(&lm.RevokeAccountID)
+	num(c, &lm.RevokeType)
+	c.contentTail(&lm.MessageContent)
+}
+
+func (c codec) message(m *core.MessageRecord) {
+	c.flags(&m.UnreadEnabled, &m.LastMessageUpdateEnabled, &m.Mine, &m.Revoked, &m.Deleted)
+	c.str(&m.ConversationID)
+	if c.d != nil {
+		// Not stored: a message's conversation type is the one its id names.
+		if cid, err := core.ParseConversationID(m.ConversationID); err == nil {
+			m.ConversationType = cid.Type
+		}
+	}
+	c.str(&m.MessageClientID)
+	c.str(&m.MessageServerID)
+	c.str(&m.SenderID)
+	c.str(&m.ReceiverID)
+	c.int(&m.CreateTime)
+	c.contentHead(&m.MessageContent)
+	c.contentTail(&m.MessageContent)
+	c.str(&m.RevokeAccountID)
+	num(c, &m.RevokeType)
+}
+
+// A message's content is stored in two runs: a lastMessage keeps its revoke
+// fields between them.
+func (c codec) contentHead(m *core.MessageContent) {
+	num(c, &m.MessageType)
+	num(c, &m.SubType)
+	num(c, &m.SendingState)
+	c.str(&m.Text)
+	text(c, &m.Attachment)
+}
+
+func (c codec) contentTail(m *core.MessageContent) {
+	c.str(&m.ServerExtension)
+	c.str(&m.CallbackExtension)
+	c.str(&m.SenderName)
+}
 
 func encodeConversation(r *core.ConversationRecord) []byte {
 	return appendConversation(make([]byte, 0, 96+len(r.LocalExtension)), r)
@@ -38,48 +163,8 @@ func encodeConversation(r *core.ConversationRecord) []byte {
 
 // appendConversation appends r's bytes to b.
 func appendConversation(b []byte, r *core.ConversationRecord) []byte {
-	e := encoder{b: b}
-	e.b = append(e.b, recordFormatV1)
-	var flags uint64
-	setFlag(&flags, convMute, r.Mute)
-	setFlag(&flags, convStickTop, r.StickTop)
-	setFlag(&flags, convDeleted, r.Deleted)
-	setFlag(&flags, convHasLastMessage, r.LastMessage != nil)
-	e.uint(flags)
-	e.str(r.ConversationID)
-	e.int(int64(r.Type))
-	e.str(r.Name)
-	e.str(r.Avatar)
-	e.str(r.LocalExtension)
-	e.int(int64(r.UnreadCount))
-	e.int(r.SortOrder)
-	e.int(r.CreateTime)
-	e.int(r.UpdateTime)
-	e.int(r.ReadTime)
-	e.int(r.MaxMessageTime)
-	e.uint(r.ReadMarkSeq)
-	e.uint(r.Seq)
-	if lm := r.LastMessage; lm != nil {
-		e.int(int64(lm.LastMessageState))
-		ref := &lm.MessageRefer
-		e.str(ref.SenderID)
-		e.str(ref.ReceiverID)
-		e.str(ref.MessageClientID)
-		e.str(ref.MessageServerID)
-		e.int(int64(ref.ConversationType))
-		e.str(ref.ConversationID)
-		e.int(ref.CreateTime)
-		e.int(int64(lm.MessageType))
-		e.int(int64(lm.SubType))
-		e.int(int64(lm.SendingState))
-		e.str(lm.Text)
-		e.str(string(lm.Attachment))
-		e.str(lm.RevokeAccountID)
-		e.int(int64(lm.RevokeType))
-		e.str(lm.ServerExtension)
-		e.str(lm.CallbackExtension)
-		e.str(lm.SenderName)
-	}
+	e := &encoder{b: append(b, recordFormatV1)}
+	codec{e: e}.conversation(r)
 	return e.b
 }
 
@@ -89,124 +174,42 @@ func decodeConversation(b []byte) (*core.ConversationRecord, error) {
 
 // decodeConversationString decodes from s; the record's strings share s's memory.
 func decodeConversationString(s string) (*core.ConversationRecord, error) {
-	d, err := newDecoder(s)
-	if err != nil {
-		return nil, err
-	}
 	r := &core.ConversationRecord{}
-	flags := d.uint()
-	r.Mute = flags&convMute != 0
-	r.StickTop = flags&convStickTop != 0
-	r.Deleted = flags&convDeleted != 0
-	r.ConversationID = d.str()
-	r.Type = core.ConversationType(d.int())
-	r.Name = d.str()
-	r.Avatar = d.str()
-	r.LocalExtension = d.str()
-	r.UnreadCount = int(d.int())
-	r.SortOrder = d.int()
-	r.CreateTime = d.int()
-	r.UpdateTime = d.int()
-	r.ReadTime = d.int()
-	r.MaxMessageTime = d.int()
-	r.ReadMarkSeq = d.uint()
-	r.Seq = d.uint()
-	if flags&convHasLastMessage != 0 {
-		lm := &core.LastMessage{}
-		lm.LastMessageState = int(d.int())
-		ref := &lm.MessageRefer
-		ref.SenderID = d.str()
-		ref.ReceiverID = d.str()
-		ref.MessageClientID = d.str()
-		ref.MessageServerID = d.str()
-		ref.ConversationType = core.ConversationType(d.int())
-		ref.ConversationID = d.str()
-		ref.CreateTime = d.int()
-		lm.MessageType = int(d.int())
-		lm.SubType = int(d.int())
-		lm.SendingState = int(d.int())
-		lm.Text = d.str()
-		lm.Attachment = core.RawJSON(d.str())
-		lm.RevokeAccountID = d.str()
-		lm.RevokeType = int(d.int())
-		lm.ServerExtension = d.str()
-		lm.CallbackExtension = d.str()
-		lm.SenderName = d.str()
-		r.LastMessage = lm
-	}
-	if err := d.finish(flags, convHasLastMessage<<1); err != nil {
+	if err := decode(s, func(c codec) { c.conversation(r) }); err != nil {
 		return nil, err
 	}
 	return r, nil
 }
 
 func encodeMessage(m *core.MessageRecord) []byte {
-	e := encoder{b: make([]byte, 0, 64+len(m.Text)+len(m.Attachment))}
-	e.b = append(e.b, recordFormatV1)
-	var flags uint64
-	setFlag(&flags, msgUnreadEnabled, m.UnreadEnabled)
-	setFlag(&flags, msgLastMessageUpdateEnabled, m.LastMessageUpdateEnabled)
-	setFlag(&flags, msgMine, m.Mine)
-	setFlag(&flags, msgRevoked, m.Revoked)
-	setFlag(&flags, msgDeleted, m.Deleted)
-	e.uint(flags)
-	e.str(m.ConversationID)
-	e.str(m.MessageClientID)
-	e.str(m.MessageServerID)
-	e.str(m.SenderID)
-	e.str(m.ReceiverID)
-	e.int(m.CreateTime)
-	e.int(int64(m.MessageType))
-	e.int(int64(m.SubType))
-	e.int(int64(m.SendingState))
-	e.str(m.Text)
-	e.str(string(m.Attachment))
-	e.str(m.ServerExtension)
-	e.str(m.CallbackExtension)
-	e.str(m.SenderName)
-	e.str(m.RevokeAccountID)
-	e.int(int64(m.RevokeType))
+	e := &encoder{b: append(make([]byte, 0, 64+len(m.Text)+len(m.Attachment)), recordFormatV1)}
+	codec{e: e}.message(m)
 	return e.b
 }
 
 func decodeMessage(b []byte) (*core.MessageRecord, error) {
-	d, err := newDecoder(string(b))
-	if err != nil {
-		return nil, err
-	}
 	m := &core.MessageRecord{}
-	flags := d.uint()
-	m.UnreadEnabled = flags&msgUnreadEnabled != 0
-	m.LastMessageUpdateEnabled = flags&msgLastMessageUpdateEnabled != 0
-	m.Mine = flags&msgMine != 0
-	m.Revoked = flags&msgRevoked != 0
-	m.Deleted = flags&msgDeleted != 0
-	m.ConversationID = d.str()
-	m.MessageClientID = d.str()
-	m.MessageServerID = d.str()
-	m.SenderID = d.str()
-	m.ReceiverID = d.str()
-	m.CreateTime = d.int()
-	m.MessageType = int(d.int())
-	m.SubType = int(d.int())
-	m.SendingState = int(d.int())
-	m.Text = d.str()
-	m.Attachment = core.RawJSON(d.str())
-	m.ServerExtension = d.str()
-	m.CallbackExtension = d.str()
-	m.SenderName = d.str()
-	m.RevokeAccountID = d.str()
-	m.RevokeType = int(d.int())
-	if err := d.finish(flags, msgDeleted<<1); err != nil {
+	if err := decode(string(b), func(c codec) { c.message(m) }); err != nil {
 		return nil, err
 	}
 	return m, nil
 }
 
-func setFlag(flags *uint64, bit uint64, on bool) {
-	if on {
-		*flags |= bit
+// decode runs walk over the record in s and reports the first error and
+// bytes left over: each means s is not a record of this format.
+func decode(s string, walk func(codec)) error {
+	d, err := newDecoder(s)
+	if err != nil {
+		return err
 	}
+	walk(codec{d: d})
+	switch {
+	case d.err != nil:
+		return d.err
+	case len(d.s) > 0:
+		return fmt.Errorf("%d bytes left over after the record", len(d.s))
+	}
+	return nil
 }
 
 type encoder struct{ b []byte }
@@ -303,18 +306,4 @@ func (d *decoder) str() string {
 	s := d.s[:n]
 	d.s = d.s[n:]
 	return s
-}
-
-// finish reports the first error, unknown flag bits (at or above firstUnknown)
-// and bytes left over: each means the bytes are not a record of this format.
-func (d *decoder) finish(flags, firstUnknown uint64) error {
-	switch {
-	case d.err != nil:
-		return d.err
-	case flags >= firstUnknown:
-		return fmt.Errorf("unknown flags %#x", flags)
-	case len(d.s) > 0:
-		return fmt.Errorf("%d bytes left over after the record", len(d.s))
-	}
-	return nil
 }

@@ -41,8 +41,8 @@ func storeWithCorruptRecords(t *testing.T) (*Store, *corruptions) {
 	putConvs(t, writer, 1, good...)
 	require.NoError(t, writer.Update(ctx, func(tx core.Tx) error {
 		return tx.PutMessages([]*core.MessageRecord{
-			{ConversationID: "me|1|a", MessageClientID: "good", CreateTime: 10},
-			{ConversationID: "me|1|a", MessageClientID: "bad", CreateTime: 20},
+			storedMessage("me|1|a", "good", 10, ""),
+			storedMessage("me|1|a", "bad", 20, ""),
 		})
 	}))
 	raw := writer.conn.raw

@@ -42,7 +42,7 @@ func TestFailedCommitLeavesDatabaseUnchanged(t *testing.T) {
 		if err := tx.PutConversations([]*core.ConversationRecord{liveConv("me|1|a", 999, 2), liveConv("me|1|b", 200, 2)}); err != nil {
 			return err
 		}
-		if err := tx.PutMessages([]*core.MessageRecord{{ConversationID: "me|1|b", MessageClientID: "m1"}}); err != nil {
+		if err := tx.PutMessages([]*core.MessageRecord{storedMessage("me|1|b", "m1", 0, "")}); err != nil {
 			return err
 		}
 		return tx.SetSeq(2)

@@ -39,7 +39,7 @@ func FuzzBytesString(f *testing.F) {
 func typicalRecordForText() *core.ConversationRecord {
 	return &core.ConversationRecord{
 		Conversation: core.Conversation{ConversationID: "me|1|bob", Type: 1, Name: "Bob 中文", UnreadCount: 3, SortOrder: 1700000000000,
-			LastMessage: &core.LastMessage{Text: "hi \"there\"", Attachment: `{"a":1}`}},
+			LastMessage: &core.LastMessage{MessageContent: core.MessageContent{Text: "hi \"there\"", Attachment: `{"a":1}`}}},
 		ReadTime: 5, Seq: 9,
 	}
 }
@@ -63,7 +63,8 @@ func TestValuesCarryKeysAndRecords(t *testing.T) {
 	require.NoError(t, err)
 	require.NotContains(t, v.(map[string]any), "sortOrder", "tombstones stay out of the list's index")
 
-	m := &core.MessageRecord{ConversationID: "me|1|bob", MessageClientID: "m1", CreateTime: 7, Text: "x", UnreadEnabled: true}
+	m := storedMessage("me|1|bob", "m1", 7, "x")
+	m.UnreadEnabled = true
 	v, err = jsonx.Parse(messageValueJSON(nil, m))
 	require.NoError(t, err)
 	require.Equal(t, []string{"me|1|bob", "m1"}, valueID(v, "conversationId", "messageClientId"))

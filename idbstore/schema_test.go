@@ -26,8 +26,8 @@ func TestUpgradeKeepsData(t *testing.T) {
 	convs := []*core.ConversationRecord{liveConv("me|1|a", 300, 1), liveConv("me|1|b", 200, 1)}
 	dead := &core.ConversationRecord{Conversation: core.Conversation{ConversationID: "me|1|c"}, Deleted: true, Seq: 1}
 	msgs := []*core.MessageRecord{
-		{ConversationID: "me|1|a", MessageClientID: "m1", CreateTime: 10, Text: "one"},
-		{ConversationID: "me|1|a", MessageClientID: "m2", CreateTime: 20, Text: "two"},
+		storedMessage("me|1|a", "m1", 10, "one"),
+		storedMessage("me|1|a", "m2", 20, "two"),
 	}
 	require.NoError(t, v1.Update(ctx, func(tx core.Tx) error {
 		if err := tx.PutConversations(append(convs, dead)); err != nil {
@@ -152,7 +152,7 @@ func TestAVersion1DatabaseMigrates(t *testing.T) {
 	v1 := newWithSchema(name, Options{}, schema{createV1})
 	convs := []*core.ConversationRecord{liveConv("me|1|a", 300, 1), liveConv("me|1|b", 200, 2)}
 	dead := &core.ConversationRecord{Conversation: core.Conversation{ConversationID: "me|1|c"}, Deleted: true, Seq: 2}
-	msgs := []*core.MessageRecord{{ConversationID: "me|1|a", MessageClientID: "m1", CreateTime: 10, Text: "one"}}
+	msgs := []*core.MessageRecord{storedMessage("me|1|a", "m1", 10, "one")}
 	require.NoError(t, v1.Update(ctx, func(tx core.Tx) error {
 		if err := tx.PutConversations(append(convs, dead)); err != nil {
 			return err

@@ -68,9 +68,10 @@ func message(conv, clientID string, createTime int64, mine bool) core.Message {
 		sender = "me"
 	}
 	return core.Message{
-		ConversationID: conv, MessageClientID: clientID, MessageServerID: "s" + clientID,
-		SenderID: sender, CreateTime: createTime, Text: "text " + clientID, SenderName: "Peer",
-		Attachment: `{"k":1}`, UnreadEnabled: true, LastMessageUpdateEnabled: true,
+		MessageRefer: core.MessageRefer{ConversationID: conv, MessageClientID: clientID, MessageServerID: "s" + clientID,
+			SenderID: sender, CreateTime: createTime},
+		MessageContent: core.MessageContent{Text: "text " + clientID, SenderName: "Peer", Attachment: `{"k":1}`},
+		UnreadEnabled:  true, LastMessageUpdateEnabled: true,
 	}
 }
 

@@ -16,7 +16,7 @@ import (
 func TestSnapshotRoundTrips(t *testing.T) {
 	recs := []*core.ConversationRecord{
 		{Conversation: core.Conversation{ConversationID: "me|1|a", Type: 1, Name: "Ann", UnreadCount: 2, SortOrder: 5,
-			LastMessage: &core.LastMessage{Text: "hi", Attachment: `{"x":1}`, MessageRefer: core.MessageRefer{MessageClientID: "m"}}},
+			LastMessage: &core.LastMessage{MessageContent: core.MessageContent{Text: "hi", Attachment: `{"x":1}`}, MessageRefer: core.MessageRefer{MessageClientID: "m"}}},
 			ReadTime: 3, MaxMessageTime: 9, Seq: 7},
 		{Conversation: core.Conversation{ConversationID: "me|2|t", Type: 2, StickTop: true, SortOrder: 1e15 + 4}, Seq: 8},
 	}
@@ -68,7 +68,7 @@ func withChecksum(b []byte) []byte {
 // bytes would still decode as records.
 func TestEveryFlippedBitInASnapshotIsFound(t *testing.T) {
 	good := encodeSnapshot(8, []*core.ConversationRecord{
-		{Conversation: core.Conversation{ConversationID: "me|1|a", Type: 1, LastMessage: &core.LastMessage{Text: "hello"}}, Seq: 1},
+		{Conversation: core.Conversation{ConversationID: "me|1|a", Type: 1, LastMessage: &core.LastMessage{MessageContent: core.MessageContent{Text: "hello"}}}, Seq: 1},
 		{Conversation: core.Conversation{ConversationID: "me|1|b", Type: 1}, Seq: 2},
 	})
 	for i := range good {

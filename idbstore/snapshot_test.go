@@ -121,8 +121,8 @@ func TestServiceKeepsTheSnapshot(t *testing.T) {
 	require.NoError(t, err)
 	var msgs []core.Message
 	for i := range 1500 {
-		msgs = append(msgs, core.Message{ConversationID: fmt.Sprintf("me|1|u%04d", i), MessageClientID: "m",
-			SenderID: fmt.Sprintf("u%04d", i), CreateTime: int64(1000 + i), UnreadEnabled: true, LastMessageUpdateEnabled: true})
+		msgs = append(msgs, core.Message{MessageRefer: core.MessageRefer{ConversationID: fmt.Sprintf("me|1|u%04d", i), MessageClientID: "m",
+			SenderID: fmt.Sprintf("u%04d", i), CreateTime: int64(1000 + i)}, UnreadEnabled: true, LastMessageUpdateEnabled: true})
 	}
 	_, err = svc.ApplyMessages(ctx, msgs)
 	require.NoError(t, err)
@@ -160,8 +160,8 @@ func TestCloseWritesTheSnapshotWhenATailIsLeft(t *testing.T) {
 		require.NoError(t, err)
 		var msgs []core.Message
 		for i := from; i < from+n; i++ {
-			msgs = append(msgs, core.Message{ConversationID: fmt.Sprintf("me|1|u%04d", i), MessageClientID: "m",
-				SenderID: fmt.Sprintf("u%04d", i), CreateTime: int64(1000 + i), UnreadEnabled: true, LastMessageUpdateEnabled: true})
+			msgs = append(msgs, core.Message{MessageRefer: core.MessageRefer{ConversationID: fmt.Sprintf("me|1|u%04d", i), MessageClientID: "m",
+				SenderID: fmt.Sprintf("u%04d", i), CreateTime: int64(1000 + i)}, UnreadEnabled: true, LastMessageUpdateEnabled: true})
 		}
 		_, err = svc.ApplyMessages(ctx, msgs)
 		require.NoError(t, err)

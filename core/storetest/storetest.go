@@ -86,14 +86,16 @@ func conv(target string, sortOrder int64, seq uint64) *core.ConversationRecord {
 					MessageServerID: "9001", ConversationType: core.TypeP2P, ConversationID: id,
 					CreateTime: sortOrder % 1e15,
 				},
-				MessageType:       0,
-				SubType:           3,
-				SendingState:      1,
-				Text:              "hello 👋 " + target,
-				Attachment:        `{"url":"x"}`,
-				ServerExtension:   "se",
-				CallbackExtension: "ce",
-				SenderName:        "Bob",
+				MessageContent: core.MessageContent{
+					MessageType:       0,
+					SubType:           3,
+					SendingState:      1,
+					Text:              "hello 👋 " + target,
+					Attachment:        `{"url":"x"}`,
+					ServerExtension:   "se",
+					CallbackExtension: "ce",
+					SenderName:        "Bob",
+				},
 			},
 			UnreadCount: 7,
 			SortOrder:   sortOrder,
@@ -119,20 +121,25 @@ func tombstone(target string, seq uint64) *core.ConversationRecord {
 }
 
 func msg(target, clientID string, createTime int64) *core.MessageRecord {
-	return &core.MessageRecord{
-		ConversationID:           convID(target),
-		MessageClientID:          clientID,
-		MessageServerID:          "s-" + clientID,
-		SenderID:                 target,
-		ReceiverID:               me,
-		CreateTime:               createTime,
-		MessageType:              1,
-		Text:                     "text of " + clientID,
-		Attachment:               `{"w":1}`,
-		SenderName:               "Bob",
+	return &core.MessageRecord{Message: core.Message{
+		MessageRefer: core.MessageRefer{
+			ConversationID:   convID(target),
+			ConversationType: core.TypeP2P,
+			MessageClientID:  clientID,
+			MessageServerID:  "s-" + clientID,
+			SenderID:         target,
+			ReceiverID:       me,
+			CreateTime:       createTime,
+		},
+		MessageContent: core.MessageContent{
+			MessageType: 1,
+			Text:        "text of " + clientID,
+			Attachment:  `{"w":1}`,
+			SenderName:  "Bob",
+		},
 		UnreadEnabled:            true,
 		LastMessageUpdateEnabled: true,
-	}
+	}}
 }
 
 func update(t *testing.T, s core.Store, fn func(tx core.Tx) error) {
