@@ -37,10 +37,8 @@ export interface MessageRefer {
   createTime: number;
 }
 
-export interface LastMessage {
-  /** 0 default, 1 revoked, 2 client fill */
-  lastMessageState: 0 | 1 | 2;
-  messageRefer: MessageRefer;
+/** What a message says: applyMessages takes it, lastMessage shows it. */
+export interface MessageContent {
   messageType: number;
   subType: number;
   /** 0 unknown, 1 succeeded, 2 failed, 3 sending */
@@ -48,12 +46,18 @@ export interface LastMessage {
   text: string;
   /** As the message carried it: an object or a string; absent when it had none. */
   attachment?: unknown;
-  revokeAccountId: string;
-  revokeType: number;
   serverExtension: string;
   callbackExtension: string;
-  /** Absent when the sender is the opened account. */
+  /** In a lastMessage, absent when the sender is the opened account. */
   senderName?: string;
+}
+
+export interface LastMessage extends MessageContent {
+  /** 0 default, 1 revoked, 2 client fill */
+  lastMessageState: 0 | 1 | 2;
+  messageRefer: MessageRefer;
+  revokeAccountId: string;
+  revokeType: number;
 }
 
 export interface Conversation {
@@ -97,22 +101,17 @@ export interface ConversationOption {
   onlyUnread?: boolean;
 }
 
-/** A message the host app received, sent or synced. */
-export interface Message {
-  conversationId: string;
-  messageClientId: string;
-  messageServerId?: string;
-  senderId: string;
-  receiverId?: string;
-  createTime: number;
+/**
+ * A message the host app received, sent or synced: a MessageRefer's ids
+ * (messageServerId and receiverId optional, conversationType taken from the
+ * conversation id) and its content (messageType required).
+ */
+export interface Message
+  extends Pick<MessageRefer, 'conversationId' | 'messageClientId' | 'senderId' | 'createTime'>,
+    Partial<Pick<MessageRefer, 'messageServerId' | 'receiverId'>>,
+    Partial<Omit<MessageContent, 'attachment'>> {
   messageType: number;
-  subType?: number;
-  text?: string;
   attachment?: object | string;
-  serverExtension?: string;
-  callbackExtension?: string;
-  senderName?: string;
-  sendingState?: 0 | 1 | 2 | 3;
   /** Default true. Also read from messageConfig.unreadEnabled. */
   unreadEnabled?: boolean;
   /** Default true. Also read from messageConfig.lastMessageUpdateEnabled. */
