@@ -147,8 +147,10 @@ func (s *Service) Close() error {
 	if h.stopWatch != nil {
 		h.stopWatch()
 	}
-	if !h.fellBack && h.snapshotDue(true) {
-		h.writeSnapshot(context.Background()) // writeMu is held; a failure costs only load speed
+	// The next open reads the first page and the snapshot, not the tail:
+	// both are written now (writeMu is held; a failure costs only load speed).
+	if !h.fellBack {
+		h.writeSnapshot(context.Background(), h.snapshotDue(true))
 	}
 	if err := h.store.Close(); err != nil {
 		return internal(err)

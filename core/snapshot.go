@@ -18,7 +18,7 @@ func (h *hub) snapshotIfDue(ctx context.Context) {
 		h.writeMu.Lock()
 		defer h.writeMu.Unlock()
 		if !h.isStopped() && h.snapshotDue(false) { // not done meanwhile
-			h.writeSnapshot(context.Background())
+			h.writeSnapshot(context.Background(), true)
 		}
 	}()
 }
@@ -28,31 +28,50 @@ func (h *hub) snapshotDue(closing bool) bool {
 	return ok && ss.SnapshotDue(closing)
 }
 
-func (h *hub) writeSnapshot(ctx context.Context) {
+// writeSnapshot brings the cache up to date with the store and writes, in
+// one transaction, the first page and, if snapshot, the snapshot of the list.
+func (h *hub) writeSnapshot(ctx context.Context, snapshot bool) {
 	var events batch
 	// A failure costs only load speed. What the catch-up read is in the cache
 	// whatever became of the snapshot (see catchUpIn), so its events are told
 	// either way.
 	_ = h.store.Update(ctx, func(tx Tx) error {
-		st, ok := tx.(SnapshotTx)
-		if !ok {
+		fp, pageOK := tx.(FirstPageTx)
+		st, snapOK := tx.(SnapshotTx)
+		snapshot = snapshot && snapOK
+		if !pageOK && !snapshot {
 			return nil
 		}
 		var err error
 		if events, err = h.catchUpIn(tx); err != nil {
 			return err
 		}
+		var page []byte
+		var recs []*ConversationRecord
 		h.mu.RLock()
-		recs := make([]*ConversationRecord, 0, len(h.cache.convs)+len(h.cache.tombs))
-		for _, r := range h.cache.convs {
-			recs = append(recs, r)
+		if pageOK {
+			page = h.firstPageJSON()
 		}
-		for _, r := range h.cache.tombs {
-			recs = append(recs, r)
+		if snapshot {
+			recs = make([]*ConversationRecord, 0, len(h.cache.convs)+len(h.cache.tombs))
+			for _, r := range h.cache.convs {
+				recs = append(recs, r)
+			}
+			for _, r := range h.cache.tombs {
+				recs = append(recs, r)
+			}
 		}
 		seq := h.cache.seq
 		h.mu.RUnlock()
-		return st.PutSnapshot(seq, recs)
+		if pageOK {
+			if err := fp.PutFirstPage(page); err != nil {
+				return err
+			}
+		}
+		if snapshot {
+			return st.PutSnapshot(seq, recs)
+		}
+		return nil
 	})
 	h.emitAll(events)
 }

@@ -91,3 +91,10 @@ type SnapshotStore interface {
 type SnapshotTx interface {
 	PutSnapshot(seq uint64, recs []*ConversationRecord) error
 }
+
+// FirstPageTx keeps the first page (firstpage.go): the top of the list as
+// getConversationList(0, n) serves it, as JSON, for the wrapper to answer a
+// cold open's first call with before the module has loaded.
+type FirstPageTx interface {
+	PutFirstPage(page []byte) error
+}

@@ -71,7 +71,7 @@ func TestTabFollowsItsCurrentConversationWhenAnotherCatchUpTookTheMessage(t *tes
 
 	writer.apply(msg(bob, "m1", 10)) // the writer does not show bob: it counts
 	// The reader's snapshot writer catches up first, taking the message...
-	reader.h.writeSnapshot(context.Background())
+	reader.h.writeSnapshot(context.Background(), true)
 	c, err := reader.GetConversation(bob)
 	require.NoError(t, err)
 	require.Equal(t, 1, c.UnreadCount)

@@ -25,7 +25,9 @@ import (
 //	               "account" → the account the database belongs to;
 //	               "snapshot" → {seq, count, bytes}: every live conversation
 //	               as of that change (snapshot.go), written by the Service;
-//	               "readMarks" → the read marks (readmarks.go)
+//	               "readMarks" → the read marks (readmarks.go);
+//	               "firstPage" → the top of the list as JSON, for the
+//	               wrapper (firstpage.go)
 //
 // Version 1 had the same stores; its change index was named bySeq.
 //
@@ -34,14 +36,10 @@ import (
 const (
 	storeConversations = "conversations"
 	storeMessages      = "messages"
-	storeMeta          = "meta"
 
 	indexChange    = "byChange"
 	indexSortOrder = "bySortOrder"
 	indexTime      = "byTime"
-
-	metaSeq     = "seq"
-	metaAccount = "account" // the account the database belongs to (ensureMeta)
 )
 
 // needs is what this code reads and writes: each store with its key path and

@@ -81,7 +81,14 @@ func (x *transaction) SetSeq(seq uint64) error {
 	if !seqInJS(seq) {
 		return fmt.Errorf("change sequence %d is beyond what a JS number holds exactly", seq)
 	}
-	if err := catchJS(func() { x.store(storeMeta).Call("put", float64(seq), metaSeq) }); err != nil {
+	// A change makes the first page stale (the wrapper serves it only at its
+	// seq), and it may hold what the change took away, a revoked text: it
+	// goes with every change, until a close or a snapshot writes it again.
+	if err := catchJS(func() {
+		meta := x.store(storeMeta)
+		meta.Call("put", float64(seq), metaSeq)
+		meta.Call("delete", metaFirstPage)
+	}); err != nil {
 		return err
 	}
 	x.seq = seq

@@ -6,6 +6,7 @@ import { encodeArgs } from './args.js';
 import { loadBridge } from './runtime.js';
 import { remoteBridge } from './remote.js';
 import { METHODS } from './methods.js';
+import { readFirstPage, servePage } from './firstpage.js';
 
 export { LocalConvError, ErrorCode } from './errors.js';
 export { ConversationType, ConversationIdUtil } from './ids.js';
@@ -39,6 +40,10 @@ export class LocalConversationService extends EventTarget {
   #bridge = null;
   #handle = 0;
   #closed = false;
+  // While the module loads after an open served by the first page
+  // (firstpage.js): the page, and the module's start, which calls wait for.
+  #page = null;
+  #starting = null;
 
   constructor(token) {
     super();
@@ -71,6 +76,36 @@ export class LocalConversationService extends EventTarget {
     if (listeners !== undefined) service.listen(listeners);
     // Relative URLs are the page's, wherever the module runs.
     const wasm = new URL(wasmUrl ?? defaultWasmUrl, globalThis.location?.href);
+    const optionsJSON = encodeArgs([{ accountId, dbName, storage, waitForSync }], ['options']);
+    const starting = service.#start(placement, wasm, workerUrl, optionsJSON);
+    // Not waiting for the sync, the first page kept in the database is enough
+    // to resolve with, if it can be read before the module is ready.
+    if (waitForSync === false && (storage === undefined || storage === 'indexeddb') && typeof accountId === 'string' &&
+        (dbName === undefined || (typeof dbName === 'string' && dbName !== '')) && typeof indexedDB === 'object') {
+      const page = await Promise.race([readFirstPage(accountId, dbName), starting.then(() => null, () => null)]);
+      if (page && !service.#bridge) {
+        service.#page = page;
+        service.#starting = starting.then(
+          () => {
+            service.#page = null;
+            service.#starting = null;
+          },
+          (e) => {
+            // Open resolved already: the failure is the sync's, and every call's.
+            service.#page = null;
+            service.dispatchEvent(new CustomEvent('syncFailed', { detail: e }));
+            throw e;
+          });
+        service.#starting.catch(() => {});
+        return service;
+      }
+    }
+    await starting;
+    return service;
+  }
+
+  // #start loads the module in its placement and opens the service in it.
+  async #start(placement, wasm, workerUrl, optionsJSON) {
     let bridge;
     if (placement === 'page') {
       try {
@@ -82,14 +117,12 @@ export class LocalConversationService extends EventTarget {
       // No workerUrl: remote.js names worker.js in the form bundlers follow.
       bridge = remoteBridge(placement, workerUrl === undefined ? undefined : new URL(workerUrl, globalThis.location?.href), wasm);
     }
-    const optionsJSON = encodeArgs([{ accountId, dbName, storage, waitForSync }], ['options']);
     try {
-      service.#handle = await bridge.open(optionsJSON, (eventsJSON) => service.#dispatch(eventsJSON));
+      this.#handle = await bridge.open(optionsJSON, (eventsJSON) => this.#dispatch(eventsJSON));
     } catch (e) {
       throw toLocalConvError(e);
     }
-    service.#bridge = bridge;
-    return service;
+    this.#bridge = bridge;
   }
 
   #dispatch(eventsJSON) {
@@ -107,12 +140,18 @@ export class LocalConversationService extends EventTarget {
     } catch (e) {
       return Promise.reject(toLocalConvError(e));
     }
+    if (this.#page) {
+      const served = method === 'getConversationList' ? servePage(this.#page, args) : undefined;
+      if (served) return Promise.resolve().then(() => breathe(served));
+      // The page stays true only until the first change.
+      if (!METHODS[method].query) this.#page = null;
+    }
     // The module is entered from a microtask, after this method returned, so
     // a call's events never fire before its caller holds the Promise, whatever
     // the storage. A module that stopped answers no call: the race rejects.
-    const bridge = this.#bridge;
-    return Promise.resolve()
+    return Promise.resolve(this.#starting)
       .then(() => {
+        const bridge = this.#bridge;
         const answer = bridge.call(this.#handle, method, json);
         return bridge.stopped ? Promise.race([answer, bridge.stopped]) : answer;
       })

@@ -30,3 +30,16 @@ export const METHODS = Object.freeze({
   applyReadTime: Object.freeze({ params: Object.freeze(['conversationId', 'readTime']), query: false }),
   close: Object.freeze({ params: Object.freeze([]), query: false }),
 });
+
+// Where the module keeps the first page (core/firstpage.go) for the wrapper
+// to serve before the module has loaded: a database named dbPrefix+accountId
+// unless open() names one, its store, the keys of the page, of the change
+// sequence it must match and of the account, and the page format.
+export const FIRST_PAGE = Object.freeze({
+  dbPrefix: 'localconv-',
+  store: 'meta',
+  key: 'firstPage',
+  seqKey: 'seq',
+  accountKey: 'account',
+  format: 1,
+});
