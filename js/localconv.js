@@ -5,7 +5,7 @@ import { LocalConvError, ErrorCode, invalid, toLocalConvError } from './errors.j
 import { encodeArgs } from './args.js';
 import { loadBridge } from './runtime.js';
 import { remoteBridge } from './remote.js';
-import { METHODS } from './methods.js';
+import { METHODS, FIRST_PAGE } from './methods.js';
 import { readFirstPage, servePage } from './firstpage.js';
 
 export { LocalConvError, ErrorCode } from './errors.js';
@@ -77,30 +77,32 @@ export class LocalConversationService extends EventTarget {
     // Relative URLs are the page's, wherever the module runs.
     const wasm = new URL(wasmUrl ?? defaultWasmUrl, globalThis.location?.href);
     const optionsJSON = encodeArgs([{ accountId, dbName, storage, waitForSync }], ['options']);
-    const starting = service.#start(placement, wasm, workerUrl, optionsJSON);
     // Not waiting for the sync, the first page kept in the database is enough
-    // to resolve with, if it can be read before the module is ready.
-    if (waitForSync === false && (storage === undefined || storage === 'indexeddb') && typeof accountId === 'string' &&
-        (dbName === undefined || (typeof dbName === 'string' && dbName !== '')) && typeof indexedDB === 'object') {
-      const page = await Promise.race([readFirstPage(accountId, dbName), starting.then(() => null, () => null)]);
-      if (page && !service.#bridge) {
-        service.#page = page;
-        service.#starting = starting.then(
-          () => {
-            service.#page = null;
-            service.#starting = null;
-          },
-          (e) => {
-            // Open resolved already: the failure is the sync's, and every call's.
-            service.#page = null;
-            service.dispatchEvent(new CustomEvent('syncFailed', { detail: e }));
-            throw e;
-          });
-        service.#starting.catch(() => {});
-        return service;
-      }
+    // to resolve with. Only a database the module wrote can hold one, for the
+    // account it names, so the options need no checking here beyond their JS
+    // types. It is read before the module is fetched: compiling the module
+    // takes every core there is, and would hold the read up by as long again.
+    const early = waitForSync === false && (storage === undefined || storage === FIRST_PAGE.storage) &&
+      typeof accountId === 'string' && (dbName === undefined || typeof dbName === 'string') && typeof indexedDB === 'object';
+    const page = early ? await readFirstPage(accountId, dbName) : null;
+    const starting = service.#start(placement, wasm, workerUrl, optionsJSON);
+    if (!page) {
+      await starting;
+      return service;
     }
-    await starting;
+    service.#page = page;
+    service.#starting = starting.then(
+      () => {
+        service.#page = null;
+        service.#starting = null;
+      },
+      (e) => {
+        // Open resolved already: the failure is the sync's, and every call's.
+        service.#page = null;
+        service.dispatchEvent(new CustomEvent('syncFailed', { detail: e }));
+        throw e;
+      });
+    service.#starting.catch(() => {});
     return service;
   }
 

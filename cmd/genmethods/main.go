@@ -48,10 +48,12 @@ export const METHODS = Object.freeze({
 	}
 	b.WriteString(`
 // Where the module keeps the first page (core/firstpage.go) for the wrapper
-// to serve before the module has loaded: a database named dbPrefix+accountId
-// unless open() names one, its store, the keys of the page, of the change
-// sequence it must match and of the account, and the page format.
+// to serve before the module has loaded: with the storage that keeps it (the
+// default), in a database named dbPrefix+accountId unless open() names one,
+// its store, the keys of the page, of the change sequence it must match and
+// of the account, and the page format.
 export const FIRST_PAGE = Object.freeze({
+  storage: ` + strconv.Quote(core.StorageIndexedDB) + `,
   dbPrefix: ` + strconv.Quote(prefix) + `,
   store: ` + strconv.Quote(loc.Store) + `,
   key: ` + strconv.Quote(loc.Key) + `,
