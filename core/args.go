@@ -171,6 +171,11 @@ func argOptBool(v any, name string, def bool) (bool, error) {
 	return argBool(v, name)
 }
 
+// optBool is argOptBool as a parameter's decoder, with its default.
+func optBool(def bool) func(any, string) (bool, error) {
+	return func(v any, name string) (bool, error) { return argOptBool(v, name, def) }
+}
+
 func argNumber(v any, name string) (float64, error) {
 	n, ok := v.(jsonx.Number)
 	if !ok {
@@ -269,16 +274,32 @@ func argOptTypes(v any, name string) ([]ConversationType, error) {
 }
 
 func argFilter(v any, name string) (Filter, error) {
+	var f Filter
+	err := argTypesAndFlag(v, name, &f.ConversationTypes, "ignoreMuted", &f.IgnoreMuted)
+	return f, err
+}
+
+func argOption(v any, name string) (Option, error) {
+	var opt Option
+	if absent(v) {
+		return opt, nil
+	}
+	err := argTypesAndFlag(v, name, &opt.ConversationTypes, "onlyUnread", &opt.OnlyUnread)
+	return opt, err
+}
+
+// argTypesAndFlag reads the shape Filter and Option share: an object of
+// optional conversationTypes and one optional boolean, false by default.
+func argTypesAndFlag(v any, name string, types *[]ConversationType, flag string, set *bool) error {
 	o, err := argObject(v, name)
 	if err != nil {
-		return Filter{}, err
+		return err
 	}
-	var f Filter
-	if f.ConversationTypes, err = argOptTypes(field(o, "conversationTypes"), name+".conversationTypes"); err != nil {
-		return f, err
+	if *types, err = argOptTypes(field(o, "conversationTypes"), name+".conversationTypes"); err != nil {
+		return err
 	}
-	f.IgnoreMuted, err = argOptBool(field(o, "ignoreMuted"), name+".ignoreMuted", false)
-	return f, err
+	*set, err = argOptBool(field(o, flag), name+"."+flag, false)
+	return err
 }
 
 // field is an object's property, undefined when absent.
@@ -289,20 +310,17 @@ func field(o map[string]any, k string) any {
 	return undefinedValue{}
 }
 
-func argOption(v any, name string) (Option, error) {
-	if absent(v) {
-		return Option{}, nil
+// argCurrentConversation reads setCurrentConversation's id: null (or
+// undefined) is "none on screen", given to the Service as "".
+func argCurrentConversation(v any, name string) (string, error) {
+	if v == nil || absent(v) {
+		return "", nil
 	}
-	o, err := argObject(v, name)
+	id, err := argString(v, name)
 	if err != nil {
-		return Option{}, err
+		return "", err
 	}
-	var opt Option
-	if opt.ConversationTypes, err = argOptTypes(field(o, "conversationTypes"), name+".conversationTypes"); err != nil {
-		return opt, err
-	}
-	opt.OnlyUnread, err = argOptBool(field(o, "onlyUnread"), name+".onlyUnread", false)
-	return opt, err
+	return id, checkCurrentConversationArg(name, id)
 }
 
 func argRefer(v any, name string) (MessageKey, error) {

@@ -27,7 +27,11 @@ func (s *Service) AppendCall(dst []byte, ctx context.Context, method string, arg
 	if err != nil {
 		return nil, err
 	}
-	res, err := m.run(ctx, s, callArgs{args, m.params})
+	vals, err := m.decode(args)
+	if err != nil {
+		return nil, err
+	}
+	res, err := m.run(ctx, s, vals)
 	if err != nil {
 		return nil, AsError(err)
 	}

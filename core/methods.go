@@ -7,236 +7,135 @@ import (
 )
 
 // methodSpec is one method of docs/api.md §2 as JS calls it: its name, its
-// parameters' names (which error messages use, and which the JS wrapper's
-// stubs and argument encoder take from js/methods.js, generated from this
-// table), whether it only reads, and how its JS arguments become a call of
-// the Service.
+// parameters (each a name, which error messages use and the JS wrapper's
+// stubs take from js/methods.js, generated from this table, and a decoder
+// that checks the JS type), whether it only reads, and the Service call its
+// decoded arguments make.
 type methodSpec struct {
 	name   string
-	params []string
+	params []param
 	// query: it only reads the cache, never waiting on the store or on
 	// another call, so the bridge may answer it at once.
 	query bool
-	run   func(ctx context.Context, s *Service, a callArgs) (any, error)
+	// run makes the call; a[i] is what params[i] decoded, of the type its
+	// decoder returns.
+	run func(ctx context.Context, s *Service, a []any) (any, error)
 }
+
+// param is one parameter of a method: its name and its decoder (args.go),
+// which checks JS types only; ranges, lengths and ids are the Service's rules
+// (validate.go).
+type param struct {
+	name   string
+	decode func(v any, name string) (any, error)
+}
+
+// p makes a param of a typed decoder.
+func p[T any](name string, decode func(any, string) (T, error)) param {
+	return param{name, func(v any, name string) (any, error) {
+		x, err := decode(v, name)
+		return x, err
+	}}
+}
+
+// Parameters that several methods share.
+var (
+	pConversationID  = p("conversationId", argString)
+	pConversationIDs = p("conversationIds", argStrings)
+	pClearMessage    = p("clearMessage", optBool(false))
+	pFilter          = p("filter", argFilter)
+	pOffset          = p("offset", argNumber)
+	pLimit           = p("limit", argInt)
+)
+
+func params(ps ...param) []param { return ps }
 
 // methodTable is the one list of methods: dispatch, the query/mutation split
 // and the JS side (js/methods.js) all follow from it.
 var methodTable = []methodSpec{
-	{name: "createConversation", params: []string{"conversationId"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		id, err := a.str(0)
-		if err != nil {
-			return nil, err
-		}
-		return orNil(s.CreateConversation(ctx, id))
+	{name: "createConversation", params: params(pConversationID), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return orNil(s.CreateConversation(ctx, a[0].(string)))
 	}},
-	{name: "updateConversationLocalExtension", params: []string{"conversationId", "localExtension"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		id, err := a.str(0)
-		if err != nil {
-			return nil, err
-		}
-		ext, err := a.str(1)
-		if err != nil {
-			return nil, err
-		}
-		return nil, s.UpdateConversationLocalExtension(ctx, id, ext)
+	{name: "updateConversationLocalExtension", params: params(pConversationID, p("localExtension", argString)), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return nil, s.UpdateConversationLocalExtension(ctx, a[0].(string), a[1].(string))
 	}},
-	{name: "deleteConversation", params: []string{"conversationId", "clearMessage"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		id, err := a.str(0)
-		if err != nil {
-			return nil, err
-		}
-		clear, err := a.optBool(1, false)
-		if err != nil {
-			return nil, err
-		}
-		return nil, s.DeleteConversation(ctx, id, clear)
+	{name: "deleteConversation", params: params(pConversationID, pClearMessage), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return nil, s.DeleteConversation(ctx, a[0].(string), a[1].(bool))
 	}},
-	{name: "deleteConversationListByIds", params: []string{"conversationIds", "clearMessage"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		ids, err := a.strs(0)
-		if err != nil {
-			return nil, err
-		}
-		clear, err := a.optBool(1, false)
-		if err != nil {
-			return nil, err
-		}
-		return orNil(s.DeleteConversationListByIds(ctx, ids, clear))
+	{name: "deleteConversationListByIds", params: params(pConversationIDs, pClearMessage), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return orNil(s.DeleteConversationListByIds(ctx, a[0].([]string), a[1].(bool)))
 	}},
-	{name: "stickTopConversation", params: []string{"conversationId", "stickTop"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		id, err := a.str(0)
-		if err != nil {
-			return nil, err
-		}
-		pin, err := argBool(a.at(1))
-		if err != nil {
-			return nil, err
-		}
-		return nil, s.StickTopConversation(ctx, id, pin)
+	{name: "stickTopConversation", params: params(pConversationID, p("stickTop", argBool)), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return nil, s.StickTopConversation(ctx, a[0].(string), a[1].(bool))
 	}},
-	{name: "getConversation", params: []string{"conversationId"}, query: true, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		id, err := a.str(0)
-		if err != nil {
-			return nil, err
-		}
-		return orNil(s.GetConversation(id))
+	{name: "getConversation", params: params(pConversationID), query: true, run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return orNil(s.GetConversation(a[0].(string)))
 	}},
-	{name: "getConversationList", params: []string{"offset", "limit"}, query: true, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		offset, limit, err := a.page()
-		if err != nil {
-			return nil, err
-		}
-		return orNil(s.GetConversationList(offset, limit))
+	{name: "getConversationList", params: params(pOffset, pLimit), query: true, run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return orNil(s.GetConversationList(a[0].(float64), int(a[1].(int64))))
 	}},
-	{name: "getConversationListByIds", params: []string{"conversationIds"}, query: true, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		ids, err := a.strs(0)
-		if err != nil {
-			return nil, err
-		}
-		return orNil(s.GetConversationListByIds(ids))
+	{name: "getConversationListByIds", params: params(pConversationIDs), query: true, run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return orNil(s.GetConversationListByIds(a[0].([]string)))
 	}},
-	{name: "getConversationListByOption", params: []string{"offset", "limit", "option"}, query: true, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		offset, limit, err := a.page()
-		if err != nil {
-			return nil, err
-		}
-		opt, err := argOption(a.at(2))
-		if err != nil {
-			return nil, err
-		}
-		return orNil(s.GetConversationListByOption(offset, limit, opt))
+	{name: "getConversationListByOption", params: params(pOffset, pLimit, p("option", argOption)), query: true, run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return orNil(s.GetConversationListByOption(a[0].(float64), int(a[1].(int64)), a[2].(Option)))
 	}},
-	{name: "getStickTopConversationList", query: true, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
+	{name: "getStickTopConversationList", query: true, run: func(ctx context.Context, s *Service, a []any) (any, error) {
 		list, err := s.GetStickTopConversationList()
 		if list == nil {
 			list = []Conversation{}
 		}
 		return list, err
 	}},
-	{name: "getTotalUnreadCount", query: true, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
+	{name: "getTotalUnreadCount", query: true, run: func(ctx context.Context, s *Service, a []any) (any, error) {
 		return orNil(s.GetTotalUnreadCount())
 	}},
-	{name: "getUnreadCountByIds", params: []string{"conversationIds"}, query: true, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		ids, err := a.strs(0)
-		if err != nil {
-			return nil, err
-		}
-		return orNil(s.GetUnreadCountByIds(ids))
+	{name: "getUnreadCountByIds", params: params(pConversationIDs), query: true, run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return orNil(s.GetUnreadCountByIds(a[0].([]string)))
 	}},
-	{name: "getUnreadCountByFilter", params: []string{"filter"}, query: true, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		f, err := argFilter(a.at(0))
-		if err != nil {
-			return nil, err
-		}
-		return orNil(s.GetUnreadCountByFilter(f))
+	{name: "getUnreadCountByFilter", params: params(pFilter), query: true, run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return orNil(s.GetUnreadCountByFilter(a[0].(Filter)))
 	}},
-	{name: "clearTotalUnreadCount", run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
+	{name: "clearTotalUnreadCount", run: func(ctx context.Context, s *Service, a []any) (any, error) {
 		return nil, s.ClearTotalUnreadCount(ctx)
 	}},
-	{name: "clearUnreadCountByIds", params: []string{"conversationIds"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		ids, err := a.strs(0)
-		if err != nil {
-			return nil, err
-		}
-		return orNil(s.ClearUnreadCountByIds(ctx, ids))
+	{name: "clearUnreadCountByIds", params: params(pConversationIDs), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return orNil(s.ClearUnreadCountByIds(ctx, a[0].([]string)))
 	}},
-	{name: "clearUnreadCountByTypes", params: []string{"conversationTypes"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		types, err := argTypes(a.at(0))
-		if err != nil {
-			return nil, err
-		}
-		return nil, s.ClearUnreadCountByTypes(ctx, types)
+	{name: "clearUnreadCountByTypes", params: params(p("conversationTypes", argTypes)), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return nil, s.ClearUnreadCountByTypes(ctx, a[0].([]ConversationType))
 	}},
-	{name: "subscribeUnreadCountByFilter", params: []string{"filter"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		f, err := argFilter(a.at(0))
-		if err != nil {
-			return nil, err
-		}
-		return nil, s.SubscribeUnreadCountByFilter(f)
+	{name: "subscribeUnreadCountByFilter", params: params(pFilter), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return nil, s.SubscribeUnreadCountByFilter(a[0].(Filter))
 	}},
-	{name: "unsubscribeUnreadCountByFilter", params: []string{"filter"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		f, err := argFilter(a.at(0))
-		if err != nil {
-			return nil, err
-		}
-		return nil, s.UnsubscribeUnreadCountByFilter(f)
+	{name: "unsubscribeUnreadCountByFilter", params: params(pFilter), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return nil, s.UnsubscribeUnreadCountByFilter(a[0].(Filter))
 	}},
-	{name: "markConversationRead", params: []string{"conversationId"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		id, err := a.str(0)
-		if err != nil {
-			return nil, err
-		}
-		return orNil(s.MarkConversationRead(ctx, id))
+	{name: "markConversationRead", params: params(pConversationID), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return orNil(s.MarkConversationRead(ctx, a[0].(string)))
 	}},
-	{name: "getConversationReadTime", params: []string{"conversationId"}, query: true, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		id, err := a.str(0)
-		if err != nil {
-			return nil, err
-		}
-		return orNil(s.GetConversationReadTime(id))
+	{name: "getConversationReadTime", params: params(pConversationID), query: true, run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return orNil(s.GetConversationReadTime(a[0].(string)))
 	}},
-	{name: "applyMessages", params: []string{"messages"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		msgs, err := argMessages(a.at(0))
-		if err != nil {
-			return nil, err
-		}
-		return orNil(s.ApplyMessages(ctx, msgs))
+	{name: "applyMessages", params: params(p("messages", argMessages)), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return orNil(s.ApplyMessages(ctx, a[0].([]Message)))
 	}},
-	{name: "revokeMessage", params: []string{"refer", "revokeInfo"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		k, err := argRefer(a.at(0))
-		if err != nil {
-			return nil, err
-		}
-		info, err := argRevokeInfo(a.at(1))
-		if err != nil {
-			return nil, err
-		}
-		return nil, s.RevokeMessage(ctx, k, info)
+	{name: "revokeMessage", params: params(p("refer", argRefer), p("revokeInfo", argRevokeInfo)), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return nil, s.RevokeMessage(ctx, a[0].(MessageKey), a[1].(RevokeInfo))
 	}},
-	{name: "deleteMessages", params: []string{"refers"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		keys, err := argRefers(a.at(0))
-		if err != nil {
-			return nil, err
-		}
-		return nil, s.DeleteMessages(ctx, keys)
+	{name: "deleteMessages", params: params(p("refers", argRefers)), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return nil, s.DeleteMessages(ctx, a[0].([]MessageKey))
 	}},
-	{name: "updateConversationInfo", params: []string{"conversationId", "info"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		id, err := a.str(0)
-		if err != nil {
-			return nil, err
-		}
-		info, err := argConversationInfo(a.at(1))
-		if err != nil {
-			return nil, err
-		}
-		return nil, s.UpdateConversationInfo(ctx, id, info)
+	{name: "updateConversationInfo", params: params(pConversationID, p("info", argConversationInfo)), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return nil, s.UpdateConversationInfo(ctx, a[0].(string), a[1].(ConversationInfo))
 	}},
-	{name: "setCurrentConversation", params: []string{"conversationId"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		v, name := a.at(0)
-		if v == nil || absent(v) {
-			return nil, s.SetCurrentConversation(ctx, "") // null: none on screen
-		}
-		id, err := argString(v, name)
-		if err != nil {
-			return nil, err
-		}
-		if err := checkCurrentConversationArg(name, id); err != nil {
-			return nil, err
-		}
-		return nil, s.SetCurrentConversation(ctx, id)
+	{name: "setCurrentConversation", params: params(p("conversationId", argCurrentConversation)), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return nil, s.SetCurrentConversation(ctx, a[0].(string))
 	}},
-	{name: "applyReadTime", params: []string{"conversationId", "readTime"}, run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
-		id, err := a.str(0)
-		if err != nil {
-			return nil, err
-		}
-		rt, err := argInt(a.at(1))
-		if err != nil {
-			return nil, err
-		}
-		return nil, s.ApplyReadTime(ctx, id, rt)
+	{name: "applyReadTime", params: params(pConversationID, p("readTime", argInt)), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return nil, s.ApplyReadTime(ctx, a[0].(string), a[1].(int64))
 	}},
-	{name: "close", run: func(ctx context.Context, s *Service, a callArgs) (any, error) {
+	{name: "close", run: func(ctx context.Context, s *Service, a []any) (any, error) {
 		return nil, s.Close()
 	}},
 }
@@ -248,6 +147,20 @@ var methodsByName = func() map[string]*methodSpec {
 	}
 	return m
 }()
+
+// decode decodes a call's JS arguments by the method's params, in order, so
+// the first bad one is the one named.
+func (m *methodSpec) decode(args []any) ([]any, error) {
+	out := make([]any, len(m.params))
+	for i, p := range m.params {
+		v, err := p.decode(arg(args, i), p.name)
+		if err != nil {
+			return nil, err
+		}
+		out[i] = v
+	}
+	return out, nil
+}
 
 // IsQuery reports whether the method only reads the cache (methodSpec.query).
 func IsQuery(method string) bool {
@@ -265,37 +178,13 @@ func Methods() []string {
 }
 
 // MethodParams gives the parameter names of a method, for the generated JS.
-func MethodParams(method string) []string { return methodsByName[method].params }
-
-// callArgs are a call's decoded JS arguments with their parameters' names.
-type callArgs struct {
-	vals  []any
-	names []string
-}
-
-// at is argument i and its parameter's name, for the arg* decoders.
-func (a callArgs) at(i int) (any, string) { return arg(a.vals, i), a.names[i] }
-
-func (a callArgs) str(i int) (string, error) { return argString(a.at(i)) }
-
-func (a callArgs) strs(i int) ([]string, error) { return argStrings(a.at(i)) }
-
-func (a callArgs) optBool(i int, def bool) (bool, error) {
-	v, name := a.at(i)
-	return argOptBool(v, name, def)
-}
-
-// page is the (offset, limit) of the paging methods.
-func (a callArgs) page() (float64, int, error) {
-	offset, err := argNumber(a.at(0))
-	if err != nil {
-		return 0, 0, err
+func MethodParams(method string) []string {
+	ps := methodsByName[method].params
+	out := make([]string, len(ps))
+	for i, p := range ps {
+		out[i] = p.name
 	}
-	limit, err := argInt(a.at(1))
-	if err != nil {
-		return 0, 0, err
-	}
-	return offset, int(limit), nil
+	return out
 }
 
 func argRevokeInfo(v any, name string) (RevokeInfo, error) {

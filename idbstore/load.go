@@ -45,23 +45,37 @@ func (s *Store) Load(ctx context.Context, batch func([]*core.ConversationRecord)
 }
 
 func (s *Store) load(ctx context.Context, c *conn, batch func([]*core.ConversationRecord)) (uint64, error) {
+	return s.loadRecords(ctx, c, nil, batch)
+}
+
+// loadRecords reads, in one read-only transaction, the change sequence and
+// the records, and delivers those not in delivered. With delivered nil it is
+// a first try: the top of the list, delivered first, and the snapshot with
+// the records written since it. Otherwise the snapshot was found damaged by
+// a first try that delivered the top: every record is read instead.
+func (s *Store) loadRecords(ctx context.Context, c *conn, delivered map[string]uint64, batch func([]*core.ConversationRecord)) (uint64, error) {
+	firstTry := delivered == nil
 	var t, topReq, seqReq, snapReq js.Value
 	err := catchJS(func() {
 		t = c.raw.Call("transaction", []any{storeConversations, storeMeta}, "readonly")
 		convs, meta := t.Call("objectStore", storeConversations), t.Call("objectStore", storeMeta)
 		byOrder := convs.Call("index", indexSortOrder)
 		// First, so that it is answered before the big snapshot is read.
-		if byOrder.Get("getAllRecords").Type() == js.TypeFunction {
+		if firstTry && byOrder.Get("getAllRecords").Type() == js.TypeFunction {
 			topReq = byOrder.Call("getAllRecords", map[string]any{"direction": "prev", "count": firstBatchSize})
 		}
 		seqReq = meta.Call("get", metaSeq)
-		snapReq = meta.Call("get", metaSnapshot)
+		if firstTry {
+			snapReq = meta.Call("get", metaSnapshot)
+		}
 	})
 	if err != nil {
 		return 0, err
 	}
 
-	delivered := map[string]uint64{} // id → Seq of what the first batch gave
+	if firstTry {
+		delivered = map[string]uint64{} // id → Seq of what the first batch gave
+	}
 	if !topReq.IsUndefined() {
 		top, err := s.readTop(ctx, topReq)
 		if err != nil {
@@ -73,8 +87,12 @@ func (s *Store) load(ctx context.Context, c *conn, batch func([]*core.Conversati
 		batch(top)
 	}
 
-	snapValue, err := awaitRequest(ctx, snapReq)
-	if err != nil {
+	var snapValue js.Value
+	if firstTry {
+		if snapValue, err = awaitRequest(ctx, snapReq); err != nil {
+			return 0, err
+		}
+	} else if _, err = awaitRequest(ctx, seqReq); err != nil {
 		return 0, err
 	}
 	seq, err := seqFromJS(seqReq.Get("result"))
@@ -82,12 +100,17 @@ func (s *Store) load(ctx context.Context, c *conn, batch func([]*core.Conversati
 		return 0, err
 	}
 	// Ask for the tail now, while the transaction is still active; decode the
-	// snapshot while the database reads it.
+	// snapshot while the database reads it. Without a snapshot the tail is
+	// every record.
 	snapSeq, snapChunks := snapshotParts(snapValue)
 	var tailReq js.Value
 	if err := catchJS(func() {
 		bySeq := t.Call("objectStore", storeConversations).Call("index", indexChange)
-		tailReq = bySeq.Call("getAll", js.Global().Get("IDBKeyRange").Call("lowerBound", float64(snapSeq), true))
+		if snapSeq == 0 {
+			tailReq = bySeq.Call("getAll")
+		} else {
+			tailReq = bySeq.Call("getAll", js.Global().Get("IDBKeyRange").Call("lowerBound", float64(snapSeq), true))
+		}
 	}); err != nil {
 		return 0, err
 	}
@@ -97,7 +120,7 @@ func (s *Store) load(ctx context.Context, c *conn, batch func([]*core.Conversati
 		if err != nil {
 			// Damaged: read everything instead, in a transaction of its own.
 			s.reportCorrupt(fmt.Sprintf("%s[%q]", storeMeta, metaSnapshot), err)
-			return s.loadWithoutSnapshot(ctx, c, delivered, batch)
+			return s.loadRecords(ctx, c, delivered, batch)
 		}
 	}
 	tailValues, err := resultJSON(ctx, tailReq)
@@ -125,28 +148,6 @@ func (s *Store) deliverLoaded(snapRecs []*core.ConversationRecord, tailValues []
 	}
 	s.snapshotState(len(all), len(tailValues))
 	deliverRest(all, delivered, batch)
-}
-
-// loadWithoutSnapshot reads every record through the seq index.
-func (s *Store) loadWithoutSnapshot(ctx context.Context, c *conn, delivered map[string]uint64, batch func([]*core.ConversationRecord)) (uint64, error) {
-	var t, seqReq, allReq js.Value
-	if err := catchJS(func() {
-		t = c.raw.Call("transaction", []any{storeConversations, storeMeta}, "readonly")
-		seqReq = t.Call("objectStore", storeMeta).Call("get", metaSeq)
-		allReq = t.Call("objectStore", storeConversations).Call("index", indexChange).Call("getAll")
-	}); err != nil {
-		return 0, err
-	}
-	all, err := resultJSON(ctx, allReq)
-	if err != nil {
-		return 0, err
-	}
-	seq, err := seqFromJS(seqReq.Get("result"))
-	if err != nil {
-		return 0, err
-	}
-	s.deliverLoaded(nil, all, delivered, batch)
-	return seq, nil
 }
 
 // readTop decodes getAllRecords' answer: the top of the list, first first.
