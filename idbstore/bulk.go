@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"sync"
 	"syscall/js"
+	"unsafe"
 
 	"github.com/localconv/localconv/core"
 	"github.com/localconv/localconv/internal/jsonx"
@@ -44,16 +45,37 @@ func getter(class, property string) js.Value {
 	return js.Global().Get("Object").Call("getOwnPropertyDescriptor", js.Global().Get(class).Get("prototype"), property).Get("get")
 }
 
-// issueEach calls target[method](...args) for every argument list in the
-// JSON array argLists and returns the JS array of what each call returned.
-func issueEach(target js.Value, method string, argLists []byte) (reqs js.Value, err error) {
+// issueEach calls target[method](...args) for n argument lists, list i
+// written by item as the JSON of its arguments (without brackets), and
+// returns the JS array of what each call returned. The lists reach JS as
+// JSON texts of about issueBytes, built one after the other in one buffer, so
+// that a batch of any size holds no more than that in Go at once.
+func issueEach(target js.Value, method string, n int, item func(b []byte, i int) []byte) (reqs js.Value, err error) {
+	b := make([]byte, 0, min(issueBytes, 64+n*256)+4<<10)
 	err = catchJS(func() {
-		lists := jsJSON.Call("parse", string(argLists))
 		bound := fnBind.Call("call", reflectApply, js.Null(), target.Get(method), target)
-		reqs = arrayMap.Call("call", lists, bound)
+		reqs = js.Global().Get("Array").New()
+		for i := 0; i < n; {
+			b = append(b[:0], '[')
+			for first := i; i < n && (i == first || len(b) < issueBytes); i++ {
+				if i > first {
+					b = append(b, ',')
+				}
+				b = append(b, '[')
+				b = item(b, i)
+				b = append(b, ']')
+			}
+			b = append(b, ']')
+			// JSON.parse copies the text into JS before b is written again.
+			lists := jsJSON.Call("parse", unsafe.String(unsafe.SliceData(b), len(b)))
+			reqs = reqs.Call("concat", arrayMap.Call("call", lists, bound))
+		}
 	})
 	return reqs, err
 }
+
+// issueBytes bounds the JSON text of one piece of an issueEach batch.
+const issueBytes = 256 << 10
 
 // resultsJSON waits for a batch of requests (they complete in order, so the
 // last one's success means all succeeded) and returns their results as one
@@ -99,21 +121,6 @@ func parseArray(text string) ([]any, error) {
 		return nil, fmt.Errorf("reading values back: not an array")
 	}
 	return list, nil
-}
-
-// argLists writes a JSON array with one argument list per item.
-func argLists(n int, item func(b []byte, i int) []byte) []byte {
-	b := make([]byte, 0, 64+n*256)
-	b = append(b, '[')
-	for i := range n {
-		if i > 0 {
-			b = append(b, ',')
-		}
-		b = append(b, '[')
-		b = item(b, i)
-		b = append(b, ']')
-	}
-	return append(b, ']')
 }
 
 // recordsFromJSON decodes stored values with decode (nil entries stay nil);

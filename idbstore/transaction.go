@@ -127,7 +127,7 @@ func (x *transaction) getEach(store string, n int, key func(b []byte, i int) []b
 	if n == 0 {
 		return nil, nil
 	}
-	reqs, err := issueEach(x.store(store), "get", argLists(n, key))
+	reqs, err := issueEach(x.store(store), "get", n, key)
 	if err != nil {
 		return nil, err
 	}
@@ -143,9 +143,9 @@ func (x *transaction) PutConversations(recs []*core.ConversationRecord) error {
 			return fmt.Errorf("conversation %q: sortOrder %d or seq %d is beyond what a JS number holds exactly", r.ConversationID, r.SortOrder, r.Seq)
 		}
 	}
-	if _, err := issueEach(x.store(storeConversations), "put", argLists(len(recs), func(b []byte, i int) []byte {
+	if _, err := issueEach(x.store(storeConversations), "put", len(recs), func(b []byte, i int) []byte {
 		return conversationValueJSON(b, recs[i])
-	})); err != nil {
+	}); err != nil {
 		return fmt.Errorf("storing conversations: %w", err)
 	}
 	x.wroteConversations = true
@@ -173,9 +173,9 @@ func (x *transaction) AddMessages(recs []*core.MessageRecord) ([]bool, error) {
 		return nil, nil
 	}
 	st := x.store(storeMessages)
-	reqs, err := issueEach(st, "add", argLists(len(recs), func(b []byte, i int) []byte {
+	reqs, err := issueEach(st, "add", len(recs), func(b []byte, i int) []byte {
 		return messageValueJSON(b, recs[i])
-	}))
+	})
 	if err != nil {
 		return nil, fmt.Errorf("storing messages: %w", err)
 	}
@@ -236,9 +236,9 @@ func (x *transaction) PutMessages(recs []*core.MessageRecord) error {
 	if len(recs) == 0 {
 		return nil
 	}
-	if _, err := issueEach(x.store(storeMessages), "put", argLists(len(recs), func(b []byte, i int) []byte {
+	if _, err := issueEach(x.store(storeMessages), "put", len(recs), func(b []byte, i int) []byte {
 		return messageValueJSON(b, recs[i])
-	})); err != nil {
+	}); err != nil {
 		return fmt.Errorf("storing messages: %w", err)
 	}
 	return nil
