@@ -6,6 +6,8 @@
 package core
 
 import (
+	"errors"
+	"math"
 	"strconv"
 
 	"github.com/localconv/localconv/internal/jsonx"
@@ -20,9 +22,15 @@ const FirstPageFormat = 1
 //
 // conversationList is what getConversationList(0, DefaultPageLimit) returns,
 // total the number of live conversations, and offsets[i] the offset of a page
-// that ends with conversationList[i] (see resumeOffset). The wrapper believes
-// it only while the database's change sequence is still seq, so it is never
-// older than the database. h.mu is held.
+// that ends with conversationList[i], numbered as a session with no offset
+// handed out yet numbers them (cursorMemory.hand; inside a tie, handInside,
+// so that a Service that did not find the page, and so takes the offset as
+// one it never handed out, repeats the rest of the tie rather than skip
+// it). The wrapper believes the
+// page only while the database's change sequence is still seq, so it is never
+// older than the database; a session that syncs or attaches while the page
+// is kept remembers its offsets as its own (rememberFirstPage), so a walk
+// begun on the wrapper's page goes on exactly. h.mu is held.
 func (h *hub) firstPageJSON() []byte {
 	// One more than the page: whether a tie goes on past each item.
 	more, _ := h.cache.page(nil, false, cursor{start: true}, DefaultPageLimit+1)
@@ -36,28 +44,60 @@ func (h *hub) firstPageJSON() []byte {
 	o.B = appendConversations(o.B, publicList(items))
 	o.Key("offsets")
 	o.B = append(o.B, '[')
+	fresh := newCursorMemory(cursorMemorySize)
 	for i, r := range items {
 		if i > 0 {
 			o.B = append(o.B, ',')
 		}
-		tie := i+1 < len(more) && more[i+1].SortOrder == r.SortOrder
-		o.B = strconv.AppendFloat(o.B, resumeOffset(r.SortOrder, tie), 'g', -1, 64)
+		pos := firstPagePos(r.SortOrder, r.ConversationID)
+		if i+1 < len(more) && more[i+1].SortOrder == r.SortOrder {
+			o.B = appendNumber(o.B, fresh.handInside(pos))
+		} else {
+			o.B = appendNumber(o.B, fresh.hand(pos))
+		}
 	}
 	o.B = append(o.B, ']')
 	return o.End()
 }
 
-// resumeOffset is the offset after a page ending at an item with sortOrder,
-// for a Service that did not hand it out and so does not remember it, which
-// resumes below(ceil(offset)) (listPage): the sortOrder itself resumes
-// exactly at the next item unless a tie goes on past the page's end; then
-// sortOrder+1 starts again at the tie, repeating its items rather than
-// skipping the rest of it. Neither can stand for a position after this one:
-// a Service hands out sortOrder only for the one item at it (no tie), and
-// sortOrder+1 only for an item above it.
-func resumeOffset(sortOrder int64, tieContinues bool) float64 {
-	if tieContinues || sortOrder == 0 {
-		return float64(sortOrder + 1)
+// firstPagePos is the position after a conversation in getConversationList's
+// order (no option).
+func firstPagePos(sortOrder int64, id string) cursorPos {
+	return cursorPos{optionKey(Option{}), sortOrder, id}
+}
+
+// rememberFirstPage makes s remember the kept first page's offsets as handed
+// out by itself: the wrapper may have served the page, and its offsets, while
+// the module loaded (js/firstpage.js). A page that is not this account's, or
+// not of this format, is ignored; so is an entry that is not as written.
+func (s *Service) rememberFirstPage(page []byte) {
+	if page == nil {
+		return
 	}
-	return float64(sortOrder)
+	v, err := jsonx.Parse(page)
+	o, _ := v.(map[string]any)
+	if err != nil || o == nil || o["account"] != s.h.account || o["format"] != jsonx.Number(strconv.Itoa(FirstPageFormat)) {
+		return
+	}
+	list, _ := o["conversationList"].([]any)
+	offsets, _ := o["offsets"].([]any)
+	for i := range min(len(list), len(offsets)) {
+		c, _ := list[i].(map[string]any)
+		id, _ := c["conversationId"].(string)
+		so, err1 := numberOf(c["sortOrder"])
+		off, err2 := numberOf(offsets[i])
+		if id == "" || err1 != nil || err2 != nil || so != math.Trunc(so) {
+			return
+		}
+		s.cursors.remember(firstPagePos(int64(so), id), off)
+	}
+}
+
+// numberOf is a JSON number's value.
+func numberOf(v any) (float64, error) {
+	n, ok := v.(jsonx.Number)
+	if !ok {
+		return 0, errors.New("not a number")
+	}
+	return strconv.ParseFloat(string(n), 64)
 }

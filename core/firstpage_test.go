@@ -1,8 +1,11 @@
 package core
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
+	"sync"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -38,9 +41,11 @@ func pageJSON(t *testing.T, res ConversationResult) map[string]any {
 }
 
 // The first page is what getConversationList(0, 100) returns, read marks
-// applied; and each of its offsets, given to a Service that never handed it
-// out (the module after the wrapper served the page), resumes the walk
-// without skipping a conversation, repeating at most the rest of a tie.
+// applied; and each of its offsets, given to a Service that synced while the
+// page was kept (the module after the wrapper served the page), resumes the
+// walk exactly after its place, in a tie too. A Service that did not find
+// the page (the list changed since) takes an offset it never handed out:
+// the walk skips nothing, repeating at most the rest of a tie.
 func TestFirstPageIsTheFirstPageAndItsOffsetsResume(t *testing.T) {
 	f := newFixture(t)
 	var msgs []Message
@@ -80,15 +85,44 @@ func TestFirstPageIsTheFirstPageAndItsOffsetsResume(t *testing.T) {
 		off = res.Offset
 	}
 	require.Len(t, full, 151)
-	ties := 0
-	for i, off := range p.Offsets {
-		other := newFixtureOn(t, f.db) // another hub: it remembers no offset
-		next, err := other.GetConversationList(off, 100)
+	nextAfter := func(s *Service, off float64) (int, []Conversation) {
+		next, err := s.GetConversationList(off, 100)
 		require.NoError(t, err)
 		j := 0
 		for j < len(full) && full[j].ConversationID != next.ConversationList[0].ConversationID {
 			j++
 		}
+		require.Equal(t, idsOf(full[j:min(j+100, len(full))]), idsOf(next.ConversationList))
+		return j, next.ConversationList
+	}
+
+	// Kept (as a close keeps it), then found by the next Service's sync or
+	// by a session attaching to a hub.
+	keeper := &pageKeeper{}
+	open := func() *Service {
+		s, err := Open(f.ctx, Options{AccountID: me, Store: keepingStore{f.db.Connect(), keeper}, Now: f.clock.now})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = s.Close() })
+		return s
+	}
+	writer := open()
+	writer.h.writeSnapshot(f.ctx, false)
+	require.Equal(t, p, keeper.stored(t), "the page kept is the page")
+	for i, off := range p.Offsets[:len(p.Offsets)-1] {
+		j, _ := nextAfter(open(), off)
+		require.Equal(t, i+1, j, "after place %d the walk goes on at the next place", i)
+		attached, err := writer.Attach(nil)
+		require.NoError(t, err)
+		j, _ = nextAfter(attached, off)
+		require.Equal(t, i+1, j, "attached: after place %d the walk goes on at the next place", i)
+	}
+
+	// Not found: any change deletes the page.
+	require.NoError(t, writer.UpdateConversationLocalExtension(f.ctx, full[150].ConversationID, "x"))
+	require.Nil(t, keeper.page)
+	ties := 0
+	for i, off := range p.Offsets {
+		j, _ := nextAfter(open(), off)
 		if i+1 < len(full) && full[i+1].SortOrder == full[i].SortOrder {
 			require.LessOrEqual(t, j, i, "after place %d, in a tie", i)
 			require.Equal(t, full[i].SortOrder, full[j].SortOrder, "only the tie repeats (place %d)", i)
@@ -96,7 +130,62 @@ func TestFirstPageIsTheFirstPageAndItsOffsetsResume(t *testing.T) {
 		} else {
 			require.Equal(t, i+1, j, "after place %d the walk goes on at the next place", i)
 		}
-		require.Equal(t, full[j:min(j+100, len(full))], next.ConversationList)
 	}
 	require.Equal(t, 4, ties, "pages ending at places 96 to 99 end inside the tie")
 }
+
+// keepingStore is a Store on a MemDB whose transactions keep the first page
+// as idbstore's do (FirstPageTx): every change (SetSeq) deletes it.
+type keepingStore struct {
+	Store
+	k *pageKeeper
+}
+
+type pageKeeper struct {
+	mu   sync.Mutex
+	page []byte
+}
+
+func (k *pageKeeper) stored(t *testing.T) storedFirstPage {
+	t.Helper()
+	k.mu.Lock()
+	defer k.mu.Unlock()
+	require.NotNil(t, k.page)
+	var p storedFirstPage
+	require.NoError(t, json.Unmarshal(k.page, &p), "%s", k.page)
+	return p
+}
+
+type keepingTx struct {
+	Tx
+	k *pageKeeper
+}
+
+func (s keepingStore) Update(ctx context.Context, fn func(Tx) error) error {
+	return s.Store.Update(ctx, func(tx Tx) error { return fn(keepingTx{tx, s.k}) })
+}
+
+func (s keepingStore) View(ctx context.Context, fn func(Tx) error) error {
+	return s.Store.View(ctx, func(tx Tx) error { return fn(keepingTx{tx, s.k}) })
+}
+
+func (t keepingTx) SetSeq(seq uint64) error {
+	t.k.mu.Lock()
+	t.k.page = nil
+	t.k.mu.Unlock()
+	return t.Tx.SetSeq(seq)
+}
+
+func (t keepingTx) PutFirstPage(page []byte) error {
+	t.k.mu.Lock()
+	t.k.page = slices.Clone(page)
+	t.k.mu.Unlock()
+	return nil
+}
+
+func (t keepingTx) FirstPage() ([]byte, error) {
+	t.k.mu.Lock()
+	defer t.k.mu.Unlock()
+	return slices.Clone(t.k.page), nil
+}
+

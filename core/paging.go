@@ -55,12 +55,25 @@ func newCursorMemory(max int) *cursorMemory {
 // hand returns the offset that stands for pos, the same one each time pos is
 // handed out again while it is remembered.
 func (m *cursorMemory) hand(pos cursorPos) float64 {
+	return m.handFrom(pos, float64(pos.sortOrder))
+}
+
+// handInside is hand for a position inside a tie (the next item has the
+// same sortOrder): its number is never the sortOrder itself, so that, if it
+// is forgotten, it repeats the rest of the tie rather than skip it.
+func (m *cursorMemory) handInside(pos cursorPos) float64 {
+	return m.handFrom(pos, math.Nextafter(float64(pos.sortOrder), math.Inf(1)))
+}
+
+// handFrom is hand, numbering a new position with the first number not taken
+// from start up (start lies in [sortOrder, sortOrder+1)).
+func (m *cursorMemory) handFrom(pos cursorPos, start float64) float64 {
 	if e, ok := m.byPos[pos]; ok {
 		m.order.MoveToFront(e)
 		return e.Value.(*cursorEntry).key.offset
 	}
 	base := float64(pos.sortOrder)
-	off := base
+	off := start
 	if off == 0 {
 		off = math.Nextafter(0, 1)
 	}
@@ -81,6 +94,18 @@ func (m *cursorMemory) hand(pos cursorPos) float64 {
 	}
 	m.add(&cursorEntry{cursorKey{pos.option, off}, pos})
 	return off
+}
+
+// remember takes offset as handed out for pos, unless either is taken
+// already or the offset is not one hand could give (0 is the top).
+func (m *cursorMemory) remember(pos cursorPos, offset float64) {
+	_, posTaken := m.byPos[pos]
+	_, offTaken := m.byOff[cursorKey{pos.option, offset}]
+	base := float64(pos.sortOrder)
+	if posTaken || offTaken || !(offset > 0) || offset < base || offset >= base+1 {
+		return
+	}
+	m.add(&cursorEntry{cursorKey{pos.option, offset}, pos})
 }
 
 func (m *cursorMemory) add(c *cursorEntry) {

@@ -106,6 +106,13 @@ func (s *Service) Attach(listener Listener) (*Service, error) {
 	n := h.newSession(listener)
 	h.sessions = append(h.sessions, n)
 	h.mu.Unlock()
+	// The page the wrapper may have served this tab while it waited: kept
+	// only while nothing changed, so it is the cache's.
+	if _, page, err := h.readMarksAndFirstPage(context.Background()); err == nil {
+		h.mu.Lock()
+		n.rememberFirstPage(page)
+		h.mu.Unlock()
+	}
 	n.emitOwn(h.syncEvents)
 	return n, nil
 }

@@ -97,4 +97,7 @@ type SnapshotTx interface {
 // cold open's first call with before the module has loaded.
 type FirstPageTx interface {
 	PutFirstPage(page []byte) error
+	// FirstPage is the page kept, nil when there is none: every change
+	// (SetSeq) deletes it, so a page found is as of the store's Seq.
+	FirstPage() ([]byte, error)
 }

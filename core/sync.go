@@ -42,9 +42,12 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) error {
 	}
 	// The records are read through the read marks: those before the load, so
 	// that the first page is right, and those after it, which may be newer.
-	marks, err := h.readMarks(ctx)
+	marks, page, err := h.readMarksAndFirstPage(ctx)
 	var seq uint64
 	if err == nil {
+		h.mu.Lock()
+		s.rememberFirstPage(page)
+		h.mu.Unlock()
 		h.cache.marks = marks
 		seq, err = h.store.Load(ctx, func(batch []*ConversationRecord) {
 			h.mu.Lock()
@@ -83,13 +86,24 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) error {
 }
 
 func (h *hub) readMarks(ctx context.Context) (ReadMarks, error) {
-	var marks ReadMarks
-	err := h.store.View(ctx, func(tx Tx) error {
+	marks, _, err := h.readMarksAndFirstPage(ctx)
+	return marks, err
+}
+
+// readMarksAndFirstPage reads the read marks and, if the store keeps one,
+// the first page.
+func (h *hub) readMarksAndFirstPage(ctx context.Context) (marks ReadMarks, page []byte, err error) {
+	err = h.store.View(ctx, func(tx Tx) error {
 		var err error
-		marks, err = tx.ReadMarks()
+		if marks, err = tx.ReadMarks(); err != nil {
+			return err
+		}
+		if fp, ok := tx.(FirstPageTx); ok {
+			page, err = fp.FirstPage()
+		}
 		return err
 	})
-	return marks, err
+	return marks, page, err
 }
 
 // owns reports whether r is a conversation of the hub's account. A database
