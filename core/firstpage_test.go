@@ -188,4 +188,3 @@ func (t keepingTx) FirstPage() ([]byte, error) {
 	defer t.k.mu.Unlock()
 	return slices.Clone(t.k.page), nil
 }
-
