@@ -23,14 +23,15 @@ const FirstPageFormat = 1
 // conversationList is what getConversationList(0, DefaultPageLimit) returns,
 // total the number of live conversations, and offsets[i] the offset of a page
 // that ends with conversationList[i], numbered as a session with no offset
-// handed out yet numbers them (cursorMemory.hand; inside a tie, handInside,
-// so that a Service that did not find the page, and so takes the offset as
-// one it never handed out, repeats the rest of the tie rather than skip
-// it). The wrapper believes the
-// page only while the database's change sequence is still seq, so it is never
-// older than the database; a session that syncs or attaches while the page
-// is kept remembers its offsets as its own (rememberFirstPage), so a walk
-// begun on the wrapper's page goes on exactly. h.mu is held.
+// handed out yet numbers them (cursorMemory.hand; inside a tie handInside, so
+// that a Service that did not find the page, and so takes the offset as one
+// it never handed out, repeats the rest of the tie rather than skip it).
+//
+// The wrapper believes the page only while the database's change sequence is
+// still seq, so it is never older than the database; a session that syncs or
+// attaches while the page is kept remembers its offsets as its own
+// (rememberFirstPage), so a walk begun on the wrapper's page goes on exactly.
+// h.mu is held.
 func (h *hub) firstPageJSON() []byte {
 	// One more than the page: whether a tie goes on past each item.
 	more, _ := h.cache.page(nil, false, cursor{start: true}, DefaultPageLimit+1)

@@ -108,7 +108,8 @@ func (s *Service) Attach(listener Listener) (*Service, error) {
 	h.mu.Unlock()
 	// The page the wrapper may have served this tab while it waited: kept
 	// only while nothing changed, so it is the cache's.
-	if _, page, err := h.readMarksAndFirstPage(context.Background()); err == nil {
+	var page []byte
+	if _, err := h.readMarks(context.Background(), &page); err == nil {
 		h.mu.Lock()
 		n.rememberFirstPage(page)
 		h.mu.Unlock()

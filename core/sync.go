@@ -42,7 +42,8 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) error {
 	}
 	// The records are read through the read marks: those before the load, so
 	// that the first page is right, and those after it, which may be newer.
-	marks, page, err := h.readMarksAndFirstPage(ctx)
+	var page []byte
+	marks, err := h.readMarks(ctx, &page)
 	var seq uint64
 	if err == nil {
 		h.mu.Lock()
@@ -61,7 +62,7 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) error {
 		})
 	}
 	if err == nil {
-		marks, err = h.readMarks(ctx)
+		marks, err = h.readMarks(ctx, nil)
 	}
 	if err != nil {
 		h.fallBackToMemory()
@@ -85,25 +86,20 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) error {
 	return nil
 }
 
-func (h *hub) readMarks(ctx context.Context) (ReadMarks, error) {
-	marks, _, err := h.readMarksAndFirstPage(ctx)
-	return marks, err
-}
-
-// readMarksAndFirstPage reads the read marks and, if the store keeps one,
-// the first page.
-func (h *hub) readMarksAndFirstPage(ctx context.Context) (marks ReadMarks, page []byte, err error) {
+// readMarks reads the read marks and, if page is not nil and the store keeps
+// one, the first page into it.
+func (h *hub) readMarks(ctx context.Context, page *[]byte) (marks ReadMarks, err error) {
 	err = h.store.View(ctx, func(tx Tx) error {
 		var err error
 		if marks, err = tx.ReadMarks(); err != nil {
 			return err
 		}
-		if fp, ok := tx.(FirstPageTx); ok {
-			page, err = fp.FirstPage()
+		if fp, ok := tx.(FirstPageTx); ok && page != nil {
+			*page, err = fp.FirstPage()
 		}
 		return err
 	})
-	return marks, page, err
+	return marks, err
 }
 
 // owns reports whether r is a conversation of the hub's account. A database
