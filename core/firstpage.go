@@ -6,7 +6,6 @@
 package core
 
 import (
-	"errors"
 	"math"
 	"strconv"
 
@@ -85,20 +84,11 @@ func (s *Service) rememberFirstPage(page []byte) {
 	for i := range min(len(list), len(offsets)) {
 		c, _ := list[i].(map[string]any)
 		id, _ := c["conversationId"].(string)
-		so, err1 := numberOf(c["sortOrder"])
-		off, err2 := numberOf(offsets[i])
+		so, err1 := argNumber(c["sortOrder"], "sortOrder")
+		off, err2 := argNumber(offsets[i], "offset")
 		if id == "" || err1 != nil || err2 != nil || so != math.Trunc(so) {
 			return
 		}
 		s.cursors.remember(firstPagePos(int64(so), id), off)
 	}
-}
-
-// numberOf is a JSON number's value.
-func numberOf(v any) (float64, error) {
-	n, ok := v.(jsonx.Number)
-	if !ok {
-		return 0, errors.New("not a number")
-	}
-	return strconv.ParseFloat(string(n), 64)
 }
