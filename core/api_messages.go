@@ -91,7 +91,7 @@ func (t *txn) applyMessage(m *MessageRecord) {
 		e.UnreadCount++
 	}
 	if m.canBeLast() && m.after(e.LastMessage) {
-		e.LastMessage = m.lastMessage()
+		e.LastMessage = m.lastMessage(e.ConversationID)
 		e.setSortTime(m.CreateTime)
 	}
 }
@@ -133,7 +133,7 @@ func (s *Service) RevokeMessage(ctx context.Context, k MessageKey, info RevokeIn
 			e.UnreadCount--
 		}
 		if lm := e.LastMessage; lm != nil && lm.MessageRefer.MessageClientID == k.MessageClientID {
-			e.LastMessage = rm.lastMessage()
+			e.LastMessage = rm.lastMessage(e.ConversationID)
 		}
 		return nil
 	})
@@ -198,7 +198,7 @@ func (t *txn) fallBackLastMessage(id string) error {
 	e.LastMessage = nil
 	return t.tx.NewestMessages(id, func(m *MessageRecord) bool {
 		if m.canBeLast() {
-			e.LastMessage = m.lastMessage()
+			e.LastMessage = m.lastMessage(e.ConversationID)
 			return false
 		}
 		return true

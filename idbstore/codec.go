@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"strings"
 
 	"github.com/localconv/localconv/core"
 )
@@ -57,6 +58,14 @@ func num[N ~int | ~int64](c codec, p *N) {
 	*p = N(v)
 }
 
+// ownStr is str whose decoded string is a copy, not part of the input.
+func (c codec) ownStr(p *string) {
+	c.str(p)
+	if c.d != nil {
+		*p = strings.Clone(*p)
+	}
+}
+
 // text stores a string of any of the records' string types.
 func text[S ~string](c codec, p *S) {
 	v := string(*p)
@@ -81,14 +90,21 @@ func (c codec) flags(bits ...*bool) {
 	}
 }
 
+// conversation stores a conversation record. Decoded, its strings do not
+// point into the bytes it came from (a whole snapshot chunk, or the record's
+// own bytes): the record's own strings are copied one by one and its
+// lastMessage's share one copy of that part of the bytes. A record outlives
+// its lastMessage (the next message replaces it, sharing the rest), and a
+// string pointing into the source would keep the whole source alive, the old
+// lastMessage's bytes with it (docs/design.md, "Memory").
 func (c codec) conversation(r *core.ConversationRecord) {
 	hasLast := r.LastMessage != nil
 	c.flags(&r.Mute, &r.StickTop, &r.Deleted, &hasLast)
-	c.str(&r.ConversationID)
+	c.ownStr(&r.ConversationID)
 	num(c, &r.Type)
-	c.str(&r.Name)
-	c.str(&r.Avatar)
-	c.str(&r.LocalExtension)
+	c.ownStr(&r.Name)
+	c.ownStr(&r.Avatar)
+	c.ownStr(&r.LocalExtension)
 	num(c, &r.UnreadCount)
 	c.int(&r.SortOrder)
 	c.int(&r.CreateTime)
@@ -100,6 +116,9 @@ func (c codec) conversation(r *core.ConversationRecord) {
 	if hasLast {
 		if r.LastMessage == nil {
 			r.LastMessage = &core.LastMessage{}
+		}
+		if c.d != nil && c.d.err == nil {
+			c.d.s = strings.Clone(c.d.s) // the lastMessage is the rest of the record
 		}
 		c.lastMessage(r.LastMessage)
 	}

@@ -122,14 +122,18 @@ func bytesToJS(b []byte) js.Value {
 	return a
 }
 
-// bytesFromJS copies a Uint8Array into Go.
-func bytesFromJS(a js.Value) ([]byte, error) {
+// bytesFromJS copies a Uint8Array into buf, a new one if buf is too small.
+func bytesFromJS(buf []byte, a js.Value) ([]byte, error) {
 	if a.Type() != js.TypeObject || !a.InstanceOf(jsUint8Array) {
 		return nil, fmt.Errorf("expected a Uint8Array, found %s", a.Type())
 	}
-	b := make([]byte, a.Length())
-	js.CopyBytesToGo(b, a)
-	return b, nil
+	n := a.Length()
+	if cap(buf) < n {
+		buf = make([]byte, n)
+	}
+	buf = buf[:n]
+	js.CopyBytesToGo(buf, a)
+	return buf, nil
 }
 
 // keyArray is an IndexedDB array key.

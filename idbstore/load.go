@@ -171,20 +171,23 @@ func (s *Store) readTop(ctx context.Context, req js.Value) ([]*core.Conversation
 	return dropNil(s.conversationsFromJSON(values, nil)), nil
 }
 
-// decodeSnapshot copies the snapshot into Go a chunk at a time and decodes
-// it there. The records' strings point into their chunk's one copy. Any
+// decodeSnapshot copies the snapshot into Go a chunk at a time, into one
+// buffer, and decodes it there: the decoded records keep nothing of their
+// bytes (codec.go), so the load leaves no chunk behind as garbage. Any
 // damaged chunk fails the whole snapshot.
 func (s *Store) decodeSnapshot(chunks []js.Value, wantSeq uint64) ([]*core.ConversationRecord, error) {
 	var recs []*core.ConversationRecord
+	var buf []byte
 	for i, c := range chunks {
-		b, err := bytesFromJS(c)
+		b, err := bytesFromJS(buf, c)
 		if err != nil {
 			return nil, err
 		}
+		buf = b
 		if len(b) == 0 {
 			return nil, fmt.Errorf("the snapshot's chunk %d is empty", i)
 		}
-		// b is never written again, so it can be the string's memory.
+		// Read as a string while it is decoded, never after.
 		seq, part, err := decodeSnapshot(unsafe.String(&b[0], len(b)))
 		if err == nil && seq != wantSeq {
 			err = fmt.Errorf("the snapshot's bytes are of change %d, its value says %d", seq, wantSeq)

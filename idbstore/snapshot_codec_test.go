@@ -7,6 +7,7 @@ import (
 	"math"
 	"strings"
 	"testing"
+	"unsafe"
 
 	"github.com/stretchr/testify/require"
 
@@ -113,4 +114,39 @@ func TestSnapshotChunksAreTheListInPieces(t *testing.T) {
 	_, none, err := decodeSnapshot(string(empty[0]))
 	require.NoError(t, err)
 	require.Empty(t, none)
+}
+
+// TestDecodedRecordsKeepNoneOfTheirSource: a decoded record's strings must
+// not point into the snapshot's bytes, or any one record would keep its whole
+// chunk alive; and its lastMessage's strings share one block apart from the
+// record's own, so that the next message frees them.
+func TestDecodedRecordsKeepNoneOfTheirSource(t *testing.T) {
+	src := string(encodeSnapshot(1, []*core.ConversationRecord{filledConversation(), filledConversation()}))
+	_, recs, err := decodeSnapshot(src)
+	require.NoError(t, err)
+	require.Len(t, recs, 2)
+	inside := func(s, block string) bool {
+		p, b := uintptr(unsafe.Pointer(unsafe.StringData(s))), uintptr(unsafe.Pointer(unsafe.StringData(block)))
+		return p >= b && p < b+uintptr(len(block))
+	}
+	for _, r := range recs {
+		lm := r.LastMessage
+		own := []string{r.ConversationID, r.Name, r.Avatar, r.LocalExtension}
+		ref := lm.MessageRefer
+		last := []string{ref.SenderID, ref.ReceiverID, ref.MessageClientID, ref.MessageServerID, ref.ConversationID,
+			lm.Text, string(lm.Attachment), lm.ServerExtension, lm.CallbackExtension, lm.SenderName, lm.RevokeAccountID}
+		for _, s := range append(own, last...) {
+			require.NotEmpty(t, s)
+			require.False(t, inside(s, src), "%q points into the snapshot's bytes", s)
+		}
+		// The lastMessage's strings lie in one block, from its first to its last.
+		start := unsafe.StringData(last[0])
+		block := unsafe.String(start, int(uintptr(unsafe.Pointer(unsafe.StringData(lm.SenderName)))-uintptr(unsafe.Pointer(start)))+len(lm.SenderName))
+		for _, s := range last {
+			require.True(t, inside(s, block), "%q is not in the lastMessage's block", s)
+		}
+		for _, s := range own {
+			require.False(t, inside(s, block), "%q shares the lastMessage's block", s)
+		}
+	}
 }
