@@ -30,9 +30,6 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) error {
 			return invalid("options.dbName: %v; each account needs a database of its own (leave dbName out: the default is one per account)", err)
 		}
 	}
-	// Loading allocates what it keeps; collecting the heap each time it doubles
-	// would only rescan it (in wasm, 40% of a 10k-conversation load).
-	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	h.emitSync(Event{Type: EventSyncStarted})
 	once := func() {
 		if firstPage != nil {
@@ -50,15 +47,17 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) error {
 		s.rememberFirstPage(page)
 		h.mu.Unlock()
 		h.cache.marks = marks
-		seq, err = h.store.Load(ctx, func(batch []*ConversationRecord) {
-			h.mu.Lock()
-			for _, r := range batch {
-				if h.owns(r) {
-					h.cache.put(marks.apply(r))
+		seq, err = loadUncollected(func() (uint64, error) {
+			return h.store.Load(ctx, func(batch []*ConversationRecord) {
+				h.mu.Lock()
+				for _, r := range batch {
+					if h.owns(r) {
+						h.cache.put(marks.apply(r))
+					}
 				}
-			}
-			h.mu.Unlock()
-			once()
+				h.mu.Unlock()
+				once()
+			})
 		})
 	}
 	if err == nil {
@@ -84,6 +83,17 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) error {
 	h.catchUpLocked(ctx)
 	h.snapshotIfDue(ctx)
 	return nil
+}
+
+// loadUncollected runs a load with the garbage collector off. A load keeps
+// nearly all it allocates (the records, the cache's indexes; the stores
+// decode the list without building it twice), so a collection during it
+// would only rescan what it keeps — in wasm, 40% of a 10,000-conversation
+// load at GOGC 100 — and the heap's high point, which wasm memory keeps for
+// good, is what the load keeps plus a few percent (docs/design.md, "Memory").
+func loadUncollected(load func() (uint64, error)) (uint64, error) {
+	defer debug.SetGCPercent(debug.SetGCPercent(-1))
+	return load()
 }
 
 // readMarks reads the read marks and, if page is not nil and the store keeps

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"hash/crc32"
 	"math"
+	"runtime"
 	"strings"
 	"testing"
 	"unsafe"
@@ -149,4 +150,33 @@ func TestDecodedRecordsKeepNoneOfTheirSource(t *testing.T) {
 			require.False(t, inside(s, block), "%q shares the lastMessage's block", s)
 		}
 	}
+}
+
+// TestDecodingASnapshotAllocatesLittleBeyondWhatItKeeps: a load runs with
+// the collector off (core.Sync), so what decoding allocates and drops is
+// wasm memory for good. Reading a chunk's checksum through []byte(s) once
+// copied the whole chunk.
+func TestDecodingASnapshotAllocatesLittleBeyondWhatItKeeps(t *testing.T) {
+	src := func() string {
+		recs := make([]*core.ConversationRecord, 200)
+		for i := range recs {
+			r := filledConversation()
+			r.LastMessage.Text = strings.Repeat("x", 4000) // the bytes dominate, so a copy of them shows
+			recs[i] = r
+		}
+		return string(encodeSnapshot(1, recs))
+	}()
+	allocated := func() uint64 {
+		var m runtime.MemStats
+		runtime.ReadMemStats(&m)
+		return m.TotalAlloc
+	}
+	before := allocated()
+	_, got, err := decodeSnapshot(src)
+	spent := allocated() - before
+	require.NoError(t, err)
+	require.Len(t, got, 200)
+	// The records keep about the snapshot's bytes; a copy of the chunk would
+	// be as much again.
+	require.Less(t, spent, uint64(len(src))*3/2, "decoding %d bytes allocated %d", len(src), spent)
 }
