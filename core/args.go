@@ -65,8 +65,10 @@ func decodeArgs(data []byte) ([]any, error) {
 func unmark(v any) any {
 	switch x := v.(type) {
 	case string:
+		// v, not x, when nothing changes: x as an any again would be a new
+		// allocation for every string of a call's arguments.
 		if !strings.HasPrefix(x, markerPrefix) {
-			return x
+			return v
 		}
 		if strings.HasPrefix(x, markerEscaped) {
 			return x[len(markerEscaped):]
@@ -83,13 +85,20 @@ func unmark(v any) any {
 		if strings.HasPrefix(x, markerIllFormed) {
 			return illFormedString{x[len(markerIllFormed):]}
 		}
-		return x
+		return v
 	case []any:
 		for i := range x {
 			x[i] = unmark(x[i])
 		}
 	case map[string]any:
 		for k, e := range x {
+			// Only a marker string changes; a property is written back only
+			// then (writing a map while ranging over it allocates).
+			s, ok := e.(string)
+			if !ok || !strings.HasPrefix(s, markerPrefix) {
+				unmark(e) // an array or object changes in place
+				continue
+			}
 			if e = unmark(e); e == (undefinedValue{}) {
 				delete(x, k) // an undefined property is an absent one
 			} else {
@@ -344,20 +353,20 @@ func argMessage(v any, name string) (Message, error) {
 	var m Message
 	str := func(k string, dst *string, required bool) {
 		if err == nil {
+			dec := argOptString
 			if required {
-				*dst, err = argString(field(o, k), name+"."+k)
-			} else {
-				*dst, err = argOptString(field(o, k), name+"."+k)
+				dec = argString
 			}
+			*dst, err = lazyName(dec, field(o, k), name, k)
 		}
 	}
 	num := func(k string, dst *int64, required bool, def int64) {
 		if err == nil {
+			dec := func(v any, n string) (int64, error) { return argOptInt(v, n, def) }
 			if required {
-				*dst, err = argInt(field(o, k), name+"."+k)
-			} else {
-				*dst, err = argOptInt(field(o, k), name+"."+k, def)
+				dec = argInt
 			}
+			*dst, err = lazyName(dec, field(o, k), name, k)
 		}
 	}
 	str("conversationId", &m.ConversationID, true)
@@ -390,15 +399,25 @@ func argMessage(v any, name string) (Message, error) {
 	}
 	flag := func(k string) (bool, error) {
 		if v := field(o, k); !absent(v) {
-			return argBool(v, name+"."+k)
+			return lazyName(argBool, v, name, k)
 		}
-		return argOptBool(field(cfg, k), name+".messageConfig."+k, true)
+		return lazyName(optBool(true), field(cfg, k), name, "messageConfig."+k)
 	}
 	if m.UnreadEnabled, err = flag("unreadEnabled"); err != nil {
 		return m, err
 	}
 	m.LastMessageUpdateEnabled, err = flag("lastMessageUpdateEnabled")
 	return m, err
+}
+
+// lazyName decodes v, the field k of the object called name, and builds the
+// field's name (name.k) only for the error of a value that fails: a call of
+// 10,000 messages would otherwise build 120,000 names and use none.
+func lazyName[T any](dec func(any, string) (T, error), v any, name, k string) (T, error) {
+	if x, err := dec(v, ""); err == nil {
+		return x, nil
+	}
+	return dec(v, name+"."+k)
 }
 
 // argAttachment keeps an attachment (an object or a string) as JSON text.
