@@ -5,6 +5,7 @@ package core
 
 import (
 	"context"
+	"runtime"
 )
 
 // update runs a call of s in one read-write transaction (see hub.update).
@@ -59,8 +60,12 @@ func (h *hub) update(ctx context.Context, fn func(t *txn) error) error {
 	if t.afterCommit != nil {
 		t.afterCommit()
 	}
+	large := largeChange(len(changes), len(h.cache.convs))
 	h.mu.Unlock()
 	h.emitAll(events)
 	h.snapshotIfDue(ctx)
+	if large {
+		runtime.GC()
+	}
 	return nil
 }
