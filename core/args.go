@@ -401,7 +401,7 @@ func argMessage(v any, name string) (Message, error) {
 		if v := field(o, k); !absent(v) {
 			return lazyName(argBool, v, name, k)
 		}
-		return lazyName(optBool(true), field(cfg, k), name, "messageConfig."+k)
+		return lazyName(optBool(true), field(cfg, k), name, "messageConfig", k)
 	}
 	if m.UnreadEnabled, err = flag("unreadEnabled"); err != nil {
 		return m, err
@@ -410,14 +410,15 @@ func argMessage(v any, name string) (Message, error) {
 	return m, err
 }
 
-// lazyName decodes v, the field k of the object called name, and builds the
-// field's name (name.k) only for the error of a value that fails: a call of
-// 10,000 messages would otherwise build 120,000 names and use none.
-func lazyName[T any](dec func(any, string) (T, error), v any, name, k string) (T, error) {
+// lazyName decodes v, the field at path in the object called name, and
+// builds the field's name (name.path…) only for the error of a value that
+// fails: a call of 10,000 messages would otherwise build 120,000 names and
+// use none.
+func lazyName[T any](dec func(any, string) (T, error), v any, name string, path ...string) (T, error) {
 	if x, err := dec(v, ""); err == nil {
 		return x, nil
 	}
-	return dec(v, name+"."+k)
+	return dec(v, name+"."+strings.Join(path, "."))
 }
 
 // argAttachment keeps an attachment (an object or a string) as JSON text.

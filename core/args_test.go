@@ -9,7 +9,7 @@ import (
 
 // Decoding a call's arguments allocates for the values it keeps, not for
 // error messages it does not write: a call of 10,000 messages is all
-// garbage after the call, and wasm memory keeps the heap's high point. 24
+// garbage after the call, and wasm memory keeps the heap's high point. 23
 // allocations a message here; 42 when every field's name (messages[i].text)
 // was built and every string boxed again when its markers were checked.
 func TestDecodingMessagesAllocatesForTheValuesOnly(t *testing.T) {
