@@ -1,7 +1,7 @@
 package core
 
-// largeChange reports whether a call that changed changed of the list's
-// listed conversations was large enough to collect the heap after it.
+// largeChange reports whether a call was large enough to collect the heap
+// after it: it changed changed conversations of a list of listed.
 //
 // While a call runs it holds a working set that grows with what it changes:
 // its input, the changed records beside the ones they replace, the

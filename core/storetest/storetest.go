@@ -23,7 +23,8 @@ import (
 // to that database, as another tab would.
 type Opener func(t *testing.T) (connect func() core.Store)
 
-// Run runs the contract against the Store that open makes.
+// Run runs the contract against the Store that open makes, with the optional
+// parts it implements (optional.go).
 func Run(t *testing.T, open Opener) {
 	tests := []struct {
 		name string
@@ -52,6 +53,7 @@ func Run(t *testing.T, open Opener) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
 	}
+	runOptional(t, open)
 }
 
 var ctx = context.Background()
