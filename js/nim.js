@@ -1,11 +1,14 @@
 // localconv/nim — the shape of the NIM Web SDK's V2NIMLocalConversationService
 // over LocalConversationService, so that code written for the SDK runs as it
 // is: on/off/once/removeAllListeners with the SDK's handler arguments, the
-// SDK's synchronous reads, its batch results, its error shape, its enums and
-// a one-argument V2NIMConversationIdUtil. Every rule stays in the module and
-// in localconv.js; this file only changes shapes.
+// SDK's synchronous reads (the total is kept from the events, see #emit), its
+// batch results, its error shape, its enums and a one-argument
+// V2NIMConversationIdUtil. Every rule of the list stays in the module and in
+// localconv.js. Two ways in: open() for an app that feeds the list itself, and
+// attachToNIM() (nim-attach.js) for an app on a nim-web-sdk-ng instance.
 import { LocalConversationService, LocalConvError, ErrorCode, ConversationType, ConversationIdUtil, LastMessageState, MessageSendingState, MessageType } from './localconv.js';
 import { invalid } from './errors.js';
+import { attach } from './nim-attach.js';
 
 // The SDK's enums are TypeScript enums: NAME → value and value → NAME. They
 // are built from the module's own constants, so the values exist once.
@@ -98,9 +101,13 @@ function withEquals(filter) {
 const report = (e) => (typeof globalThis.reportError === 'function' ? globalThis.reportError(e) : setTimeout(() => { throw e; }));
 
 const constructing = Symbol('constructing');
+const detached = Symbol('detached');
 
 export class V2NIMLocalConversationService {
+  // The module's service of the open account; null before open() or login.
   #svc = null;
+  // attachToNIM's open in progress: calls made meanwhile wait for it.
+  #opening = null;
   #handlers = new Map(); // listener name → [{fn, once}]
   // The total the SDK returns synchronously: the last totalUnreadCountChanged
   // or, before any, what the module answered when asked. The module
@@ -110,7 +117,7 @@ export class V2NIMLocalConversationService {
   #totalEvents = 0;
 
   constructor(token) {
-    if (token !== constructing) throw new TypeError("use open({accountId}) from 'localconv/nim'");
+    if (token !== constructing) throw new TypeError("use open({accountId}) or attachToNIM(nim) from 'localconv/nim'");
   }
 
   // The listeners handed to LocalConversationService.open, so that the first
@@ -182,6 +189,52 @@ export class V2NIMLocalConversationService {
     return nim;
   }
 
+  // A service with no account open yet, and the handle attachToNIM drives it
+  // by: which account's list it serves, and the events it emits itself (the
+  // SDK's sync, held changes).
+  static [detached]() {
+    const nim = new V2NIMLocalConversationService(constructing);
+    const control = {
+      service: nim,
+      emit: (name, detail) => nim.#emit(name, detail),
+      // Opens options.accountId's list, its events going to route(name,
+      // detail); calls made meanwhile wait for it.
+      open(options, route) {
+        const listeners = {};
+        for (const name of Object.keys(ARGS)) listeners[name] = (detail) => route(name, detail);
+        const opening = LocalConversationService.open({ ...options, listeners }).then(async (svc) => {
+          if (nim.#opening === opening) {
+            nim.#svc = svc;
+            await nim.#seedTotal();
+          }
+          return svc;
+        });
+        nim.#opening = opening;
+        opening.catch(() => {
+          if (nim.#opening === opening) nim.#opening = null;
+        });
+        return opening;
+      },
+      // Calls are refused from now on, until the next open; closing the
+      // module's service is the caller's.
+      unbind() {
+        nim.#svc = null;
+        nim.#opening = null;
+        nim.#total = 0;
+        nim.#totalEvents++;
+      },
+    };
+    return control;
+  }
+
+  // The module's service for a call: the open one, the one being opened, or
+  // none (190002, as the SDK refuses a call before login).
+  #call(method, args) {
+    if (this.#svc) return this.#svc[method](...args);
+    if (this.#opening) return this.#opening.then(() => this.#call(method, args), () => this.#call(method, args));
+    return Promise.reject(new LocalConvError(ErrorCode.CLOSED, `${method}: not logged in: the list opens when the NIM instance logs in`));
+  }
+
   // options.listeners: an object of SDK-style handlers (or a class instance
   // with such methods), each called with the SDK's arguments.
   #addListeners(handlers) {
@@ -211,41 +264,41 @@ export class V2NIMLocalConversationService {
     else this.#handlers.delete(eventName);
   }
 
-  createConversation(...args) { return this.#svc.createConversation(...args).catch(rethrow); }
-  updateConversationLocalExtension(...args) { return this.#svc.updateConversationLocalExtension(...args).catch(rethrow); }
-  deleteConversation(...args) { return this.#svc.deleteConversation(...args).catch(rethrow); }
+  createConversation(...args) { return this.#call('createConversation', args).catch(rethrow); }
+  updateConversationLocalExtension(...args) { return this.#call('updateConversationLocalExtension', args).catch(rethrow); }
+  deleteConversation(...args) { return this.#call('deleteConversation', args).catch(rethrow); }
   /** Resolves to the ids that failed, each with its V2NIMError; [] when all succeeded. */
-  deleteConversationListByIds(...args) { return this.#svc.deleteConversationListByIds(...args).then(failures, rethrow); }
-  stickTopConversation(...args) { return this.#svc.stickTopConversation(...args).catch(rethrow); }
-  getConversation(...args) { return this.#svc.getConversation(...args).catch(rethrow); }
-  getConversationList(...args) { return this.#svc.getConversationList(...args).catch(rethrow); }
-  getConversationListByIds(...args) { return this.#svc.getConversationListByIds(...args).catch(rethrow); }
-  getConversationListByOption(...args) { return this.#svc.getConversationListByOption(...args).catch(rethrow); }
-  getStickTopConversationList(...args) { return this.#svc.getStickTopConversationList(...args).catch(rethrow); }
+  deleteConversationListByIds(...args) { return this.#call('deleteConversationListByIds', args).then(failures, rethrow); }
+  stickTopConversation(...args) { return this.#call('stickTopConversation', args).catch(rethrow); }
+  getConversation(...args) { return this.#call('getConversation', args).catch(rethrow); }
+  getConversationList(...args) { return this.#call('getConversationList', args).catch(rethrow); }
+  getConversationListByIds(...args) { return this.#call('getConversationListByIds', args).catch(rethrow); }
+  getConversationListByOption(...args) { return this.#call('getConversationListByOption', args).catch(rethrow); }
+  getStickTopConversationList(...args) { return this.#call('getStickTopConversationList', args).catch(rethrow); }
   /** Synchronous, as in the SDK. */
   getTotalUnreadCount() { return this.#total; }
-  getUnreadCountByIds(...args) { return this.#svc.getUnreadCountByIds(...args).catch(rethrow); }
-  getUnreadCountByFilter(...args) { return this.#svc.getUnreadCountByFilter(...args).catch(rethrow); }
-  clearTotalUnreadCount(...args) { return this.#svc.clearTotalUnreadCount(...args).catch(rethrow); }
+  getUnreadCountByIds(...args) { return this.#call('getUnreadCountByIds', args).catch(rethrow); }
+  getUnreadCountByFilter(...args) { return this.#call('getUnreadCountByFilter', args).catch(rethrow); }
+  clearTotalUnreadCount(...args) { return this.#call('clearTotalUnreadCount', args).catch(rethrow); }
   /** Resolves to the ids that failed, each with its V2NIMError; [] when all succeeded. */
-  clearUnreadCountByIds(...args) { return this.#svc.clearUnreadCountByIds(...args).then(failures, rethrow); }
-  clearUnreadCountByTypes(...args) { return this.#svc.clearUnreadCountByTypes(...args).catch(rethrow); }
+  clearUnreadCountByIds(...args) { return this.#call('clearUnreadCountByIds', args).then(failures, rethrow); }
+  clearUnreadCountByTypes(...args) { return this.#call('clearUnreadCountByTypes', args).catch(rethrow); }
   // Synchronous, as in the SDK. The module checks the filter, and it answers
   // asynchronously, so a filter it refuses is reported as an uncaught
   // V2NIMError rather than thrown here. Later calls are queued behind this
   // one, so their events already count the subscription.
-  subscribeUnreadCountByFilter(...args) { this.#svc.subscribeUnreadCountByFilter(...args).catch((e) => report(toV2NIMError(e))); }
-  unsubscribeUnreadCountByFilter(...args) { this.#svc.unsubscribeUnreadCountByFilter(...args).catch((e) => report(toV2NIMError(e))); }
-  markConversationRead(...args) { return this.#svc.markConversationRead(...args).catch(rethrow); }
-  getConversationReadTime(...args) { return this.#svc.getConversationReadTime(...args).catch(rethrow); }
+  subscribeUnreadCountByFilter(...args) { this.#call('subscribeUnreadCountByFilter', args).catch((e) => report(toV2NIMError(e))); }
+  unsubscribeUnreadCountByFilter(...args) { this.#call('unsubscribeUnreadCountByFilter', args).catch((e) => report(toV2NIMError(e))); }
+  markConversationRead(...args) { return this.#call('markConversationRead', args).catch(rethrow); }
+  getConversationReadTime(...args) { return this.#call('getConversationReadTime', args).catch(rethrow); }
   /** No id, or "" as in the SDK, for no conversation on screen. Resolves once applied. */
   setCurrentConversation(...args) {
     if (args[0] === '') args[0] = null;
-    return this.#svc.setCurrentConversation(...args).catch(rethrow);
+    return this.#call('setCurrentConversation', args).catch(rethrow);
   }
 
   // What the host feeds in: the module's own methods, with the SDK's error.
-  applyMessages(...args) { return this.#svc.applyMessages(...args).catch(rethrow); }
+  applyMessages(...args) { return this.#call('applyMessages', args).catch(rethrow); }
   /**
    * (refer, {revokeAccountId?, revokeType?, postscript?}) as in the module,
    * or the SDK's V2NIMMessageRevokeNotification ({messageRefer, revokeAccountId,
@@ -257,12 +310,13 @@ export class V2NIMLocalConversationService {
       const { messageRefer, revokeAccountId, revokeType, postscript } = first;
       args = [messageRefer, { revokeAccountId, revokeType, postscript }];
     }
-    return this.#svc.revokeMessage(...args).catch(rethrow);
+    return this.#call('revokeMessage', args).catch(rethrow);
   }
-  deleteMessages(...args) { return this.#svc.deleteMessages(...args).catch(rethrow); }
-  updateConversationInfo(...args) { return this.#svc.updateConversationInfo(...args).catch(rethrow); }
-  applyReadTime(...args) { return this.#svc.applyReadTime(...args).catch(rethrow); }
-  close() { return this.#svc.close().catch(rethrow); }
+  deleteMessages(...args) { return this.#call('deleteMessages', args).catch(rethrow); }
+  applyClearHistory(...args) { return this.#call('applyClearHistory', args).catch(rethrow); }
+  updateConversationInfo(...args) { return this.#call('updateConversationInfo', args).catch(rethrow); }
+  applyReadTime(...args) { return this.#call('applyReadTime', args).catch(rethrow); }
+  close() { return this.#call('close', []).catch(rethrow); }
 }
 
 // The module reports every id; the SDK only those that failed.
@@ -301,4 +355,16 @@ export async function open(options) {
     V2NIMLocalConversationService: service,
     V2NIMConversationIdUtil: idUtil(options.accountId),
   });
+}
+
+/**
+ * Puts localconv's service at nim.V2NIMLocalConversationService of a
+ * nim-web-sdk-ng V2 instance, before login: the list of the account opens
+ * when the SDK logs in and is fed from the SDK's own events (nim-attach.js).
+ * options are LocalConversationService.open's but accountId (the SDK's login
+ * user) and listeners (use on()). Returns {detach()}, which stops it all and
+ * puts the SDK's own service back.
+ */
+export function attachToNIM(nim, options) {
+  return attach(nim, options, V2NIMLocalConversationService[detached](), { toV2NIMError, idUtil });
 }

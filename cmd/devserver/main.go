@@ -22,6 +22,11 @@ import (
 // served are the repository's top-level folders a page may load from.
 var served = []string{"web", "js", "bench", "examples"}
 
+// testDeps are the dev dependencies the test pages load as an app would: the
+// NIM Web SDK (two versions) and NetEase's UIKit store with mobx, beside
+// which test/nim-attach.test.mjs runs the module.
+var testDeps = []string{"node_modules/nim-web-sdk-ng", "node_modules/nim-web-sdk-ng-next", "node_modules/@xkit-yx/im-store-v2", "node_modules/mobx"}
+
 func main() {
 	addr := flag.String("addr", "localhost:8080", "address to listen on (port 0 picks a free one)")
 	root := flag.String("root", ".", "the repository")
@@ -31,6 +36,7 @@ func main() {
 	dirs := served
 	if *tests {
 		dirs = append(dirs, "test")
+		dirs = append(dirs, testDeps...)
 	}
 	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
@@ -78,7 +84,7 @@ func allowed(root, p string, dirs []string) bool {
 	parts := strings.Split(strings.TrimPrefix(p, "/"), "/")
 	ok := false
 	for _, d := range dirs {
-		ok = ok || parts[0] == d
+		ok = ok || p == "/"+d || strings.HasPrefix(p, "/"+d+"/")
 	}
 	for _, part := range parts {
 		ok = ok && !strings.HasPrefix(part, ".")

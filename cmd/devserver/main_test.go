@@ -15,16 +15,17 @@ import (
 func repo(t *testing.T) string {
 	root := t.TempDir()
 	for name, body := range map[string]string{
-		".git/config":           "[core]",
-		"go.mod":                "module x",
-		"node_modules/a/b.js":   "x",
-		"core/service.go":       "package core",
-		"web/index.html":        "<title>demo</title>",
-		"js/localconv.js":       "export {}",
-		"js/.hidden":            "x",
-		"bench/bench.html":      "bench",
-		"examples/ext/a.js":     "x",
-		"test/pages/blank.html": "blank",
+		".git/config":                        "[core]",
+		"go.mod":                             "module x",
+		"node_modules/a/b.js":                "x",
+		"node_modules/mobx/dist/mobx.esm.js": "x",
+		"core/service.go":                    "package core",
+		"web/index.html":                     "<title>demo</title>",
+		"js/localconv.js":                    "export {}",
+		"js/.hidden":                         "x",
+		"bench/bench.html":                   "bench",
+		"examples/ext/a.js":                  "x",
+		"test/pages/blank.html":              "blank",
 	} {
 		p := filepath.Join(root, filepath.FromSlash(name))
 		require.NoError(t, os.MkdirAll(filepath.Dir(p), 0o755))
@@ -56,7 +57,10 @@ func TestServesThePagesFoldersOnly(t *testing.T) {
 }
 
 func TestServesTestPagesForTheTests(t *testing.T) {
-	h := handler(repo(t), append(served, "test"))
+	h := handler(repo(t), append(append(served, "test"), testDeps...))
 	assert.Equal(t, http.StatusOK, get(h, "/test/pages/blank.html").Code)
+	assert.Equal(t, http.StatusOK, get(h, "/node_modules/mobx/dist/mobx.esm.js").Code, "a dev dependency a test page loads")
+	assert.Equal(t, http.StatusNotFound, get(h, "/node_modules/a/b.js").Code, "any other package")
+	assert.Equal(t, http.StatusNotFound, get(h, "/node_modules/mobx/../a/b.js").Code)
 	assert.Equal(t, http.StatusNotFound, get(h, "/.git/config").Code)
 }

@@ -1,0 +1,116 @@
+// How what nim-web-sdk-ng delivers becomes what the module takes: its
+// V2NIMMessage as a host-feed message, and a conversation's display info from
+// what the SDK has told about users, friends and teams. Shapes only; the
+// rules of the list stay in the module (docs/api.md).
+
+import { MessageType } from './localconv.js';
+
+const KNOWN_TYPES = new Set(Object.values(MessageType));
+const TEAM_TYPE_SUPER = 2; // V2NIMTeamType: 1 advanced, 2 super
+const NOTIFICATION = 5;
+
+/**
+ * The host-feed message of an SDK message. notBefore, when given, is a read
+ * time the login sync has delivered for the conversation: a message at or
+ * before it never counts, even for the moment before that read time is
+ * applied (docs/nim.md, "The login sync").
+ */
+export function toMessage(m, notBefore = 0, senderName) {
+  const out = {
+    conversationId: m.conversationId,
+    messageClientId: m.messageClientId,
+    senderId: m.senderId,
+    createTime: m.createTime,
+    // A type newer than this module knows still counts and shows, as "invalid".
+    messageType: KNOWN_TYPES.has(m.messageType) ? m.messageType : MessageType.INVALID,
+    // The SDK's unread rule (isMessageUnread): unreadEnabled, and a message
+    // that was delivered (errorCode 200).
+    unreadEnabled: m.messageConfig?.unreadEnabled !== false && (m.messageStatus?.errorCode ?? 200) === 200
+      && !(notBefore > 0 && m.createTime <= notBefore),
+    lastMessageUpdateEnabled: m.messageConfig?.lastMessageUpdateEnabled !== false,
+  };
+  copy(out, m, 'messageServerId', isString, (v) => v !== '');
+  copy(out, m, 'receiverId', isString, (v) => v !== '');
+  copy(out, m, 'subType', Number.isSafeInteger);
+  copy(out, m, 'text', isString);
+  copy(out, m, 'serverExtension', isString);
+  copy(out, m, 'callbackExtension', isString);
+  copy(out, m, 'sendingState', (v) => Number.isInteger(v) && v >= 0 && v <= 3);
+  copy(out, m, 'modifyTime', (v) => Number.isFinite(v) && v > 0);
+  if (m.attachment !== null && typeof m.attachment === 'object') out.attachment = m.attachment;
+  if (senderName) out.senderName = senderName;
+  return out;
+}
+
+const isString = (v) => typeof v === 'string';
+
+function copy(out, m, key, ok, keep = () => true) {
+  const v = m[key];
+  if (v !== undefined && v !== null && ok(v) && keep(v)) out[key] = v;
+}
+
+/** A message refer as the module takes it. */
+export const toRefer = (r) => ({ conversationId: r.conversationId, messageClientId: r.messageClientId });
+
+/** The team conversation id of a V2NIMTeam. */
+export function teamConversationId(account, team) {
+  return `${account}|${team.teamType === TEAM_TYPE_SUPER ? 3 : 2}|${team.teamId}`;
+}
+
+/**
+ * What the bridge has learnt of users, friends and teams from the SDK's
+ * events, and the display info it makes of them, by the SDK's own rule
+ * (computeFromExternal): a P2P conversation is named by the friend alias,
+ * else the user's name, else the sender's nick, else the account; a team by
+ * its name, else its id.
+ */
+export class DisplayInfo {
+  users = new Map(); // accountId → {name, avatar}
+  aliases = new Map(); // accountId → alias
+  nicks = new Map(); // accountId → the sender nick seen last
+  teams = new Map(); // teamId → {name, avatar}
+
+  user(u) {
+    if (u && typeof u.accountId === 'string') this.users.set(u.accountId, { name: str(u.name), avatar: str(u.avatar) });
+  }
+
+  friend(f) {
+    if (f && typeof f.accountId === 'string') {
+      if (str(f.alias)) this.aliases.set(f.accountId, f.alias);
+      else this.aliases.delete(f.accountId);
+      if (f.userProfile) this.user(f.userProfile);
+    }
+  }
+
+  /** Remembers the sender's nick a message carries (the SDK's fromNick). */
+  seen(m) {
+    if (typeof m.fromNick === 'string' && m.fromNick !== '') this.nicks.set(m.senderId, m.fromNick);
+  }
+
+  /** lastMessage.senderName by the SDK's rule: the alias, else the nick; none for me or a notification. */
+  senderName(m, me) {
+    if (m.senderId === me || m.messageType === NOTIFICATION) return undefined;
+    return this.aliases.get(m.senderId) || (typeof m.fromNick === 'string' && m.fromNick) || undefined;
+  }
+
+  team(t) {
+    if (t && typeof t.teamId === 'string') this.teams.set(t.teamId, { name: str(t.name), avatar: str(t.avatar) });
+  }
+
+  /** The info a conversation should show, from what is known now. */
+  of(conversationId) {
+    const [, type, ...rest] = conversationId.split('|');
+    const target = rest.join('|');
+    if (type === '1') {
+      const user = this.users.get(target);
+      return {
+        name: this.aliases.get(target) || user?.name || this.nicks.get(target) || target,
+        avatar: user?.avatar || '',
+      };
+    }
+    const team = this.teams.get(target);
+    return { name: team?.name || target, avatar: team?.avatar || '' };
+  }
+}
+
+const str = (v) => (typeof v === 'string' ? v : '');
