@@ -15,7 +15,7 @@ import path from 'node:path';
 import { CHROMIUM_ONLY, ENGINES, root } from '../harness.mjs';
 
 // Files that start no browser: the same in every engine, run with Chromium's.
-const NO_BROWSER = ['types.test.mjs'];
+const NO_BROWSER = ['types.test.mjs', 'nim-types.test.mjs'];
 // The several-tabs files Chromium runs again with the module in a SharedWorker.
 const SHARED_WORKER_RERUN = ['tabs-concurrent.test.mjs', 'tabs-events.test.mjs', 'tabs-stress.test.mjs'];
 // Files a make target of their own runs (make test-bundlers), not test-js.

@@ -28,12 +28,13 @@ function label(c: V2NIMLocalConversation): string {
   return `${c.unreadCount > 0 ? c.unreadCount : ''} ${kind} ${c.conversationId} ${new Date(c.updateTime).toLocaleString()}`;
 }
 
-function preview(m: V2NIMLastMessage | null): string {
+// lastMessage and its messageType are optional, as in the SDK's declarations.
+function preview(m: V2NIMLastMessage | null | undefined): string {
   if (!m) return '';
   if (m.lastMessageState === V2NIMLastMessageState.V2NIM_MESSAGE_STATUS_REVOKE) return `${m.revokeAccountId} revoked: ${m.text}`;
   const failed = m.sendingState === V2NIMMessageSendingState.V2NIM_MESSAGE_SENDING_STATE_FAILED;
   const image = m.messageType === V2NIMMessageType.V2NIM_MESSAGE_TYPE_IMAGE;
-  const name: string = V2NIMMessageType[m.messageType];
+  const name: string = m.messageType === undefined ? '' : V2NIMMessageType[m.messageType];
   return `${m.senderName ?? m.messageRefer.senderId}: ${image ? '[image]' : m.text}${failed ? ' (failed)' : ''} ${name}`;
 }
 
