@@ -28,17 +28,26 @@ func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResul
 	var res ApplyResult
 	err := s.update(ctx, func(t *txn) error {
 		res = ApplyResult{}
+		clears, err := t.clearsOf(msgs)
+		if err != nil {
+			return err
+		}
 		// By key: the same message may come again with other fields, even
 		// another createTime, and must still count once.
 		seen := make(map[MessageKey]bool, len(msgs))
 		var fresh []*MessageRecord
 		for i := range msgs {
-			if seen[keys[i]] {
+			// One at or before its conversation's clear is gone already
+			// (docs/api.md "Clear history"), whatever comes after it.
+			if seen[keys[i]] || clearedBy(clears, &msgs[i]) {
 				res.Duplicates++
 				continue
 			}
 			seen[keys[i]] = true
 			fresh = append(fresh, s.messageRecord(&msgs[i]))
+		}
+		if len(fresh) == 0 {
+			return nil
 		}
 		added, err := t.tx.AddMessages(fresh)
 		if err != nil {

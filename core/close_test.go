@@ -53,6 +53,7 @@ func everyCall(f *specFixture) map[string]func() error {
 		},
 		"setCurrentConversation": func() error { return f.SetCurrentConversation(f.ctx, bob) },
 		"applyReadTime":          func() error { return f.ApplyReadTime(f.ctx, bob, 150) },
+		"applyClearHistory":      func() error { return f.ApplyClearHistory(f.ctx, bob, 150) },
 		"close":                  func() error { return f.Close() },
 	}
 }

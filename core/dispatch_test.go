@@ -635,6 +635,18 @@ func dispatchCases() []dispatchCase {
 				require.Equal(f.t, int64(150), f.readTime(bob))
 				f.requireEvents(wantChanged(f.conv(bob)), wantReadTime(bob, 150), wantTotal(3))
 			}},
+		{"applyClearHistory", []any{bob, 150}, []dispatchParam{{"conversationId", kString, conversationIDArgs(false)}, {"deleteTime", kNumber, []badArg{
+			{"negative", -1, "deleteTime must be a time"},
+			{"1e15", 1e15, "deleteTime must be a time"},
+			{"fraction", 150.5, "deleteTime must be an integer"},
+		}}},
+			func(f *specFixture, out []byte) {
+				require.Nil(f.t, out)
+				require.Equal(f.t, 1, f.unread(bob))
+				require.Equal(f.t, int64(150), f.readTime(bob))
+				require.True(f.t, f.stored(bob, "m1").Deleted)
+				f.requireEvents(wantChanged(f.conv(bob)), wantReadTime(bob, 150), wantTotal(3))
+			}},
 		{"close", nil, nil,
 			func(f *specFixture, out []byte) {
 				require.Nil(f.t, out)

@@ -35,6 +35,9 @@ type refModel struct {
 	currentRule bool
 	// note, if set, counts interesting situations for the coverage check.
 	note func(string)
+	// updateAt is, per conversation, the updateTime the call gives it if it
+	// changes it visibly and that is later than now (applyClearHistory).
+	updateAt map[string]int64
 }
 
 type refMsg struct {
@@ -55,6 +58,10 @@ type refConv struct {
 	sortTime               int64  // the contract's t
 	createTime, updateTime int64
 	readTime               int64
+	// cleared: its history was cleared up to clearedTo (applyClearHistory);
+	// kept across a delete and a come-back, as the read time is.
+	cleared   bool
+	clearedTo int64
 }
 
 // refTab is what each tab (Service) keeps for itself.
@@ -412,13 +419,15 @@ func sameButUpdateTime(a, b Conversation) bool {
 }
 
 // stamp sets updateTime to now on every conversation whose content the call
-// changed (choice: updateTime moves whenever something the app sees moved).
+// changed (choice: updateTime moves whenever something the app sees moved;
+// to the clear's time if a clear of history made it and that is later).
 func (m *refModel) stamp(before map[string]Conversation) {
 	for id, b := range before {
 		if m.live(id) != nil && !sameButUpdateTime(b, m.conv(id)) {
-			m.convs[id].updateTime = m.now
+			m.convs[id].updateTime = max(m.now, m.updateAt[id])
 		}
 	}
+	m.updateAt = nil
 }
 
 // --- changes ---
@@ -427,7 +436,7 @@ func (m *refModel) stamp(before map[string]Conversation) {
 func (m *refModel) create(id string, sortTime int64) *refConv {
 	c := &refConv{live: true, typ: refTypeOf(id), sortTime: sortTime, createTime: m.now, updateTime: m.now}
 	if old := m.convs[id]; old != nil {
-		c.readTime = old.readTime
+		c.readTime, c.cleared, c.clearedTo = old.readTime, old.cleared, old.clearedTo
 		m.noteIf(true, "conversation comes back")
 	}
 	m.convs[id] = c
@@ -443,7 +452,7 @@ func (m *refModel) remove(id string, clearMessage bool) {
 		}
 	}
 	c := m.convs[id]
-	m.convs[id] = &refConv{typ: c.typ, readTime: m.readTimeMarked(id)}
+	m.convs[id] = &refConv{typ: c.typ, readTime: m.readTimeMarked(id), cleared: c.cleared, clearedTo: c.clearedTo}
 }
 
 // readTimeMarked is the contract's read time of a conversation marked read: the
@@ -702,6 +711,12 @@ func (m *refModel) applyMessages(tab int, msgs []Message) refResult {
 			res.Duplicates++
 			continue
 		}
+		if c := m.convs[id]; c != nil && c.cleared && msg.CreateTime <= c.clearedTo {
+			// docs/api.md "Clear history": gone with the history, a duplicate.
+			m.noteIf(true, "message at or before a clear")
+			res.Duplicates++
+			continue
+		}
 		res.Applied++
 		x := &refMsg{m: msg}
 		m.msgs[id] = append(m.msgs[id], x)
@@ -814,6 +829,54 @@ func (m *refModel) applyReadTime(id string, readTime int64) refResult {
 	}
 	c.readTime = readTime
 	return refResult{marks: []ReadTimeUpdate{{id, readTime}}}
+}
+
+// applyClearHistory clears a conversation's history up to deleteTime
+// (docs/api.md "Clear history").
+func (m *refModel) applyClearHistory(id string, deleteTime int64) refResult {
+	if !refValidID(id) || !refValidTime(deleteTime) {
+		return refBad
+	}
+	for _, x := range m.msgs[id] {
+		if x.m.CreateTime <= deleteTime {
+			x.deleted = true
+		}
+	}
+	c := m.convs[id]
+	if c == nil {
+		// choice: a conversation never seen keeps its clear as a deleted one
+		// keeps its read time.
+		c = &refConv{typ: refTypeOf(id)}
+		m.convs[id] = c
+		m.noteIf(true, "clear history of an unknown conversation")
+	} else {
+		m.noteIf(!c.live, "clear history of a deleted conversation")
+	}
+	if !c.cleared || deleteTime > c.clearedTo {
+		c.cleared, c.clearedTo = true, deleteTime
+	}
+	if !c.live {
+		c.readTime = max(c.readTime, deleteTime)
+		return refOK(nil)
+	}
+	var res refResult
+	if deleteTime > c.readTime {
+		c.readTime = deleteTime
+		res.marks = []ReadTimeUpdate{{id, deleteTime}}
+	}
+	if c.lastID != "" && m.find(MessageKey{id, c.lastID}).m.CreateTime <= deleteTime {
+		c.lastID = "" // not replaced by an older message
+		m.noteIf(true, "clear history drops lastMessage")
+	}
+	if c.sortTime < deleteTime {
+		c.sortTime = deleteTime
+		m.noteIf(c.pinned, "clear history moves a pinned conversation")
+	}
+	if m.updateAt == nil {
+		m.updateAt = map[string]int64{}
+	}
+	m.updateAt[id] = deleteTime
+	return res
 }
 
 // --- paging ---

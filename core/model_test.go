@@ -137,6 +137,9 @@ var singleTabCoverage = []string{
 	"op updateConversationInfo 0", "op updateConversationInfo 191004",
 	"op setCurrentConversation 0", "op setCurrentConversation 191004",
 	"op applyReadTime 0", "op applyReadTime 191004",
+	"op applyClearHistory 0", "op applyClearHistory 191004", "op applyClearHistory 190001",
+	"clear history drops lastMessage", "clear history moves a pinned conversation", "message at or before a clear",
+	"clear history of a deleted conversation", "clear history of an unknown conversation",
 }
 
 var multiTabCoverage = []string{
@@ -146,6 +149,7 @@ var multiTabCoverage = []string{
 	"op applyMessages 0", "op applyMessages 190001", "op deleteConversation 0", "op stickTopConversation 0",
 	"op clearTotalUnreadCount 0", "op applyReadTime 0", "op setCurrentConversation 0",
 	"clear by read mark",
+	"op applyClearHistory 0", "message at or before a clear",
 }
 
 type modelStats struct {
@@ -1518,6 +1522,27 @@ var opGens = []opGen{
 			svc: func(s *Service) (any, error) { return nil, s.ApplyReadTime(context.Background(), id, rt) },
 			ref: func(m *refModel, tab int) refResult { return m.applyReadTime(id, rt) }}
 	}},
+	{w(3), func(r *modelRun, k int) *modelOp {
+		id := r.pickID()
+		var dt int64
+		switch x := r.pick(100); {
+		case x < 50:
+			// At, just before or just after one of its messages: the clear
+			// splits its history there.
+			if msgs := r.m.msgs[id]; len(msgs) > 0 {
+				dt = max(0, msgs[r.pick(len(msgs))].m.CreateTime+int64(r.pick(3))-1)
+			} else {
+				dt = r.pickTime()
+			}
+		case x < 95:
+			dt = r.pickTime()
+		default:
+			dt = []int64{-1, 1e15}[r.pick(2)]
+		}
+		return &modelOp{name: "applyClearHistory", desc: fmt.Sprintf("applyClearHistory %s %d", id, dt), write: true,
+			svc: func(s *Service) (any, error) { return nil, s.ApplyClearHistory(context.Background(), id, dt) },
+			ref: func(m *refModel, tab int) refResult { return m.applyClearHistory(id, dt) }}
+	}},
 }
 
 func (r *modelRun) genOp(k int) *modelOp {
@@ -1672,11 +1697,12 @@ func TestModelStorageFailureChangesNothing(t *testing.T) {
 		"revokeMessage": func() error {
 			return f.RevokeMessage(f.ctx, MessageKey{bob, "m2"}, RevokeInfo{RevokeAccountID: "bob"})
 		},
-		"deleteMessages":  func() error { return f.DeleteMessages(f.ctx, []MessageKey{{bob, "m2"}}) },
-		"applyReadTime":   func() error { return f.ApplyReadTime(f.ctx, bob, 150) },
-		"createNew":       func() error { _, err := f.CreateConversation(f.ctx, p2p("carol")); return err },
-		"updateInfo":      func() error { return f.UpdateConversationInfo(f.ctx, bob, ConversationInfo{Mute: &[]bool{true}[0]}) },
-		"updateExtension": func() error { return f.UpdateConversationLocalExtension(f.ctx, bob, "x") },
+		"deleteMessages":    func() error { return f.DeleteMessages(f.ctx, []MessageKey{{bob, "m2"}}) },
+		"applyReadTime":     func() error { return f.ApplyReadTime(f.ctx, bob, 150) },
+		"applyClearHistory": func() error { return f.ApplyClearHistory(f.ctx, bob, 150) },
+		"createNew":         func() error { _, err := f.CreateConversation(f.ctx, p2p("carol")); return err },
+		"updateInfo":        func() error { return f.UpdateConversationInfo(f.ctx, bob, ConversationInfo{Mute: &[]bool{true}[0]}) },
+		"updateExtension":   func() error { return f.UpdateConversationLocalExtension(f.ctx, bob, "x") },
 	}
 	for _, name := range sortedIDs(calls) {
 		f.db.failNextUpdate(errInjected)

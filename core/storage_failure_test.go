@@ -56,6 +56,7 @@ func mutatingCalls(bob, t1, s1, carol string) []struct {
 		}},
 		{"setCurrentConversation", func(f *specFixture) error { return f.SetCurrentConversation(f.ctx, bob) }},
 		{"applyReadTime", func(f *specFixture) error { return f.ApplyReadTime(f.ctx, bob, 150) }},
+		{"applyClearHistory", func(f *specFixture) error { return f.ApplyClearHistory(f.ctx, bob, 150) }},
 	}
 }
 

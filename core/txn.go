@@ -14,6 +14,10 @@ type txn struct {
 	readMarked map[string]bool
 	// rewritten are written even if unchanged (clearType).
 	rewritten map[string]bool
+	// updateAt is, per conversation, the updateTime the call gives it if it
+	// changes it visibly and that time is later than now (applyClearHistory:
+	// the time of the clear).
+	updateAt map[string]int64
 	// marks, if set, are the read marks as the call leaves them (readmarks.go).
 	marks *ReadMarks
 	// afterCommit, if set, runs once the call committed, with the cache locked.
@@ -129,6 +133,15 @@ func (t *txn) rewrite(id string) {
 	t.rewritten[id] = true
 }
 
+// updateAtLeast has the conversation's updateTime, if the call changes it
+// visibly, be at least at (see write).
+func (t *txn) updateAtLeast(id string, at int64) {
+	if t.updateAt == nil {
+		t.updateAt = map[string]int64{}
+	}
+	t.updateAt[id] = max(t.updateAt[id], at)
+}
+
 // noteReadMark notes that the call marked the conversation's read time, which
 // other tabs learn as conversationReadTimeUpdated.
 func (t *txn) noteReadMark(id string) { t.readMarked[id] = true }
@@ -191,7 +204,7 @@ func (t *txn) write() error {
 			continue
 		}
 		if r.live() && b.live() && !r.sameContent(&b.Conversation) {
-			r.UpdateTime = t.now
+			r.UpdateTime = max(t.now, t.updateAt[id])
 		}
 		if t.readMarked[id] {
 			r.ReadMarkSeq = newSeq

@@ -38,6 +38,14 @@ func (c *Conversation) setSortTime(t int64) {
 	}
 }
 
+// sortTime is the contract's t of sortOrder: sortOrder without the pin's boost.
+func (c *Conversation) sortTime() int64 {
+	if c.StickTop {
+		return c.SortOrder - pinBoost
+	}
+	return c.SortOrder
+}
+
 // sameContent reports whether two conversations look the same to the app,
 // updateTime aside (updateTime moves only when something else does).
 func (c *Conversation) sameContent(o *Conversation) bool {
