@@ -49,3 +49,81 @@ export function logout(nim) {
   ls.emit('onLoginStatus', 0);
   ls.account = '';
 }
+
+const LISTENERS = ['onSyncStarted', 'onSyncFinished', 'onSyncFailed', 'onConversationCreated', 'onConversationDeleted',
+  'onConversationChanged', 'onTotalUnreadCountChanged', 'onUnreadCountChangedByFilter', 'onConversationReadTimeUpdated'];
+
+/**
+ * The fixture every test starts from, as a NIM app builds it: the instance,
+ * attachToNIM, handlers on the service, NetEase's UIKit store (which registers
+ * its own) — all before login. Kept as globalThis.fx.
+ */
+export async function setup({ placement = 'page', uikit = true } = {}) {
+  const { attachToNIM } = await import('/js/nim.js');
+  const nim = sdkInstance();
+  const sdkLocal = nim.V2NIMLocalConversationService;
+  const attachment = attachToNIM(nim, { placement });
+  const svc = nim.V2NIMLocalConversationService;
+  const log = [];
+  for (const name of LISTENERS) svc.on(name, (...args) => log.push([name, JSON.parse(JSON.stringify(args))]));
+  let store = null;
+  if (uikit) {
+    const { RootStore } = await import('@xkit-yx/im-store-v2');
+    store = new RootStore(nim, {}, 'Web');
+  }
+  globalThis.fx = { nim, sdkLocal, attachment, svc, log, store };
+  return { replaced: svc !== sdkLocal, sdkName: sdkLocal.constructor.name };
+}
+
+/** Polls cond until it is true, or fails saying what it waited for. */
+export async function until(cond, what, ms = 8000) {
+  const end = Date.now() + ms;
+  for (;;) {
+    const v = await cond();
+    if (v) return v;
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+// What a list view shows of a conversation, to compare the UIKit's with ours.
+const view = (c) => ({
+  id: c.conversationId,
+  unread: c.unreadCount,
+  name: c.name,
+  mute: c.mute,
+  stickTop: c.stickTop,
+  last: c.lastMessage ? [c.lastMessage.messageRefer.messageClientId, c.lastMessage.lastMessageState, c.lastMessage.sendingState ?? 0, c.lastMessage.text ?? ''] : null,
+});
+const byId = (a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+
+/** localconv's whole list (every page) and total, as views. */
+export async function ours() {
+  const { svc } = globalThis.fx;
+  const list = [];
+  for (let page = { offset: 0, finished: false }; !page.finished;) {
+    page = await svc.getConversationList(page.offset, 100);
+    list.push(...page.conversationList);
+  }
+  return { list: list.map(view).sort(byId), total: svc.getTotalUnreadCount(), asked: await svc.getConversationList(0, 1).then(() => true) };
+}
+
+/** The UIKit store's MobX list and total, as views. */
+export function uikit() {
+  const s = globalThis.fx.store.localConversationStore;
+  return { list: [...s.conversations.values()].map(view).sort(byId), total: s.totalUnreadCount };
+}
+
+/** Waits until the UIKit shows what localconv has, and returns both. */
+export async function agree(what) {
+  let last;
+  await until(async () => {
+    const o = await ours();
+    const u = uikit();
+    last = { ours: o, uikit: u };
+    return JSON.stringify(o.list) === JSON.stringify(u.list) && o.total === u.total;
+  }, `the UIKit to show localconv's list (${what}): ${JSON.stringify(last)?.slice(0, 600)}`).catch((e) => {
+    throw new Error(`${e.message}; last seen ${JSON.stringify(last).slice(0, 1500)}`);
+  });
+  return last;
+}
