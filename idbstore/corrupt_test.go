@@ -45,7 +45,7 @@ func storeWithCorruptRecords(t *testing.T) (*Store, *corruptions) {
 			storedMessage("me|1|a", "bad", 20, ""),
 		})
 	}))
-	raw := writer.conn.raw
+	raw := rawOpen(t, name)
 	rawPut(t, raw, storeConversations, jsObj(map[string]any{
 		"id": "me|1|garbled", "seq": 1, "sortOrder": 250, "rec": bytesToJS([]byte{recordFormatV1, 0xff}),
 	}), js.Undefined())
@@ -55,6 +55,7 @@ func storeWithCorruptRecords(t *testing.T) (*Store, *corruptions) {
 	rawPut(t, raw, storeMessages, jsObj(map[string]any{
 		"conversationId": "me|1|a", "messageClientId": "bad", "createTime": 20, "rec": bytesToJS([]byte{7}),
 	}), js.Undefined())
+	require.NoError(t, raw.Close())
 	require.NoError(t, writer.Close())
 
 	c := &corruptions{}

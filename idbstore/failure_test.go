@@ -9,10 +9,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hack-pad/go-indexeddb/idb"
 	"github.com/stretchr/testify/require"
 
 	"github.com/localconv/localconv/core"
+	"github.com/localconv/localconv/idbstore/internal/idb"
 )
 
 // requireOnly checks that the database holds exactly recs at seq.
@@ -33,10 +33,7 @@ func TestFailedCommitLeavesDatabaseUnchanged(t *testing.T) {
 
 	// A write that fails after the closure returned (as a full disk would):
 	// adding a key that exists fails in the database, not in the call.
-	testHookBeforeCommit = func(t *idb.Transaction) {
-		meta, _ := t.ObjectStore(storeMeta)
-		_, _ = meta.AddKey(js.ValueOf(metaSeq), js.ValueOf(0))
-	}
+	testHookBeforeCommit = func(tx *idb.Tx) { _ = tx.Add(storeMeta, metaSeq, 0) }
 	defer func() { testHookBeforeCommit = nil }()
 	err := s.Update(ctx, func(tx core.Tx) error {
 		if err := tx.PutConversations([]*core.ConversationRecord{liveConv("me|1|a", 999, 2), liveConv("me|1|b", 200, 2)}); err != nil {
@@ -69,8 +66,7 @@ func TestFailedRequestFailsTheClosure(t *testing.T) {
 		if err := x.PutConversations([]*core.ConversationRecord{liveConv("me|1|b", 200, 2)}); err != nil {
 			return err
 		}
-		meta, _ := x.t.ObjectStore(storeMeta)
-		_, _ = meta.AddKey(js.ValueOf(metaSeq), js.ValueOf(0)) // fails: the key exists
+		_ = x.tx.Add(storeMeta, metaSeq, 0) // fails: the key exists
 		_, err := x.GetConversations([]string{"me|1|a"})
 		return err
 	})
@@ -140,7 +136,7 @@ func TestBlockedUpgradeGivesUp(t *testing.T) {
 	v1 := New(name, Options{})
 	putConvs(t, v1, 1, liveConv("me|1|a", 100, 1))
 	require.NoError(t, v1.Close())
-	stuck := rawOpen(t, name) // an old tab that never lets go
+	stuck := jsOpen(t, name, 0, nil) // an old tab that never lets go
 	defer stuck.Call("close")
 
 	start := time.Now()
@@ -155,7 +151,7 @@ func TestBlockedUpgradeGivesUp(t *testing.T) {
 	again := newWithSchema(name, Options{}, schemaV2())
 	t.Cleanup(func() { _ = again.Close() })
 	require.Len(t, mustLoad(t, again), 1)
-	require.Equal(t, currentSchema.version()+1, again.conn.raw.Get("version").Int())
+	require.Equal(t, currentSchema.version()+1, again.db.Version())
 }
 
 func TestNewerVersionElsewhereClosesThisConnection(t *testing.T) {

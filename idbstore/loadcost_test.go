@@ -191,15 +191,7 @@ func measureLoad(t *testing.T, n int) {
 }
 
 func openPlain(t *testing.T, name string) js.Value {
-	t.Helper()
-	req := js.Global().Get("indexedDB").Call("open", name, 1)
-	onUpgrade := js.FuncOf(func(js.Value, []js.Value) any {
-		req.Get("result").Call("createObjectStore", "plain", map[string]any{"keyPath": "conversationId"})
-		return nil
+	return jsOpen(t, name, 1, func(db js.Value) {
+		db.Call("createObjectStore", "plain", map[string]any{"keyPath": "conversationId"})
 	})
-	defer onUpgrade.Release()
-	req.Set("onupgradeneeded", onUpgrade)
-	db, err := awaitRequest(ctx, req)
-	require.NoError(t, err)
-	return db
 }

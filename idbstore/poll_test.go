@@ -61,7 +61,6 @@ func TestPollFindsACommitWhoseNewsWasLost(t *testing.T) {
 
 	// A commit that tells nobody: its tab died between committing and telling.
 	raw := rawOpen(t, name)
-	defer raw.Call("close")
 	start := time.Now()
 	rawPut(t, raw, storeMeta, js.ValueOf(7), js.ValueOf(metaSeq))
 	select {

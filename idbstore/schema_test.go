@@ -4,19 +4,19 @@ package idbstore
 
 import (
 	"slices"
-	"syscall/js"
 	"testing"
 	"time"
 
 	"github.com/stretchr/testify/require"
 
 	"github.com/localconv/localconv/core"
+	"github.com/localconv/localconv/idbstore/internal/idb"
 )
 
 // schemaV2 is what a later version may look like: this one plus an index.
 func schemaV2() schema {
-	return append(slices.Clip(currentSchema), func(_, tx js.Value) {
-		tx.Call("objectStore", storeMessages).Call("createIndex", "byServerTime", "createTime")
+	return append(slices.Clip(currentSchema), func(u *idb.Upgrade) {
+		u.CreateIndex(storeMessages, "byServerTime", "createTime")
 	})
 }
 
@@ -61,15 +61,15 @@ func TestUpgradeKeepsData(t *testing.T) {
 	}))
 
 	// The new index holds the old data, and the version moved.
-	require.Equal(t, currentSchema.version()+1, v2.conn.raw.Get("version").Int())
-	require.Equal(t, 2, rawCount(t, v2.conn.raw, storeMessages, "byServerTime"))
+	require.Equal(t, currentSchema.version()+1, v2.db.Version())
+	require.Equal(t, 2, rawCount(t, rawOpen(t, name), storeMessages, "byServerTime"))
 
 	// This code still opens it, a version ahead: a newer schema only adds
 	// stores and indexes, and this one has everything this code needs.
 	require.NoError(t, v2.Close())
 	v1again := open(t, name, Options{})
 	require.ElementsMatch(t, append(convs, dead), mustLoad(t, v1again))
-	require.Equal(t, currentSchema.version()+1, v1again.conn.raw.Get("version").Int())
+	require.Equal(t, currentSchema.version()+1, v1again.db.Version())
 	putConvs(t, v1again, 2, liveConv("me|1|d", 400, 2))
 	v2again := newWithSchema(name, Options{}, schemaV2())
 	t.Cleanup(func() { _ = v2again.Close() })
@@ -83,7 +83,7 @@ func TestOldCodeOpensNewerSchemaWhileNewerTabHoldsIt(t *testing.T) {
 	putConvs(t, old, 1, liveConv("me|1|a", 100, 1))
 
 	// A newer tab upgrades: the old connection lets go and says why.
-	v3 := append(schemaV2(), func(db, _ js.Value) { db.Call("createObjectStore", "drafts") })
+	v3 := append(schemaV2(), func(u *idb.Upgrade) { u.CreateStore("drafts", nil) })
 	newer := newWithSchema(name, Options{OpenTimeout: 2 * time.Second}, v3)
 	t.Cleanup(func() { _ = newer.Close() })
 	require.Len(t, mustLoad(t, newer), 1)
@@ -110,10 +110,10 @@ func TestOldCodeRefusesNewerSchemaThatLacksWhatItNeeds(t *testing.T) {
 	v1 := New(name, Options{})
 	putConvs(t, v1, 1, liveConv("me|1|a", 100, 1))
 	require.NoError(t, v1.Close())
-	breaking := append(slices.Clip(currentSchema), func(_, tx js.Value) {
-		tx.Call("objectStore", storeMessages).Call("deleteIndex", indexTime)
-		tx.Call("objectStore", storeConversations).Call("deleteIndex", indexChange)
-		tx.Call("objectStore", storeConversations).Call("createIndex", indexChange, "otherSeq")
+	breaking := append(slices.Clip(currentSchema), func(u *idb.Upgrade) {
+		u.DeleteIndex(storeMessages, indexTime)
+		u.DeleteIndex(storeConversations, indexChange)
+		u.CreateIndex(storeConversations, indexChange, "otherSeq")
 	})
 	b := newWithSchema(name, Options{}, breaking)
 	require.Len(t, mustLoad(t, b), 1)
@@ -132,15 +132,15 @@ func TestFailedUpgradeLeavesDatabaseAsItWas(t *testing.T) {
 	putConvs(t, v1, 1, liveConv("me|1|a", 1, 1))
 	require.NoError(t, v1.Close())
 
-	broken := append(slices.Clip(currentSchema), func(_, tx js.Value) {
-		tx.Call("objectStore", storeConversations).Call("createIndex", indexChange, "seq") // exists: throws
+	broken := append(slices.Clip(currentSchema), func(u *idb.Upgrade) {
+		u.CreateIndex(storeConversations, indexChange, "seq") // exists: throws
 	})
 	_, err := newWithSchema(name, Options{}, broken).Load(ctx, func([]*core.ConversationRecord) {})
 	require.ErrorContains(t, err, "upgrading the schema from version 2 to 3")
 
 	again := open(t, name, Options{})
 	require.Len(t, mustLoad(t, again), 1)
-	require.Equal(t, currentSchema.version(), again.conn.raw.Get("version").Int())
+	require.Equal(t, currentSchema.version(), again.db.Version())
 }
 
 // A database written by version 1 (the first release's layout: the change
@@ -162,12 +162,12 @@ func TestAVersion1DatabaseMigrates(t *testing.T) {
 		}
 		return tx.SetSeq(2)
 	}))
-	require.Equal(t, 1, v1.conn.raw.Get("version").Int())
+	require.Equal(t, 1, v1.db.Version())
 	require.NoError(t, v1.Close())
 
 	cur := open(t, name, Options{})
 	require.ElementsMatch(t, append(convs, dead), mustLoad(t, cur))
-	require.Equal(t, 2, cur.conn.raw.Get("version").Int())
+	require.Equal(t, 2, cur.db.Version())
 	require.NoError(t, cur.View(ctx, func(tx core.Tx) error {
 		changed, err := tx.ConversationsChangedSince(1)
 		require.NoError(t, err)
@@ -185,7 +185,7 @@ func TestAVersion1DatabaseMigrates(t *testing.T) {
 	saved := needs
 	t.Cleanup(func() { needs = saved })
 	needs = slices.Clone(saved) // what version 1's code needs: bySeq
-	needs[0].indexes = []indexNeed{{"bySeq", "seq"}, {indexSortOrder, []any{"sortOrder", "id"}}}
+	needs[0].Indexes = []idb.IndexSpec{{Name: "bySeq", KeyPath: "seq"}, {Name: indexSortOrder, KeyPath: []any{"sortOrder", "id"}}}
 	_, err := newWithSchema(name, Options{}, schema{createV1}).Load(ctx, func([]*core.ConversationRecord) {})
 	require.ErrorContains(t, err, "index conversations.bySeq")
 }

@@ -5,14 +5,13 @@ package idbstore
 import (
 	"slices"
 	"sync"
-	"syscall/js"
 	"testing"
 	"time"
 
-	"github.com/hack-pad/go-indexeddb/idb"
 	"github.com/stretchr/testify/require"
 
 	"github.com/localconv/localconv/core"
+	"github.com/localconv/localconv/idbstore/internal/idb"
 )
 
 // events records a Service's events.
@@ -178,9 +177,8 @@ func TestServiceCallThatFailsToCommitChangesNothing(t *testing.T) {
 	ev.take()
 
 	fail := func() {
-		testHookBeforeCommit = func(t *idb.Transaction) {
-			meta, _ := t.ObjectStore(storeMeta)
-			_, _ = meta.AddKey(js.ValueOf(metaSeq), js.ValueOf(0)) // exists: ConstraintError at commit
+		testHookBeforeCommit = func(tx *idb.Tx) {
+			_ = tx.Add(storeMeta, metaSeq, 0) // exists: ConstraintError at commit
 		}
 	}
 	defer func() { testHookBeforeCommit = nil }()

@@ -65,7 +65,7 @@ func TestLoadTakesOlderRecordsFromTheSnapshot(t *testing.T) {
 	putConvs(t, s, 1, recs...)
 	require.NoError(t, s.Update(ctx, writeSnapshotFromRecords))
 	// u000 is below the top 100 and older than the snapshot.
-	rawPut(t, s.conn.raw, storeConversations, jsObj(map[string]any{
+	rawPut(t, rawOpen(t, name), storeConversations, jsObj(map[string]any{
 		"id": "me|1|u000", "seq": 1, "sortOrder": 1000, "rec": bytesToJS([]byte{recordFormatV1, 0xff}),
 	}), js.Undefined())
 	c := &corruptions{}
@@ -82,7 +82,7 @@ func TestDamagedSnapshotIsReportedAndEverythingIsReadInstead(t *testing.T) {
 	s := open(t, name, Options{OnCorruptRecord: c.report})
 	_, err := s.ready(ctx)
 	require.NoError(t, err)
-	rawPut(t, s.conn.raw, storeMeta, jsObj(map[string]any{"seq": 1, "count": 3, "bytes": bytesToJS([]byte{snapshotFormat, 0, 0, 0, 0, 1, 3, 0xff})}),
+	rawPut(t, rawOpen(t, name), storeMeta, jsObj(map[string]any{"seq": 1, "count": 3, "bytes": bytesToJS([]byte{snapshotFormat, 0, 0, 0, 0, 1, 3, 0xff})}),
 		js.ValueOf(metaSnapshot))
 	all := mustLoad(t, s)
 	require.ElementsMatch(t, []string{"me|1|a", "me|1|b", "me|1|c", "me|1|d"}, ids(all))
@@ -191,14 +191,15 @@ func TestLongListSnapshotIsChunked(t *testing.T) {
 	}
 	putConvs(t, s, 1, recs...)
 	require.NoError(t, s.Update(ctx, writeSnapshotFromRecords))
-	v := rawGet(t, s.conn.raw, storeMeta, js.ValueOf(metaSnapshot))
+	raw := rawOpen(t, name)
+	v := rawGet(t, raw, storeMeta, js.ValueOf(metaSnapshot))
 	require.True(t, v.Get("bytes").IsUndefined())
 	require.Greater(t, v.Get("chunks").Length(), 1)
 	require.ElementsMatch(t, recs, mustLoad(t, open(t, name, Options{})))
 
 	chunk := v.Get("chunks").Index(1)
 	chunk.SetIndex(chunk.Length()-1, chunk.Index(chunk.Length()-1).Int()^1)
-	rawPut(t, s.conn.raw, storeMeta, v, js.ValueOf(metaSnapshot))
+	rawPut(t, raw, storeMeta, v, js.ValueOf(metaSnapshot))
 	c := &corruptions{}
 	again := open(t, name, Options{OnCorruptRecord: c.report})
 	require.ElementsMatch(t, recs, mustLoad(t, again), "the records are read instead")

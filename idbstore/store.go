@@ -8,8 +8,10 @@ import (
 	"log"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/localconv/localconv/core"
+	"github.com/localconv/localconv/idbstore/internal/idb"
 )
 
 // Store is a core.Store on the IndexedDB database of one name. It opens the
@@ -20,10 +22,10 @@ type Store struct {
 	opts   Options
 	schema schema
 
-	// mu guards conn and closed. It is never taken by a JS callback: a
+	// mu guards db and closed. It is never taken by a JS callback: a
 	// goroutine may hold it while it waits for one.
 	mu     sync.Mutex
-	conn   *conn
+	db     *idb.DB
 	closed bool
 
 	// lost is the error that closed the connection from outside.
@@ -65,8 +67,9 @@ func (s *Store) Open(ctx context.Context) error {
 	return err
 }
 
-// ready returns the open connection, opening it on first use.
-func (s *Store) ready(ctx context.Context) (*conn, error) {
+// ready returns the open connection, opening it on first use: the schema
+// brought up to date, then the database claimed for the account (meta.go).
+func (s *Store) ready(ctx context.Context) (*idb.DB, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.closed {
@@ -75,25 +78,38 @@ func (s *Store) ready(ctx context.Context) (*conn, error) {
 	if err := s.lostErr(); err != nil {
 		return nil, err
 	}
-	if s.conn != nil {
-		return s.conn, nil
+	if s.db != nil {
+		return s.db, nil
 	}
-	c, err := openConn(ctx, s.name, s.opts.Account, s.schema, s.opts.openTimeout(), s.connectionLost)
+	var db *idb.DB
+	db, err := idb.Open(ctx, s.name, s.schema.open(), s.opts.openTimeout(), func(versionChange bool) {
+		why := ErrConnectionLost
+		if versionChange {
+			why = ErrVersionChange
+		}
+		s.connectionLost(db, why)
+	})
 	if err != nil {
 		return nil, s.errorf("opening: %w", err)
 	}
-	s.conn = c
-	return c, nil
+	if err := claim(ctx, db, s.opts.Account); err != nil {
+		db.Close()
+		return nil, s.errorf("opening: %w", err)
+	}
+	s.db = db
+	return db, nil
 }
 
 // connectionLost runs in a JS event handler, so it must not block: it closes
 // what is open, records why, and tells the app from a goroutine.
-func (s *Store) connectionLost(c *conn, why error) {
+func (s *Store) connectionLost(db *idb.DB, why error) {
 	err := s.errorf("%w", why)
 	if !s.lost.CompareAndSwap(nil, &err) {
 		return
 	}
-	c.close()
+	if db != nil {
+		db.Close()
+	}
 	s.stopPolling()
 	if fn := s.opts.OnConnectionLost; fn != nil {
 		go fn(err)
@@ -137,7 +153,7 @@ func (s *Store) reportCorrupt(key string, err error) {
 // to the conversations. fn may be called just before that commit completes: a
 // transaction it starts waits for it and sees its outcome. A commit whose news
 // was lost (its tab died in between) is found by polling within pollInterval
-// (poll.go). It returns a function that stops the calls.
+// (tabs.go). It returns a function that stops the calls.
 func (s *Store) Watch(fn func()) (stop func()) {
 	stop = s.watchers.add(fn)
 	s.startPolling()
@@ -154,10 +170,20 @@ func (s *Store) Close() error {
 	}
 	s.closed = true
 	s.stopPolling()
-	if s.conn != nil {
-		s.conn.close()
-		s.conn.release()
+	if s.db != nil {
+		s.db.Close()
 	}
 	s.watchers.close()
+	return nil
+}
+
+// Delete deletes the database named dbName. Connections to it are asked to
+// close (a Store closes at once and reports ErrVersionChange); if one does not
+// within ten seconds, or ctx ends first, Delete gives up with an error (the
+// deletion still happens once the last connection closes).
+func Delete(ctx context.Context, dbName string) error {
+	if err := idb.Delete(ctx, dbName, 10*time.Second); err != nil {
+		return fmt.Errorf("idbstore %q: deleting: %w", dbName, err)
+	}
 	return nil
 }

@@ -5,29 +5,20 @@ package idbstore
 import (
 	"context"
 	"fmt"
-	"math"
-	"sync"
-	"syscall/js"
-
-	"github.com/hack-pad/go-indexeddb/idb"
 
 	"github.com/localconv/localconv/core"
-	"github.com/localconv/localconv/internal/jsonx"
+	"github.com/localconv/localconv/idbstore/internal/idb"
 )
 
-// transaction is a core.Tx on one go-indexeddb transaction. Its methods issue
-// requests and wait only for those, so the transaction stays alive (docs/design.md,
-// "Transaction lifetime"). Writes are not awaited: requests run in order, so
-// later reads see them, and a failed write aborts the transaction, which
-// Update reports. Batches go through raw, the same transaction as IndexedDB's
-// own object (bulk.go).
+// transaction is a core.Tx on one IndexedDB transaction, from run's begin to
+// its commit. Its methods (operations.go, meta.go, snapshot.go) make requests
+// and wait only for those, so the transaction stays alive (docs/design.md,
+// "Transaction lifetime"). Writes are not waited for: requests run in order,
+// so later reads see them, and a failed write aborts the transaction, which
+// run reports.
 type transaction struct {
-	ctx context.Context
-	t   *idb.Transaction
-	s   *Store
-	raw js.Value
-	// stores caches raw's object stores.
-	stores map[string]js.Value
+	tx *idb.Tx
+	s  *Store
 
 	seq uint64
 	// wroteConversations: the commit is news for other connections.
@@ -37,280 +28,107 @@ type transaction struct {
 	snapshotLive     int
 }
 
-// begin reads the change sequence with a cursor rather than a get: the
-// cursor's source is the transaction's meta store as IndexedDB's own object,
-// which go-indexeddb does not otherwise give out, and through it the
-// transaction itself, for the batch requests. Every database has the "seq"
-// record (see ensureSeq).
+// Update runs fn in one read-write transaction. It returns once the
+// transaction completed; if fn fails, or the transaction aborts (quota, a
+// failed write), it returns an error and nothing of fn is stored. ctx ends
+// fn's waits (and so aborts); once fn returned, Update waits for the outcome
+// of the commit whatever ctx says, so that its answer is true.
+func (s *Store) Update(ctx context.Context, fn func(core.Tx) error) error {
+	return s.run(ctx, idb.ReadWrite, fn)
+}
+
+// View runs fn in one read-only transaction.
+func (s *Store) View(ctx context.Context, fn func(core.Tx) error) error {
+	return s.run(ctx, idb.ReadOnly, fn)
+}
+
+// testHookBeforeCommit, if set, runs after an Update's closure succeeded,
+// before the commit: tests use it to make the commit fail.
+var testHookBeforeCommit func(*idb.Tx)
+
+func (s *Store) run(ctx context.Context, mode idb.Mode, fn func(core.Tx) error) error {
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	db, err := s.ready(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := db.Begin(ctx, mode, allStores...)
+	if err != nil {
+		if lost := s.lostErr(); lost != nil {
+			return lost
+		}
+		if s.isClosed() {
+			return s.errorf("%w", ErrClosed)
+		}
+		return s.errorf("starting a transaction: %w", err)
+	}
+	x := &transaction{tx: tx, s: s, snapshotLive: -1}
+	// Every way out that is not a clean return of fn — a panic above all —
+	// aborts, so the writes fn issued are never left to commit on their own
+	// (as bbolt's Update rolls back in a deferred call).
+	clean := false
+	defer func() {
+		if !clean {
+			_ = tx.Abort()
+		}
+	}()
+	err = x.begin()
+	if err == nil {
+		err = fn(x)
+	}
+	clean = true
+	if err != nil {
+		if abortErr := tx.Abort(); abortErr != nil {
+			// Already over: aborted by a failed request, or committed because
+			// the closure waited on something other than its own requests.
+			if tx.Wait() == nil {
+				return s.errorf("%w; yet the transaction had already committed (its closure must wait on nothing but its own requests)", err)
+			}
+		}
+		return err
+	}
+	if mode == idb.ReadWrite && testHookBeforeCommit != nil {
+		testHookBeforeCommit(tx)
+	}
+	// Tell the other connections before committing, while this transaction
+	// still holds its scope: the catch-up a message starts is a transaction
+	// created after this one with an overlapping scope, which IndexedDB starts
+	// only once this one has finished, so it reads the outcome (the commit, or
+	// nothing if it aborts). Told after the commit, the news would be lost
+	// whenever the tab closed or crashed in between. (A crash can still lose
+	// the message, which travels apart from the commit: tabs.go polls for
+	// those.)
+	if x.wroteConversations {
+		s.watchers.post(x.seq)
+	}
+	tx.Commit()
+	if err := tx.Wait(); err != nil {
+		if lost := s.lostErr(); lost != nil {
+			return fmt.Errorf("%w (the transaction did not commit: %v)", lost, err)
+		}
+		return s.errorf("the transaction did not commit, nothing of it was stored: %w", err)
+	}
+	if x.snapshotLive >= 0 {
+		s.snapshotState(x.snapshotLive, 0)
+	}
+	s.snap.sinceSnapshot.Add(int64(x.conversationsPut))
+	s.noteSeq(x.seq) // committed: the poll need not tell of it
+	return nil
+}
+
+// begin reads the change sequence, which every database has (claim). It
+// anchors the transaction on it: the raw requests, batches above all, need
+// that (internal/idb's Tx.Anchor).
 func (x *transaction) begin() error {
-	meta, err := x.t.ObjectStore(storeMeta)
+	v, err := x.tx.Anchor(storeMeta, metaSeq)
 	if err != nil {
 		return err
 	}
-	req, err := meta.OpenCursorKey(js.ValueOf(metaSeq), idb.CursorNext)
-	if err != nil {
-		return err
-	}
-	cursor, err := req.Request.Await(x.ctx)
-	if err != nil {
-		return err
-	}
-	if cursor.Type() != js.TypeObject {
+	if v.Missing() {
 		return fmt.Errorf("the database has no change sequence record (meta %q)", metaSeq)
 	}
-	if x.seq, err = seqFromJS(cursor.Get("value")); err != nil {
-		return err
-	}
-	x.raw = cursor.Get("source").Get("transaction")
-	x.stores = map[string]js.Value{}
-	return nil
-}
-
-func (x *transaction) store(name string) js.Value {
-	st, ok := x.stores[name]
-	if !ok {
-		st = x.raw.Call("objectStore", name)
-		x.stores[name] = st
-	}
-	return st
-}
-
-func (x *transaction) Seq() (uint64, error) { return x.seq, nil }
-
-func (x *transaction) SetSeq(seq uint64) error {
-	if !seqInJS(seq) {
-		return fmt.Errorf("change sequence %d is beyond what a JS number holds exactly", seq)
-	}
-	// A change makes the first page stale (the wrapper serves it only at its
-	// seq), and it may hold what the change took away, a revoked text: it
-	// goes with every change, until a close or a snapshot writes it again.
-	if err := catchJS(func() {
-		meta := x.store(storeMeta)
-		meta.Call("put", float64(seq), metaSeq)
-		meta.Call("delete", metaFirstPage)
-	}); err != nil {
-		return err
-	}
-	x.seq = seq
-	x.wroteConversations = true
-	return nil
-}
-
-func (x *transaction) ConversationsChangedSince(seq uint64) ([]*core.ConversationRecord, error) {
-	var req js.Value
-	if err := catchJS(func() {
-		req = x.store(storeConversations).Call("index", indexChange).Call("getAll",
-			js.Global().Get("IDBKeyRange").Call("lowerBound", float64(seq), true))
-	}); err != nil {
-		return nil, err
-	}
-	values, err := resultJSON(x.ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	return dropNil(x.s.conversationsFromJSON(values, nil)), nil
-}
-
-func (x *transaction) GetConversations(ids []string) ([]*core.ConversationRecord, error) {
-	values, err := x.getEach(storeConversations, len(ids), func(b []byte, i int) []byte {
-		return jsonx.AppendString(b, ids[i])
-	})
-	if err != nil || values == nil {
-		return nil, err
-	}
-	return x.s.conversationsFromJSON(values, ids), nil
-}
-
-// getEach gets n values from a store, the key of each written by key, in
-// one batch (bulk.go).
-func (x *transaction) getEach(store string, n int, key func(b []byte, i int) []byte) ([]any, error) {
-	if n == 0 {
-		return nil, nil
-	}
-	reqs, err := issueEach(x.store(store), "get", n, key)
-	if err != nil {
-		return nil, err
-	}
-	return resultsJSON(x.ctx, reqs)
-}
-
-func (x *transaction) PutConversations(recs []*core.ConversationRecord) error {
-	if len(recs) == 0 {
-		return nil
-	}
-	for _, r := range recs {
-		if !exactInJS(r.SortOrder) || !seqInJS(r.Seq) {
-			return fmt.Errorf("conversation %q: sortOrder %d or seq %d is beyond what a JS number holds exactly", r.ConversationID, r.SortOrder, r.Seq)
-		}
-	}
-	if _, err := issueEach(x.store(storeConversations), "put", len(recs), func(b []byte, i int) []byte {
-		return conversationValueJSON(b, recs[i])
-	}); err != nil {
-		return fmt.Errorf("storing conversations: %w", err)
-	}
-	x.wroteConversations = true
-	x.conversationsPut += len(recs)
-	return nil
-}
-
-func (x *transaction) GetMessages(keys []core.MessageKey) ([]*core.MessageRecord, error) {
-	values, err := x.getEach(storeMessages, len(keys), func(b []byte, i int) []byte {
-		return appendMessageKey(b, keys[i])
-	})
-	if err != nil || values == nil {
-		return nil, err
-	}
-	return x.s.messagesFromJSON(values, keys), nil
-}
-
-// AddMessages issues one add per message: a key that is stored already
-// fails its add with a ConstraintError, which ignoreDuplicate cancels, so the
-// transaction goes on and the stored message stays as it was. The requests
-// complete in order, so when a last request issued after them (a count)
-// succeeds, each add's error tells whether it stored its message.
-func (x *transaction) AddMessages(recs []*core.MessageRecord) ([]bool, error) {
-	if len(recs) == 0 {
-		return nil, nil
-	}
-	st := x.store(storeMessages)
-	reqs, err := issueEach(st, "add", len(recs), func(b []byte, i int) []byte {
-		return messageValueJSON(b, recs[i])
-	})
-	if err != nil {
-		return nil, fmt.Errorf("storing messages: %w", err)
-	}
-	var last js.Value
-	var errorsText string
-	err = catchJS(func() {
-		for i := range recs {
-			reqs.Index(i).Set("onerror", ignoreDuplicate())
-		}
-		last = st.Call("count", js.Global().Get("IDBKeyRange").Call("only", keyArray(recs[0].ConversationID, recs[0].MessageClientID)))
-	})
-	if err != nil {
-		return nil, fmt.Errorf("storing messages: %w", err)
-	}
-	if _, err := awaitRequest(x.ctx, last); err != nil {
-		return nil, fmt.Errorf("storing messages: %w", err)
-	}
-	// A DOMException is "{}" in JSON, no error null.
-	if err := catchJS(func() {
-		errorsText = jsJSON.Call("stringify", arrayMap.Call("call", reqs, fnCall, requestError())).String()
-	}); err != nil {
-		return nil, err
-	}
-	errs, err := parseArray(errorsText)
-	if err != nil {
-		return nil, err
-	}
-	added := make([]bool, len(recs))
-	for i, e := range errs {
-		added[i] = e == nil
-	}
-	return added, nil
-}
-
-// ignoreDuplicate is an add request's error handler: a ConstraintError (the
-// key is stored) neither aborts the transaction nor reaches its error
-// listeners; any other error does both, as always.
-var ignoreDuplicate = sync.OnceValue(func() js.Value {
-	return js.FuncOf(func(_ js.Value, args []js.Value) any {
-		e := args[0]
-		if err := e.Get("target").Get("error"); err.Truthy() && err.Get("name").String() == "ConstraintError" {
-			e.Call("preventDefault")
-			e.Call("stopPropagation")
-		}
-		return nil
-	}).Value
-})
-
-func appendMessageKey(b []byte, k core.MessageKey) []byte {
-	b = append(b, '[')
-	b = jsonx.AppendString(b, k.ConversationID)
-	b = append(b, ',')
-	b = jsonx.AppendString(b, k.MessageClientID)
-	return append(b, ']')
-}
-
-func (x *transaction) PutMessages(recs []*core.MessageRecord) error {
-	if len(recs) == 0 {
-		return nil
-	}
-	if _, err := issueEach(x.store(storeMessages), "put", len(recs), func(b []byte, i int) []byte {
-		return messageValueJSON(b, recs[i])
-	}); err != nil {
-		return fmt.Errorf("storing messages: %w", err)
-	}
-	return nil
-}
-
-func (x *transaction) MessagesAfter(conversationID string, t int64) ([]*core.MessageRecord, error) {
-	lower := []any{conversationID, float64(t)}
-	if t == -1 {
-		lower = []any{conversationID, math.Inf(-1)}
-	}
-	var req js.Value
-	if err := catchJS(func() {
-		r := js.Global().Get("IDBKeyRange").Call("bound", lower, []any{conversationID, []any{}}, t != -1, true)
-		req = x.store(storeMessages).Call("index", indexTime).Call("getAll", r)
-	}); err != nil {
-		return nil, err
-	}
-	values, err := resultJSON(x.ctx, req)
-	if err != nil {
-		return nil, err
-	}
-	return dropNil(x.s.messagesFromJSON(values, nil)), nil
-}
-
-// conversationEnd is above every [conversationID, createTime] key of the
-// conversation and below the next conversation's: arrays sort above numbers.
-func conversationEnd(conversationID string) js.Value {
-	return keyArray(conversationID, []any{})
-}
-
-func (x *transaction) NewestMessages(conversationID string, fn func(*core.MessageRecord) bool) error {
-	msgs, err := x.t.ObjectStore(storeMessages)
-	if err != nil {
-		return err
-	}
-	index, err := msgs.Index(indexTime)
-	if err != nil {
-		return err
-	}
-	r, err := idb.NewKeyRangeBound(keyArray(conversationID, math.Inf(-1)), conversationEnd(conversationID), false, true)
-	if err != nil {
-		return err
-	}
-	req, err := index.OpenCursorRange(r, idb.CursorPrevious)
-	if err != nil {
-		return err
-	}
-	// The cursor calls back from a JS event handler, where nothing may block:
-	// corrupt records are reported after it.
-	type corrupt struct {
-		key string
-		err error
-	}
-	var bad []corrupt
-	err = req.Iter(x.ctx, func(c *idb.CursorWithValue) error {
-		v, err := c.Value()
-		if err != nil {
-			return err
-		}
-		m, err := messageFromValue(v)
-		if err != nil {
-			key, _ := c.PrimaryKey()
-			bad = append(bad, corrupt{keyName(storeMessages, key), err})
-			return nil
-		}
-		if !fn(m) {
-			return idb.ErrCursorStopIter
-		}
-		return nil
-	})
-	for _, b := range bad {
-		x.s.reportCorrupt(b.key, b.err)
-	}
+	x.seq, err = seqOf(v)
 	return err
 }

@@ -1,0 +1,267 @@
+//go:build js && wasm
+
+package idb
+
+import (
+	"errors"
+	"fmt"
+	"sync"
+	"syscall/js"
+	"unsafe"
+
+	"github.com/localconv/localconv/internal/jsonx"
+)
+
+// The raw requests: what go-indexeddb has no API for, or costs a record too
+// much through. It has no getAll (only getAllKeys), no getAllRecords, and
+// makes each request with several syscall/js calls: about 60 µs a request,
+// and building a value from Go some 50 µs more, most of a batch's time (see
+// bench/README.md). So a batch costs a few JS calls however many records it
+// holds, made with JS built-ins only (no JS of our own, so that a strict
+// Content-Security-Policy is fine):
+//
+//	values  = JSON.parse(text)                        one call: every value
+//	reqs    = values.map(Reflect.apply.bind(null, store.put, store))
+//	                                                  one call: every put
+//	results = reqs.map(Function.prototype.call, resultGetter)
+//	text    = JSON.stringify(results)                 one call: every result
+//
+// where each element of values is an argument list ([value] for put, [key]
+// for get) and resultGetter is IDBRequest.prototype's result getter. Raw
+// requests are made on the IDBTransaction that Anchor found, so they are
+// part of the transaction go-indexeddb runs.
+var (
+	jsJSON       = js.Global().Get("JSON")
+	jsBoolean    = js.Global().Get("Boolean")
+	arrayMap     = jsArray.Get("prototype").Get("map")
+	arrayFind    = jsArray.Get("prototype").Get("find")
+	fnCall       = js.Global().Get("Function").Get("prototype").Get("call")
+	fnBind       = js.Global().Get("Function").Get("prototype").Get("bind")
+	reflectApply = js.Global().Get("Reflect").Get("apply")
+	// Looked up on first use: where there is no IndexedDB there are no
+	// IDBRequest or IDBRecord either, and the module must still start.
+	requestResult = sync.OnceValue(func() js.Value { return getter("IDBRequest", "result") })
+	requestError  = sync.OnceValue(func() js.Value { return getter("IDBRequest", "error") })
+	recordValue   = sync.OnceValue(func() js.Value { return getter("IDBRecord", "value") })
+)
+
+// getter is the getter of a property of a class's prototype.
+func getter(class, property string) js.Value {
+	return jsObject.Call("getOwnPropertyDescriptor", js.Global().Get(class).Get("prototype"), property).Get("get")
+}
+
+// issueBytes bounds the JSON text of one piece of a batch.
+const issueBytes = 256 << 10
+
+// issueEach calls target[method](...args) for n argument lists, list i
+// written by item as the JSON of its arguments (without brackets), and
+// returns the JS array of what each call returned. The lists reach JS as
+// JSON texts of about issueBytes, built one after the other in one buffer, so
+// that a batch of any size holds no more than that in Go at once.
+func issueEach(target js.Value, method string, n int, item func(b []byte, i int) []byte) (reqs js.Value, err error) {
+	b := make([]byte, 0, min(issueBytes, 64+n*256)+4<<10)
+	err = catch(func() {
+		bound := fnBind.Call("call", reflectApply, js.Null(), target.Get(method), target)
+		reqs = jsArray.New()
+		for i := 0; i < n; {
+			b = append(b[:0], '[')
+			for first := i; i < n && (i == first || len(b) < issueBytes); i++ {
+				if i > first {
+					b = append(b, ',')
+				}
+				b = append(b, '[')
+				b = item(b, i)
+				b = append(b, ']')
+			}
+			b = append(b, ']')
+			// JSON.parse copies the text into JS before b is written again.
+			lists := jsJSON.Call("parse", unsafe.String(unsafe.SliceData(b), len(b)))
+			reqs = reqs.Call("concat", arrayMap.Call("call", lists, bound))
+		}
+	})
+	return reqs, err
+}
+
+// follow makes the go-indexeddb request that a raw request (or a batch of
+// them, many) is waited for through: a count of a key no store holds, on
+// the same store. It completes after them, so when it succeeded they did.
+func (tx *Tx) follow(store string, raw js.Value, many bool, text func(js.Value) string) (*Pending, error) {
+	st, err := tx.t.ObjectStore(store)
+	if err != nil {
+		return nil, err
+	}
+	marker, err := st.CountKey(js.ValueOf(-1))
+	if err != nil {
+		return nil, err
+	}
+	return &Pending{tx: tx, req: marker.Request, raw: raw, many: many, text: text}, nil
+}
+
+// JSON waits for a raw request (GetAll, GetLast, GetEach) and returns its
+// results as one JSON array. If it failed, its error is returned.
+func (p *Pending) JSON() (string, error) {
+	if err := p.wait(); err != nil {
+		return "", err
+	}
+	var text string
+	if err := catch(func() { text = p.text(p.raw) }); err != nil {
+		return "", err
+	}
+	return text, nil
+}
+
+// wait waits for the marker. If it failed, a raw request that failed before
+// it (and so aborted the transaction) says why better than its AbortError.
+func (p *Pending) wait() error {
+	_, err := await(p.tx.ctx, p.req)
+	if err == nil || p.tx.ctx.Err() != nil {
+		return err
+	}
+	var rawErr error
+	_ = catch(func() {
+		if p.many {
+			rawErr = errorOf(arrayFind.Call("call", arrayMap.Call("call", p.raw, fnCall, requestError()), jsBoolean))
+		} else {
+			rawErr = errorOf(p.raw.Get("error"))
+		}
+	})
+	if rawErr != nil {
+		return rawErr
+	}
+	return err
+}
+
+func stringify(v js.Value) string { return jsJSON.Call("stringify", v).String() }
+
+// GetAll makes a getAll of store's values, through index if not "", over r.
+func (tx *Tx) GetAll(store, index string, r Range) (*Pending, error) {
+	src, err := tx.rawStore(store)
+	if err != nil {
+		return nil, err
+	}
+	var req js.Value
+	err = catch(func() {
+		if index != "" {
+			src = src.Call("index", index)
+		}
+		if kr := r.raw(); kr.IsUndefined() {
+			req = src.Call("getAll")
+		} else {
+			req = src.Call("getAll", kr)
+		}
+	})
+	if err != nil {
+		return nil, err
+	}
+	return tx.follow(store, req, false, func(req js.Value) string { return stringify(req.Get("result")) })
+}
+
+// GetLast makes a read of the n values of the index with the highest keys,
+// highest first, with getAllRecords (IndexedDB 3.0). ok is false where the
+// browser has none: then there is no fast way, and the caller reads them
+// with the rest.
+func (tx *Tx) GetLast(store, index string, n int) (p *Pending, ok bool, err error) {
+	src, err := tx.rawStore(store)
+	if err != nil {
+		return nil, false, err
+	}
+	var req js.Value
+	err = catch(func() {
+		ix := src.Call("index", index)
+		if ix.Get("getAllRecords").Type() == js.TypeFunction {
+			req = ix.Call("getAllRecords", map[string]any{"direction": "prev", "count": n})
+		}
+	})
+	if err != nil || req.IsUndefined() {
+		return nil, false, err
+	}
+	// An IDBRecord keeps its value behind a getter, which JSON.stringify does
+	// not see: the values are taken out first.
+	p, err = tx.follow(store, req, false, func(req js.Value) string {
+		return stringify(arrayMap.Call("call", req.Get("result"), fnCall, recordValue()))
+	})
+	return p, err == nil, err
+}
+
+// GetEach makes n gets in store, the key of get i written by key as JSON.
+func (tx *Tx) GetEach(store string, n int, key func(b []byte, i int) []byte) (*Pending, error) {
+	st, err := tx.rawStore(store)
+	if err != nil {
+		return nil, err
+	}
+	reqs, err := issueEach(st, "get", n, key)
+	if err != nil {
+		return nil, err
+	}
+	return tx.follow(store, reqs, true, func(reqs js.Value) string {
+		return stringify(arrayMap.Call("call", reqs, fnCall, requestResult()))
+	})
+}
+
+// PutEach makes n puts in store, value i written by value as JSON. They are
+// not waited for, as Put.
+func (tx *Tx) PutEach(store string, n int, value func(b []byte, i int) []byte) error {
+	st, err := tx.rawStore(store)
+	if err != nil {
+		return err
+	}
+	_, err = issueEach(st, "put", n, value)
+	return err
+}
+
+// AddEach makes n adds in store, value i written by value as JSON, and
+// reports which stored their value: a key that holds one already fails its
+// add with a ConstraintError, which ignoreDuplicate cancels, so that the
+// transaction goes on and the stored value stays as it was.
+func (tx *Tx) AddEach(store string, n int, value func(b []byte, i int) []byte) ([]bool, error) {
+	st, err := tx.rawStore(store)
+	if err != nil {
+		return nil, err
+	}
+	reqs, err := issueEach(st, "add", n, value)
+	if err != nil {
+		return nil, err
+	}
+	if err := catch(func() {
+		for i := range n {
+			reqs.Index(i).Set("onerror", ignoreDuplicate())
+		}
+	}); err != nil {
+		return nil, err
+	}
+	// A DOMException is "{}" in JSON, no error null.
+	p, err := tx.follow(store, reqs, true, func(reqs js.Value) string {
+		return stringify(arrayMap.Call("call", reqs, fnCall, requestError()))
+	})
+	if err != nil {
+		return nil, err
+	}
+	text, err := p.JSON()
+	if err != nil {
+		return nil, err
+	}
+	v, err := jsonx.Parse([]byte(text))
+	errs, ok := v.([]any)
+	if err != nil || !ok || len(errs) != n {
+		return nil, fmt.Errorf("reading the adds' outcome back: %w", errors.Join(err, errors.New("not an array of one entry per add")))
+	}
+	added := make([]bool, n)
+	for i, e := range errs {
+		added[i] = e == nil
+	}
+	return added, nil
+}
+
+// ignoreDuplicate is an add request's error handler: a ConstraintError (the
+// key is stored) neither aborts the transaction nor reaches its error
+// listeners; any other error does both, as always.
+var ignoreDuplicate = sync.OnceValue(func() js.Value {
+	return js.FuncOf(func(_ js.Value, args []js.Value) any {
+		e := args[0]
+		if err := e.Get("target").Get("error"); err.Truthy() && err.Get("name").String() == "ConstraintError" {
+			e.Call("preventDefault")
+			e.Call("stopPropagation")
+		}
+		return nil
+	}).Value
+})

@@ -1,0 +1,135 @@
+//go:build js && wasm
+
+package idbstore
+
+import (
+	"fmt"
+
+	"github.com/localconv/localconv/core"
+	"github.com/localconv/localconv/idbstore/internal/idb"
+	"github.com/localconv/localconv/internal/jsonx"
+)
+
+// Reading records back. A stored value holds the properties its key and
+// indexes need, which DevTools shows, and the record itself as bytes
+// (codec.go) in rec, as a string of one character per byte (rectext.go).
+// Many values come back as one JSON text, decoded here in Go without a JS
+// call per record; a single value found by a cursor is read property by
+// property (messageOf).
+
+// maxExactJS is the largest integer a JS number (a float64) holds exactly,
+// with every integer below it: the bound of the numbers this store writes
+// as plain properties (keys and indexes need them plain).
+const maxExactJS = 1 << 53
+
+// exactInJS reports whether n survives as a JS number unchanged.
+func exactInJS(n int64) bool { return n >= -maxExactJS && n <= maxExactJS }
+
+// seqInJS is exactInJS for a change sequence.
+func seqInJS(seq uint64) bool { return seq <= maxExactJS }
+
+// valuesOf waits for a batch or a getAll and parses its values.
+func valuesOf(p *idb.Pending) ([]any, error) {
+	text, err := p.JSON()
+	if err != nil {
+		return nil, err
+	}
+	return parseArray(text)
+}
+
+func parseArray(text string) ([]any, error) {
+	v, err := jsonx.Parse([]byte(text))
+	if err != nil {
+		return nil, fmt.Errorf("reading values back: %w", err)
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("reading values back: not an array")
+	}
+	return list, nil
+}
+
+// recordsFromJSON decodes stored values with decode (nil entries stay nil);
+// one that cannot be decoded is reported, by name(i), and left nil.
+func recordsFromJSON[R any](s *Store, values []any, decode func([]byte) (*R, error), name func(i int) string) []*R {
+	out := make([]*R, len(values))
+	for i, v := range values {
+		if v == nil {
+			continue
+		}
+		b, err := recBytes(v)
+		var r *R
+		if err == nil {
+			r, err = decode(b)
+		}
+		if err != nil {
+			s.reportCorrupt(name(i), err)
+			continue
+		}
+		out[i] = r
+	}
+	return out
+}
+
+// conversationsFromJSON decodes stored conversation values, naming a bad one
+// by ids[i] if given, else by its own id.
+func (s *Store) conversationsFromJSON(values []any, ids []string) []*core.ConversationRecord {
+	return recordsFromJSON(s, values, decodeConversation, func(i int) string {
+		if ids != nil {
+			return conversationKeyName(ids[i])
+		}
+		return conversationKeyName(valueID(values[i], "id")[0])
+	})
+}
+
+// messagesFromJSON decodes stored message values, as conversationsFromJSON.
+func (s *Store) messagesFromJSON(values []any, keys []core.MessageKey) []*core.MessageRecord {
+	return recordsFromJSON(s, values, decodeMessage, func(i int) string {
+		if keys != nil {
+			return messageKeyName(keys[i].ConversationID, keys[i].MessageClientID)
+		}
+		id := valueID(values[i], "conversationId", "messageClientId")
+		return messageKeyName(id[0], id[1])
+	})
+}
+
+func dropNil[T any](list []*T) []*T {
+	out := list[:0]
+	for _, r := range list {
+		if r != nil {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
+// messageOf decodes a message value read by a cursor.
+func messageOf(v idb.Value) (*core.MessageRecord, error) {
+	if v.Missing() {
+		return nil, fmt.Errorf("the stored value is %s, not an object", v)
+	}
+	rec, ok := v.Get("rec").Text()
+	if !ok {
+		return nil, fmt.Errorf("the stored value has no rec string")
+	}
+	b, err := bytesOfString(rec)
+	if err != nil {
+		return nil, err
+	}
+	return decodeMessage(b)
+}
+
+// conversationKeyName and messageKeyName name a record for OnCorruptRecord.
+func conversationKeyName(id string) string { return fmt.Sprintf("%s[%q]", storeConversations, id) }
+
+func messageKeyName(cid, mid string) string {
+	return fmt.Sprintf("%s[%q, %q]", storeMessages, cid, mid)
+}
+
+// messageKeyNameOf names a message by its primary key as a cursor gives it.
+func messageKeyNameOf(key idb.Value) string {
+	if parts, ok := key.List(); ok && len(parts) == 2 {
+		return messageKeyName(parts[0].String(), parts[1].String())
+	}
+	return fmt.Sprintf("%s[%s]", storeMessages, key)
+}
