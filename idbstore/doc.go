@@ -2,54 +2,58 @@
 // WebAssembly (GOOS=js GOARCH=wasm). It runs wherever globalThis.indexedDB
 // exists: a page, a dedicated or shared Worker, a service worker.
 //
-// Three object stores: conversations (key: conversationId), messages (key:
-// [conversationId, messageClientId]) and meta (the change sequence, and a
-// snapshot of the whole list as one value). Every record value
-// is a small plain object holding the properties its keys and indexes need,
-// plus the record itself as compact bytes (codec.go) in its rec property; see
-// schema.go for the layout and values.go for why.
+// # Basics
 //
-// Update and View run their closure in one IndexedDB transaction, through
-// github.com/hack-pad/go-indexeddb. Load reads the whole list through a small
-// raw read path (load.go): the snapshot in one copy, plus the few records
-// written since it; it needs no JS of its own, so it works under a strict
-// Content-Security-Policy. The Service rewrites the snapshot from its cache
-// when the records written since have grown (snapshot.go).
+// New gives a Store on the database of one name; it opens on first use
+// (store.go): the schema brought up to date (migrate.go), then the database
+// claimed for the account (meta.go). Update and View run a closure in one
+// transaction (transaction.go), whose reads and writes of conversations and
+// messages are in operations.go and of meta's small records in meta.go.
+// Load reads the whole list at open (load.go): the snapshot, the list as
+// one value (snapshot.go), and the records written since it.
 //
-// Several tabs share the database: a transaction that changed conversations
-// posts on a BroadcastChannel named after the database just before it commits
-// (watch.go, update.go), and Watch tells the other connections, whose reads
-// then see the commit; a commit whose message was lost (its tab died in
-// between) is found by polling the change sequence (poll.go). A tab that opens a newer schema makes the older
-// connections let go (OnConnectionLost); code meeting a database newer than
-// its schema opens it as it is if it has every store and index the code needs
-// (schema.go: needs), since a newer schema only adds.
+// Three object stores: conversations, messages and meta. schema.go names
+// each store, index and meta key beside the layout. A record is stored as a
+// small plain object with the properties its keys and indexes need, and the
+// record itself as compact bytes (codec.go) in a string of one character per
+// byte (rectext.go); records.go reads them back.
 //
-// # What goes around go-indexeddb, and why
+// Several tabs share the database (tabs.go): a transaction that changed
+// conversations posts on a BroadcastChannel just before it commits, Watch
+// tells the other connections, and a poll of the change sequence finds the
+// commits whose message was lost with a dying tab.
 //
-// go-indexeddb (v0.3.2, its latest) creates every transaction, waits for its
-// end and reads the first value of each (the change sequence, transaction.go).
-// The rest goes to IndexedDB through syscall/js, where it has no API for what
-// this store needs:
+// All of it reaches IndexedDB, and JS, through one package, internal/idb:
+// the store's code above it has no syscall/js. That package says what goes
+// through github.com/hack-pad/go-indexeddb and what is raw, and why.
 //
-//   - Opening and upgrading (open.go, schema.go): its Open panics inside the
-//     JS callback when an upgrader fails, tells nothing of a blocked request
-//     (another tab holding an older version open), cannot open a database at
-//     whatever version it has (a newer tab's), and does not give out the
-//     versionchange transaction, which adding an index to an existing store
-//     needs. So the schema is opened raw first, and go-indexeddb then opens
-//     its connection at the version found (openIDB), never upgrading.
-//   - Reading many records (load.go, and transaction.go's reads): it has no
-//     getAll, only getAllKeys; a cursor costs a Go–JS round trip a record.
-//   - Writing many records (bulk.go): its requests are one syscall/js call
-//     each, several per record. A batch is one JSON text per 256 KiB of
-//     records, issued on the transaction as IndexedDB's own object, which
-//     go-indexeddb does not give out: it is reached through the first
-//     cursor's source (transaction.begin).
-//   - Polling the change sequence (poll.go) and deleting a database
-//     (delete.go) use the raw connection and factory; a BroadcastChannel
-//     (watch.go) is not IndexedDB.
+// # Types
 //
-// The codec is plain Go and builds everywhere, so that it can be tested and
-// fuzzed natively; the rest needs js/wasm.
+//	Store        the core.Store, core.SnapshotStore and core.Opener
+//	transaction  the core.Tx, core.SnapshotTx and core.FirstPageTx of one
+//	             IndexedDB transaction (idb.Tx)
+//	schema       the migrations; the database version is their number
+//	watchers     the BroadcastChannel and the Watch functions
+//	seqPoll      the poll of the change sequence
+//
+// # Caveats
+//
+// Inside a transaction, wait on nothing but its own requests: IndexedDB
+// commits a transaction that has none pending at the end of a task
+// (docs/design.md, "Transaction lifetime"). Store.run aborts a transaction
+// whose closure failed and reports one that committed early.
+//
+// A JS event handler must never block: the few that reach this package's
+// code (connectionLost, a cursor's records) only record and hand on.
+//
+// Many records cross between Go and JS as one JSON text, never one JS call a
+// record: that is what makes a batch and a load fast.
+//
+// A tab that opens a newer schema makes the older connections let go
+// (Options.OnConnectionLost); code meeting a newer schema opens it as it is
+// if it has every store and index the code needs (migrate.go's needs).
+//
+// The codecs are plain Go and build everywhere, so that they are tested and
+// fuzzed natively; the rest needs js/wasm and runs in a browser
+// (make test-browser).
 package idbstore

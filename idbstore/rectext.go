@@ -11,9 +11,9 @@ import (
 // A record's bytes are stored as a string of one character per byte (code
 // points 0–255), not as a Uint8Array: a batch of values is then one JSON text
 // that JSON.parse turns into objects in a single JS call, and a batch read
-// comes back as one JSON.stringify (bulk.go) — a few JS calls for a hundred
-// records instead of several each. JS keeps such a string at one byte per
-// character.
+// comes back as one JSON.stringify (internal/idb/batch.go): a few JS calls
+// for a hundred records instead of several each. JS keeps such a string at
+// one byte per character.
 
 // appendBytesString writes b as a JSON string of one character per byte.
 func appendBytesString(out []byte, b []byte) []byte {
