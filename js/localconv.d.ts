@@ -175,7 +175,7 @@ export interface LocalConversationEventMap {
   conversationDeleted: CustomEvent<string[]>;
   /** The conversations that changed (and only those), as they are now. */
   conversationChanged: CustomEvent<Conversation[]>;
-  /** A conversation's read time moved (marked read, cleared, or applyReadTime). */
+  /** A conversation's read time moved (marked read, cleared, applyReadTime or applyClearHistory). */
   conversationReadTimeUpdated: CustomEvent<ReadTimeUpdate>;
   /** The new total of unread messages. */
   totalUnreadCountChanged: CustomEvent<number>;
@@ -327,6 +327,13 @@ export declare class LocalConversationService extends EventTarget {
   setCurrentConversation(conversationId?: string | null): Promise<void>;
   /** A read time from the server or another device; one not newer than stored changes nothing. 191004: unknown conversation, a bad time. */
   applyReadTime(conversationId: string, readTime: number): Promise<void>;
+  /**
+   * The host's clear-history notification (NIM's onClearHistoryNotifications): every message created at or
+   * before deleteTime is gone for good (applied again, it is a duplicate); unread counts only later ones;
+   * a lastMessage at or before it becomes null; the conversation moves up to deleteTime. A conversation not
+   * in the list is no error: nothing visible changes. 191004: a bad id or time.
+   */
+  applyClearHistory(conversationId: string, deleteTime: number): Promise<void>;
   /** Flushes, closes the database and stops the service; later calls reject with 190002. */
   close(): Promise<void>;
 

@@ -49,6 +49,7 @@ func Run(t *testing.T, open Opener) {
 		{"ClosedStoreFails", testClosedStoreFails},
 		{"ReadMarks", testReadMarks},
 		{"AddMessages", testAddMessages},
+		{"EmptyMessageClientID", testEmptyMessageClientID},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
@@ -817,4 +818,52 @@ func testAddMessages(t *testing.T, connect func() core.Store) {
 		require.Equal(t, []*core.MessageRecord{nil, fresh}, got, "an abort takes back what it added")
 		return nil
 	})
+}
+
+// testEmptyMessageClientID: a message whose messageClientId is "" is a
+// message like any other to the store. The Service keeps a conversation's
+// clear-history marker there (core/api_clear_history.go), a key no applied
+// message can have, and moves it by putting it again.
+func testEmptyMessageClientID(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	marker := func(createTime int64) *core.MessageRecord {
+		m := &core.MessageRecord{Deleted: true}
+		m.ConversationID, m.ConversationType, m.CreateTime = convID("b"), core.TypeP2P, createTime
+		return m
+	}
+	put(t, s, 1, nil, []*core.MessageRecord{msg("b", "m1", 10), marker(40)})
+	get := func(target string) *core.MessageRecord {
+		var out []*core.MessageRecord
+		view(t, s, func(tx core.Tx) (err error) {
+			out, err = tx.GetMessages([]core.MessageKey{{ConversationID: convID(target), MessageClientID: ""}})
+			return err
+		})
+		require.Len(t, out, 1)
+		return out[0]
+	}
+	require.Equal(t, marker(40), get("b"))
+	require.Nil(t, get("c"))
+
+	put(t, s, 2, nil, []*core.MessageRecord{marker(50)}) // replaces it, its time too
+	require.Equal(t, marker(50), get("b"))
+	after := func(t0 int64) []string {
+		var out []string
+		view(t, s, func(tx core.Tx) error {
+			msgs, err := tx.MessagesAfter(convID("b"), t0)
+			out = ids(msgs)
+			return err
+		})
+		return out
+	}
+	require.Equal(t, []string{convID("b") + "/", convID("b") + "/m1"}, after(-1))
+	require.Equal(t, []string{convID("b") + "/"}, after(45))
+	require.Empty(t, after(50))
+	var newest []string
+	view(t, s, func(tx core.Tx) error {
+		return tx.NewestMessages(convID("b"), func(m *core.MessageRecord) bool {
+			newest = append(newest, fmt.Sprintf("%d/%s", m.CreateTime, m.MessageClientID))
+			return true
+		})
+	})
+	require.Equal(t, []string{"50/", "10/m1"}, newest)
 }

@@ -118,6 +118,8 @@ export async function app(): Promise<void> {
   await service.setCurrentConversation(bob);
   await service.setCurrentConversation(null);
   await service.applyReadTime(bob, Date.now());
+  const historyCleared: void = await service.applyClearHistory(bob, Date.now());
+  console.log(historyCleared);
 
   // The seed's API.
   const created: Conversation = await service.createConversation(team);
