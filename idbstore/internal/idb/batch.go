@@ -82,10 +82,12 @@ func issueEach(target js.Value, method string, n int, item func(b []byte, i int)
 	return reqs, err
 }
 
-// follow makes the go-indexeddb request that a raw request (or a batch of
-// them, many) is waited for through: a count of a key no store holds, on
-// the same store. It completes after them, so when it succeeded they did.
-func (tx *Tx) follow(store string, raw js.Value, many bool, text func(js.Value) string) (*Pending, error) {
+// follow makes the go-indexeddb request that raw requests are waited for
+// through: a count of a key no store holds, on the same store. It completes
+// after them, so when it succeeded they did. text reads their results as
+// JSON; why, if not nil, finds the error of the one that failed (and so
+// aborted the transaction), which says more than the count's AbortError.
+func (tx *Tx) follow(store string, text func() string, why func() error) (*Pending, error) {
 	st, err := tx.t.ObjectStore(store)
 	if err != nil {
 		return nil, err
@@ -94,41 +96,31 @@ func (tx *Tx) follow(store string, raw js.Value, many bool, text func(js.Value) 
 	if err != nil {
 		return nil, err
 	}
-	return &Pending{tx: tx, req: marker.Request, raw: raw, many: many, text: text}, nil
+	return &Pending{tx: tx, req: marker.Request, text: text, why: why}, nil
 }
 
-// JSON waits for a raw request (GetAll, GetLast, GetEach) and returns its
-// results as one JSON array. If it failed, its error is returned.
+// JSON waits for raw requests (GetAll, GetLast, GetEach) and returns their
+// results as one JSON array.
 func (p *Pending) JSON() (string, error) {
-	if err := p.wait(); err != nil {
+	if _, err := await(p.tx.ctx, p.req); err != nil {
+		if p.why != nil && p.tx.ctx.Err() == nil {
+			var why error
+			if catch(func() { why = p.why() }) == nil && why != nil {
+				return "", why
+			}
+		}
 		return "", err
 	}
 	var text string
-	if err := catch(func() { text = p.text(p.raw) }); err != nil {
+	if err := catch(func() { text = p.text() }); err != nil {
 		return "", err
 	}
 	return text, nil
 }
 
-// wait waits for the marker. If it failed, a raw request that failed before
-// it (and so aborted the transaction) says why better than its AbortError.
-func (p *Pending) wait() error {
-	_, err := await(p.tx.ctx, p.req)
-	if err == nil || p.tx.ctx.Err() != nil {
-		return err
-	}
-	var rawErr error
-	_ = catch(func() {
-		if p.many {
-			rawErr = errorOf(arrayFind.Call("call", arrayMap.Call("call", p.raw, fnCall, requestError()), jsBoolean))
-		} else {
-			rawErr = errorOf(p.raw.Get("error"))
-		}
-	})
-	if rawErr != nil {
-		return rawErr
-	}
-	return err
+// firstError is the error of the first of reqs that failed, nil if none.
+func firstError(reqs js.Value) error {
+	return errorOf(arrayFind.Call("call", arrayMap.Call("call", reqs, fnCall, requestError()), jsBoolean))
 }
 
 func stringify(v js.Value) string { return jsJSON.Call("stringify", v).String() }
@@ -153,7 +145,9 @@ func (tx *Tx) GetAll(store, index string, r Range) (*Pending, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tx.follow(store, req, false, func(req js.Value) string { return stringify(req.Get("result")) })
+	return tx.follow(store,
+		func() string { return stringify(req.Get("result")) },
+		func() error { return errorOf(req.Get("error")) })
 }
 
 // GetLast makes a read of the n values of the index with the highest keys,
@@ -177,9 +171,9 @@ func (tx *Tx) GetLast(store, index string, n int) (p *Pending, ok bool, err erro
 	}
 	// An IDBRecord keeps its value behind a getter, which JSON.stringify does
 	// not see: the values are taken out first.
-	p, err = tx.follow(store, req, false, func(req js.Value) string {
-		return stringify(arrayMap.Call("call", req.Get("result"), fnCall, recordValue()))
-	})
+	p, err = tx.follow(store,
+		func() string { return stringify(arrayMap.Call("call", req.Get("result"), fnCall, recordValue())) },
+		func() error { return errorOf(req.Get("error")) })
 	return p, err == nil, err
 }
 
@@ -193,9 +187,9 @@ func (tx *Tx) GetEach(store string, n int, key func(b []byte, i int) []byte) (*P
 	if err != nil {
 		return nil, err
 	}
-	return tx.follow(store, reqs, true, func(reqs js.Value) string {
-		return stringify(arrayMap.Call("call", reqs, fnCall, requestResult()))
-	})
+	return tx.follow(store,
+		func() string { return stringify(arrayMap.Call("call", reqs, fnCall, requestResult())) },
+		func() error { return firstError(reqs) })
 }
 
 // PutEach makes n puts in store, value i written by value as JSON. They are
@@ -229,10 +223,12 @@ func (tx *Tx) AddEach(store string, n int, value func(b []byte, i int) []byte) (
 	}); err != nil {
 		return nil, err
 	}
-	// A DOMException is "{}" in JSON, no error null.
-	p, err := tx.follow(store, reqs, true, func(reqs js.Value) string {
-		return stringify(arrayMap.Call("call", reqs, fnCall, requestError()))
-	})
+	// A DOMException is "{}" in JSON, no error null. The adds' first error
+	// may be a cancelled ConstraintError, which does not say why the
+	// transaction aborted: the count's error is given then.
+	p, err := tx.follow(store,
+		func() string { return stringify(arrayMap.Call("call", reqs, fnCall, requestError())) },
+		nil)
 	if err != nil {
 		return nil, err
 	}

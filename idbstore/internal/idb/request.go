@@ -41,12 +41,10 @@ func await(ctx context.Context, r *goidb.Request) (js.Value, error) {
 // and waited for in any order.
 type Pending struct {
 	tx  *Tx
-	req *goidb.Request // the request, or the marker after a raw one
-	// raw is the raw request (or the Array of a batch's) that req follows;
-	// text reads its result as JSON.
-	raw  js.Value
-	many bool
-	text func(raw js.Value) string
+	req *goidb.Request // the request, or the one that follows raw ones
+	// text and why read raw requests' results and error (batch.go: follow).
+	text func() string
+	why  func() error
 }
 
 // Value waits for a go-indexeddb request (Fetch) and returns its result.
