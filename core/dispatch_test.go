@@ -635,6 +635,19 @@ func dispatchCases() []dispatchCase {
 				require.Equal(f.t, int64(150), f.readTime(bob))
 				f.requireEvents(wantChanged(f.conv(bob)), wantReadTime(bob, 150), wantTotal(3))
 			}},
+		{"applyReadTimes", []any{[]any{map[string]any{"conversationId": bob, "readTime": 150}}}, []dispatchParam{{"readTimes", kArray, []badArg{
+			{"empty", []any{}, "readTimes must not be empty"},
+			{"entry not an object", []any{1}, "readTimes[0] must be an object"},
+			{"id missing", []any{map[string]any{"readTime": 1}}, "readTimes[0].conversationId"},
+			{"time a string", []any{map[string]any{"conversationId": bob, "readTime": "1"}}, "readTimes[0].readTime must be a finite number, got a string"},
+			{"time negative", []any{map[string]any{"conversationId": bob, "readTime": -1}}, "readTimes[0].readTime must be a time"},
+		}}},
+			func(f *specFixture, out []byte) {
+				require.Nil(f.t, out)
+				require.Equal(f.t, 1, f.unread(bob))
+				require.Equal(f.t, int64(150), f.readTime(bob))
+				f.requireEvents(wantChanged(f.conv(bob)), wantReadTime(bob, 150), wantTotal(3))
+			}},
 		{"applyClearHistory", []any{bob, 150}, []dispatchParam{{"conversationId", kString, conversationIDArgs(false)}, {"deleteTime", kNumber, []badArg{
 			{"negative", -1, "deleteTime must be a time"},
 			{"1e15", 1e15, "deleteTime must be a time"},

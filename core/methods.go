@@ -135,6 +135,9 @@ var methodTable = []methodSpec{
 	{name: "applyReadTime", params: params(pConversationID, p("readTime", argInt)), run: func(ctx context.Context, s *Service, a []any) (any, error) {
 		return nil, s.ApplyReadTime(ctx, a[0].(string), a[1].(int64))
 	}},
+	{name: "applyReadTimes", params: params(p("readTimes", argReadTimes)), run: func(ctx context.Context, s *Service, a []any) (any, error) {
+		return nil, s.ApplyReadTimes(ctx, a[0].([]ConversationReadTime))
+	}},
 	{name: "applyClearHistory", params: params(pConversationID, p("deleteTime", argInt)), run: func(ctx context.Context, s *Service, a []any) (any, error) {
 		return nil, s.ApplyClearHistory(ctx, a[0].(string), a[1].(int64))
 	}},

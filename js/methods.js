@@ -28,6 +28,7 @@ export const METHODS = Object.freeze({
   updateConversationInfo: Object.freeze({ params: Object.freeze(['conversationId', 'info']), query: false }),
   setCurrentConversation: Object.freeze({ params: Object.freeze(['conversationId']), query: false }),
   applyReadTime: Object.freeze({ params: Object.freeze(['conversationId', 'readTime']), query: false }),
+  applyReadTimes: Object.freeze({ params: Object.freeze(['readTimes']), query: false }),
   applyClearHistory: Object.freeze({ params: Object.freeze(['conversationId', 'deleteTime']), query: false }),
   close: Object.freeze({ params: Object.freeze([]), query: false }),
 });

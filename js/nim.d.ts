@@ -334,6 +334,8 @@ export declare class V2NIMLocalConversationService {
   applyClearHistory(conversationId: string, deleteTime: number): Promise<void>;
   updateConversationInfo(conversationId: string, info: ConversationInfo): Promise<void>;
   applyReadTime(conversationId: string, readTime: number): Promise<void>;
+  /** applyReadTime for many conversations in one call; conversations not in the list are skipped. */
+  applyReadTimes(readTimes: { conversationId: string; readTime: number }[]): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -316,6 +316,7 @@ export class V2NIMLocalConversationService {
   applyClearHistory(...args) { return this.#call('applyClearHistory', args).catch(rethrow); }
   updateConversationInfo(...args) { return this.#call('updateConversationInfo', args).catch(rethrow); }
   applyReadTime(...args) { return this.#call('applyReadTime', args).catch(rethrow); }
+  applyReadTimes(...args) { return this.#call('applyReadTimes', args).catch(rethrow); }
   close() { return this.#call('close', []).catch(rethrow); }
 }
 
