@@ -8,7 +8,8 @@ import (
 // ApplyMessages takes the host's received, sent or synced messages: it creates
 // missing conversations, moves lastMessage forward and counts unread. A
 // message (by conversationId + messageClientId) counts once however often it
-// is applied.
+// is applied; applied again, it may update the stored one (the outcome of my
+// send, a modification: MessageRecord.updatedBy), and is still a duplicate.
 func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResult, error) {
 	if len(msgs) == 0 {
 		return ApplyResult{}, invalid("messages must not be empty")
@@ -33,37 +34,122 @@ func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResul
 			return err
 		}
 		// By key: the same message may come again with other fields, even
-		// another createTime, and must still count once.
-		seen := make(map[MessageKey]bool, len(msgs))
+		// another createTime, and must still count once. A key's first
+		// occurrence (first) is offered to the store; newAt[i] is the record
+		// of msgs[i] if the store took it, nil for a duplicate.
+		first := make(map[MessageKey]int, len(msgs))
 		var fresh []*MessageRecord
+		var freshAt []int // the index in msgs of each of fresh
 		for i := range msgs {
 			// One at or before its conversation's clear is gone already
 			// (docs/api.md "Clear history"), whatever comes after it.
-			if seen[keys[i]] || clearedBy(clears, &msgs[i]) {
-				res.Duplicates++
+			if _, ok := first[keys[i]]; ok || clearedBy(clears, &msgs[i]) {
 				continue
 			}
-			seen[keys[i]] = true
+			first[keys[i]] = i
 			fresh = append(fresh, s.messageRecord(&msgs[i]))
+			freshAt = append(freshAt, i)
 		}
-		if len(fresh) == 0 {
-			return nil
+		newAt := make([]*MessageRecord, len(msgs))
+		if len(fresh) > 0 {
+			added, err := t.tx.AddMessages(fresh)
+			if err != nil {
+				return err
+			}
+			for j, m := range fresh {
+				if added[j] {
+					newAt[freshAt[j]] = m
+				}
+			}
 		}
-		added, err := t.tx.AddMessages(fresh)
+		known, err := s.knownVersions(t, msgs, keys, clears, first, newAt)
 		if err != nil {
 			return err
 		}
-		for j, m := range fresh {
-			if !added[j] {
-				res.Duplicates++
+		// In the order given, so that a call does what applying its messages
+		// one by one would do.
+		var updated []*MessageRecord
+		for i := range msgs {
+			if m := newAt[i]; m != nil {
+				res.Applied++
+				t.applyMessage(m)
 				continue
 			}
-			res.Applied++
-			t.applyMessage(m)
+			res.Duplicates++
+			old := known[keys[i]]
+			if old == nil {
+				continue
+			}
+			u := old.updatedBy(&msgs[i], msgs[i].SenderID == s.h.account)
+			if u == *old {
+				continue
+			}
+			known[keys[i]] = &u
+			updated = append(updated, &u)
+			t.applyUpdate(&u)
 		}
-		return nil
+		return t.putMessages(lastVersions(updated)...)
 	})
 	return res, err
+}
+
+// knownVersions returns, by key, the stored version of every message that
+// msgs apply again and may update (Message.mayUpdate): one this call stored
+// is at hand, the others are read, in one request. A new message, or one
+// that can only be a duplicate, is never read, and neither is one at or
+// before its conversation's clear, which updates nothing.
+func (s *Service) knownVersions(t *txn, msgs []Message, keys []MessageKey, clears map[string]int64,
+	first map[MessageKey]int, newAt []*MessageRecord) (map[MessageKey]*MessageRecord, error) {
+	var known map[MessageKey]*MessageRecord
+	var read []MessageKey
+	for i := range msgs {
+		k := keys[i]
+		if newAt[i] != nil || !msgs[i].mayUpdate(msgs[i].SenderID == s.h.account) || clearedBy(clears, &msgs[i]) {
+			continue
+		}
+		if _, ok := known[k]; ok {
+			continue
+		}
+		if known == nil {
+			known = map[MessageKey]*MessageRecord{}
+		}
+		if j, ok := first[k]; ok && newAt[j] != nil {
+			known[k] = newAt[j]
+			continue
+		}
+		known[k] = nil
+		read = append(read, k)
+	}
+	if len(read) == 0 {
+		return known, nil
+	}
+	stored, err := t.tx.GetMessages(read)
+	if err != nil {
+		return nil, err
+	}
+	for i, m := range stored {
+		known[read[i]] = m
+	}
+	return known, nil
+}
+
+// lastVersions keeps, of messages updated one after the other, the last
+// version of each, so that each is written once.
+func lastVersions(updated []*MessageRecord) []*MessageRecord {
+	if len(updated) < 2 {
+		return updated
+	}
+	last := make(map[MessageKey]int, len(updated))
+	for i, m := range updated {
+		last[m.Key()] = i
+	}
+	out := updated[:0]
+	for i, m := range updated {
+		if last[m.Key()] == i {
+			out = append(out, m)
+		}
+	}
+	return out
 }
 
 func (s *Service) messageRecord(m *Message) *MessageRecord {
@@ -83,9 +169,19 @@ func (s *Service) defaultReceiver(m *Message, mine bool) string {
 	return cid.TargetID
 }
 
-// applyMessage adds one new message to its conversation.
+// applyMessage adds one new message to its conversation. A conversation
+// deleted before the call stays deleted for a message not newer than the
+// read time its deletion marked (docs/api.md, applyMessages): such a message
+// is one the user deleted with it, delivered again (a NIM login re-delivers
+// roaming messages). It stays stored, known, so that applying it again is a
+// duplicate; and even when a newer message of the same call brings the
+// conversation back it is no candidate for its lastMessage, whatever the
+// order of the two.
 func (t *txn) applyMessage(m *MessageRecord) {
 	id := m.ConversationID
+	if b := t.base(id); b != nil && b.Deleted && m.CreateTime <= b.ReadTime {
+		return
+	}
 	var e *ConversationRecord
 	if t.get(id).live() {
 		e = t.edit(id)
@@ -102,6 +198,32 @@ func (t *txn) applyMessage(m *MessageRecord) {
 	if m.canBeLast() && m.after(e.LastMessage) {
 		e.LastMessage = m.lastMessage(e.ConversationID)
 		e.setSortTime(m.CreateTime)
+	}
+}
+
+// applyUpdate shows an update of a stored message (MessageRecord.updatedBy)
+// in its live conversation: a lastMessage shows the new version, and moves
+// the conversation up to its new createTime if that is later, as a new last
+// message would; a modification never moves it (as in NIM). A lastMessage
+// that is another message stays, unread never changes (an update never
+// changes whether a message counts), and a deleted conversation stays as it
+// is.
+func (t *txn) applyUpdate(u *MessageRecord) {
+	r := t.live(u.ConversationID)
+	if r == nil {
+		return
+	}
+	last := r.LastMessage != nil && r.LastMessage.MessageRefer.MessageClientID == u.MessageClientID
+	if !last && u.CreateTime <= r.MaxMessageTime {
+		return
+	}
+	e := t.edit(u.ConversationID)
+	e.MaxMessageTime = max(e.MaxMessageTime, u.CreateTime)
+	if last {
+		e.LastMessage = u.lastMessage(e.ConversationID)
+		if u.CreateTime > e.sortTime() {
+			e.setSortTime(u.CreateTime)
+		}
 	}
 }
 

@@ -383,6 +383,7 @@ func argMessage(v any, name string) (Message, error) {
 	num("messageType", &messageType, true, 0)
 	num("subType", &subType, false, 0)
 	num("sendingState", &sendingState, false, 0)
+	num("modifyTime", &m.ModifyTime, false, 0)
 	if err != nil {
 		return m, err
 	}

@@ -41,7 +41,11 @@ type refModel struct {
 }
 
 type refMsg struct {
-	m               Message // as first applied
+	m Message // as first applied, then as applying it again updated it
+	// newest is the newest createTime it had while its conversation was
+	// live (choice: a send's outcome moves a deleted conversation's
+	// newest message time no more than its list position).
+	newest          int64
 	revoked         bool
 	revokeAccountID string
 	revokeType      int
@@ -193,7 +197,7 @@ var refMessageTypes = []int{-1, 0, 1, 2, 3, 4, 5, 6, 7, 10, 11, 12, 100}
 
 func refValidMessage(x *Message) bool {
 	if !refValidID(x.ConversationID) || x.MessageClientID == "" || x.SenderID == "" ||
-		!refValidTime(x.CreateTime) || !slices.Contains(refMessageTypes, x.MessageType) ||
+		!refValidTime(x.CreateTime) || !refValidTime(x.ModifyTime) || !slices.Contains(refMessageTypes, x.MessageType) ||
 		x.SendingState < 0 || x.SendingState > 3 {
 		return false
 	}
@@ -257,7 +261,7 @@ func (m *refModel) unread(id string) int {
 func (m *refModel) newestTime(id string) int64 {
 	var t int64
 	for _, x := range m.msgs[id] {
-		t = max(t, x.m.CreateTime)
+		t = max(t, x.newest)
 	}
 	return t
 }
@@ -704,23 +708,46 @@ func (m *refModel) applyMessages(tab int, msgs []Message) refResult {
 		}
 	}
 	var res ApplyResult
+	// The conversations deleted when the call began, and the read times
+	// their deletions marked.
+	deletedAt := map[string]int64{}
+	for id, c := range m.convs {
+		if !c.live {
+			deletedAt[id] = c.readTime
+		}
+	}
 	for _, msg := range msgs {
 		id := msg.ConversationID
 		k := MessageKey{id, msg.MessageClientID}
-		if m.find(k) != nil {
+		cleared := false
+		if c := m.convs[id]; c != nil && c.cleared && msg.CreateTime <= c.clearedTo {
+			cleared = true
+		}
+		if x := m.find(k); x != nil {
 			res.Duplicates++
+			if !cleared {
+				m.update(x, msg)
+			}
 			continue
 		}
-		if c := m.convs[id]; c != nil && c.cleared && msg.CreateTime <= c.clearedTo {
+		if cleared {
 			// docs/api.md "Clear history": gone with the history, a duplicate.
 			m.noteIf(true, "message at or before a clear")
 			res.Duplicates++
 			continue
 		}
 		res.Applied++
-		x := &refMsg{m: msg}
+		x := &refMsg{m: msg, newest: msg.CreateTime}
 		m.msgs[id] = append(m.msgs[id], x)
 		m.keys = append(m.keys, k)
+		if rt, ok := deletedAt[id]; ok && msg.CreateTime <= rt {
+			// docs/api.md: a deleted conversation stays deleted when a
+			// message not newer than its deletion comes (again); stored,
+			// known, and no candidate for lastMessage if a newer one brings
+			// the conversation back.
+			m.noteIf(true, "old message leaves a conversation deleted")
+			continue
+		}
 		c := m.live(id)
 		if c == nil {
 			c = m.create(id, msg.CreateTime) // docs/api.md: starts with the message's createTime
@@ -736,6 +763,43 @@ func (m *refModel) applyMessages(tab int, msgs []Message) refResult {
 	}
 	m.noteIf(res.Duplicates > 0, "duplicate messages")
 	return refOK(func() any { return res })
+}
+
+// update applies a known message again (docs/api.md, applyMessages): the
+// outcome of my send, and a modification, update the stored message unless
+// it was deleted or revoked.
+func (m *refModel) update(x *refMsg, v Message) {
+	if x.deleted || x.revoked {
+		return
+	}
+	before := x.m
+	if x.m.SenderID == me && v.SenderID == me && x.m.SendingState == 3 && (v.SendingState == 1 || v.SendingState == 2) {
+		x.m.SendingState = v.SendingState
+		if v.SendingState == 1 { // succeeded: the server's createTime and id
+			x.m.CreateTime = v.CreateTime
+			if v.MessageServerID != "" {
+				x.m.MessageServerID = v.MessageServerID
+			}
+		}
+		m.noteIf(true, "send outcome")
+	}
+	if v.ModifyTime > x.m.ModifyTime {
+		x.m.ModifyTime = v.ModifyTime
+		x.m.Text, x.m.Attachment, x.m.SubType = v.Text, v.Attachment, v.SubType
+		x.m.ServerExtension, x.m.CallbackExtension = v.ServerExtension, v.CallbackExtension
+		m.noteIf(true, "message modified")
+	}
+	c := m.live(x.m.ConversationID)
+	if c == nil || x.m == before {
+		return
+	}
+	x.newest = max(x.newest, x.m.CreateTime)
+	// lastMessage shows it (refLastMessage reads x); the list moves up to a
+	// later createTime as for a new last message, never for a modification.
+	if c.lastID == x.m.MessageClientID && x.m.CreateTime > c.sortTime {
+		c.sortTime = x.m.CreateTime
+		m.noteIf(true, "send outcome moves the conversation")
+	}
 }
 
 func (m *refModel) revokeMessage(k MessageKey, info RevokeInfo) refResult {

@@ -109,6 +109,7 @@ func TestModelRandomTabs(t *testing.T) {
 // silently stop exercising them.
 var singleTabCoverage = []string{
 	"pin limit", "delete limit", "clear limit", "conversation comes back", "duplicate messages",
+	"send outcome", "send outcome moves the conversation", "message modified", "old message leaves a conversation deleted",
 	"invalid message", "revoke last message", "last message falls back", "last message falls back to null",
 	"markRead moved", "markRead past lastMessage", "message in current conversation", "subscribe again", "page splits a tie", "offset above its sortOrder",
 	"storage failure", "reload", "delete unread conversation",
@@ -143,7 +144,7 @@ var singleTabCoverage = []string{
 }
 
 var multiTabCoverage = []string{
-	"conversation comes back", "duplicate messages", "revoke last message", "last message falls back",
+	"conversation comes back", "duplicate messages", "send outcome", "message modified", "old message leaves a conversation deleted", "revoke last message", "last message falls back",
 	"markRead moved", "storage failure", "reload", "page splits a tie",
 	"tab catches up", "tab follows its current conversation",
 	"op applyMessages 0", "op applyMessages 190001", "op deleteConversation 0", "op stickTopConversation 0",
@@ -1130,10 +1131,22 @@ func (r *modelRun) pickTime() int64 {
 
 func (r *modelRun) genMessage() Message {
 	if len(r.m.keys) > 0 && r.chance(20) {
-		// A message applied before: a duplicate, whatever it says now.
+		// A message applied before: a duplicate, whatever it says now,
+		// which may update the stored one: the outcome of a send (a
+		// sending message of mine that comes again as succeeded or failed)
+		// or a modification (a later modifyTime).
 		x := r.m.find(r.m.keys[r.pick(len(r.m.keys))]).m
 		if r.chance(50) {
 			x.CreateTime, x.Text = r.pickTime(), "edited"
+		}
+		if r.chance(40) {
+			x.SendingState = 1 + r.pick(3)
+		}
+		if r.chance(30) {
+			x.ModifyTime = max(0, x.ModifyTime+int64(r.pick(4))-1)
+			x.Text, x.SubType = "modified"+strconv.Itoa(r.pick(1000)), r.pick(3)
+			x.Attachment = []RawJSON{"", `{"url":"b.png"}`}[r.pick(2)]
+			x.ServerExtension, x.CallbackExtension = []string{"", `{"m":1}`}[r.pick(2)], []string{"", "cb2"}[r.pick(2)]
 		}
 		return x
 	}
@@ -1172,6 +1185,9 @@ func (r *modelRun) genMessage() Message {
 	x.ServerExtension = []string{"", "", `{"k":1}`}[r.pick(3)]
 	x.CallbackExtension = []string{"", "cb"}[r.pick(2)]
 	x.SenderName = []string{"", "Bob", "鲍勃"}[r.pick(3)]
+	if r.chance(5) {
+		x.ModifyTime = 1 + int64(r.pick(3)) // modified before it came
+	}
 	if r.chance(25) && target != "" {
 		switch {
 		case refTypeOf(id) != TypeP2P:
@@ -1183,7 +1199,9 @@ func (r *modelRun) genMessage() Message {
 		}
 	}
 	if r.chance(5) { // something invalid
-		switch r.pick(7) {
+		switch r.pick(8) {
+		case 7:
+			x.ModifyTime = []int64{-1, 1e15}[r.pick(2)]
 		case 0:
 			x.MessageClientID = ""
 		case 1:
@@ -1769,7 +1787,9 @@ func TestModelTabsConcurrentStayConsistent(t *testing.T) {
 			}
 			ids := []string{p2p("u0"), p2p("u1"), team("t0"), team("t1"), superTeam("s0")}
 			message := func(id string, i int) Message {
-				x := msg(id, "m"+strconv.Itoa(i), int64(1000+(i*37)%400))
+				// Around the clock: a deleted conversation comes back only for a
+				// message newer than its deletion (docs/api.md, applyMessages).
+				x := msg(id, "m"+strconv.Itoa(i), clk.now()-200+int64((i*37)%400))
 				if i%4 == 0 {
 					x.SenderID = me
 				}

@@ -7,7 +7,9 @@ import "unsafe"
 //
 // A deleted conversation stays as a tombstone (Deleted, with only ID, ReadTime,
 // MaxMessageTime and Seq kept) so that its stored messages never count again if
-// it comes back, and so that other tabs learn of the deletion from Seq.
+// it comes back, so that messages not newer than its ReadTime, delivered
+// again, do not bring it back (applyMessage), and so that other tabs learn of
+// the deletion from Seq.
 type ConversationRecord struct {
 	Conversation
 	// ReadTime: messages created at or before it are read.
@@ -146,4 +148,49 @@ func (m *MessageRecord) markDeleted() {
 	*m = MessageRecord{Mine: m.Mine, Deleted: true}
 	m.ConversationID, m.ConversationType = ref.ConversationID, ref.ConversationType
 	m.MessageClientID, m.CreateTime = ref.MessageClientID, ref.CreateTime
+}
+
+// mayUpdate reports whether m, applied again, could update its stored
+// version (updatedBy): the outcome of a send of mine, or a modification.
+// Only for such a message is the stored version read: applying a new
+// message, or one that can only be a duplicate, reads nothing.
+func (m *Message) mayUpdate(mine bool) bool {
+	return m.ModifyTime > 0 ||
+		(mine && (m.SendingState == SendingStateSucceeded || m.SendingState == SendingStateFailed))
+}
+
+// updatedBy is the stored message m once v, a version of it applied again,
+// updated it (docs/api.md, applyMessages). Two things update it:
+//   - the outcome of my send: a message of mine stored while it was being
+//     sent (sendingState 3) that comes again as succeeded (1) or failed (2)
+//     takes that state and, on success, the server's createTime and (if
+//     given) messageServerId;
+//   - a modification: a later modifyTime replaces its content (text,
+//     attachment, subType, extensions) and its modifyTime.
+//
+// A deleted or revoked message stays as it is, and what decides whether m
+// counts as unread (its sender, unreadEnabled, and for a message that is
+// not mine its createTime) never comes from v. mine says whether v's sender
+// is the opened account. The result equals *m when nothing changed.
+func (m *MessageRecord) updatedBy(v *Message, mine bool) MessageRecord {
+	u := *m
+	if m.Deleted || m.Revoked {
+		return u
+	}
+	if m.Mine && mine && m.SendingState == SendingStateSending &&
+		(v.SendingState == SendingStateSucceeded || v.SendingState == SendingStateFailed) {
+		u.SendingState = v.SendingState
+		if v.SendingState == SendingStateSucceeded {
+			u.CreateTime = v.CreateTime
+			if v.MessageServerID != "" {
+				u.MessageServerID = v.MessageServerID
+			}
+		}
+	}
+	if v.ModifyTime > m.ModifyTime {
+		u.ModifyTime = v.ModifyTime
+		u.Text, u.Attachment, u.SubType = v.Text, v.Attachment, v.SubType
+		u.ServerExtension, u.CallbackExtension = v.ServerExtension, v.CallbackExtension
+	}
+	return u
 }

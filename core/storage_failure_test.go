@@ -42,7 +42,8 @@ func mutatingCalls(bob, t1, s1, carol string) []struct {
 		}},
 		{"markConversationRead", func(f *specFixture) error { _, err := f.MarkConversationRead(f.ctx, bob); return err }},
 		{"applyMessages", func(f *specFixture) error {
-			_, err := f.ApplyMessages(f.ctx, []Message{msg(bob, "m3", 300), msg(p2p("dave"), "d1", 250), msg(team("gone"), "g2", 400)})
+			// g2 is newer than gone's deletion (at 1000): it brings it back.
+			_, err := f.ApplyMessages(f.ctx, []Message{msg(bob, "m3", 300), msg(p2p("dave"), "d1", 250), msg(team("gone"), "g2", 1400)})
 			return err
 		}},
 		{"revokeMessage", func(f *specFixture) error {

@@ -55,6 +55,14 @@ func (c *Conversation) sameContent(o *Conversation) bool {
 	return a == b && c.LastMessage.equal(o.LastMessage)
 }
 
+// Sending states (docs/api.md §1), as the host app reports them.
+const (
+	SendingStateUnknown   = 0
+	SendingStateSucceeded = 1
+	SendingStateFailed    = 2
+	SendingStateSending   = 3
+)
+
 // Last message states.
 const (
 	LastMessageStateDefault    = 0
@@ -114,8 +122,13 @@ type MessageRefer struct {
 type Message struct {
 	MessageRefer
 	MessageContent
-	UnreadEnabled            bool `json:"unreadEnabled"`
-	LastMessageUpdateEnabled bool `json:"lastMessageUpdateEnabled"`
+	// ModifyTime is when the message's content was last modified (the NIM
+	// SDK's V2NIMMessage.modifyTime), 0 if never: a version applied again
+	// with a later one replaces the stored content (MessageRecord.updatedBy).
+	// A lastMessage does not show it, as NIM's V2NIMLastMessage does not.
+	ModifyTime               int64 `json:"modifyTime"`
+	UnreadEnabled            bool  `json:"unreadEnabled"`
+	LastMessageUpdateEnabled bool  `json:"lastMessageUpdateEnabled"`
 }
 
 // MessageKey names a stored message: conversationId + messageClientId.

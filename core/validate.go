@@ -97,7 +97,7 @@ var messageTypes = map[int]bool{-1: true, 0: true, 1: true, 2: true, 3: true, 4:
 
 const messageTypeList = "-1, 0 to 7, 10, 11, 12 or 100"
 
-const maxSendingState = 3
+const maxSendingState = SendingStateSending
 
 // checkMessage validates one message of applyMessages, named name in errors,
 // and fills its ConversationType from its conversation id.
@@ -114,6 +114,9 @@ func (s *Service) checkMessage(name string, m *Message) error {
 		return invalid("%s.senderId must not be empty", name)
 	}
 	if err := checkTime(name+".createTime", m.CreateTime); err != nil {
+		return err
+	}
+	if err := checkTime(name+".modifyTime", m.ModifyTime); err != nil {
 		return err
 	}
 	if !messageTypes[m.MessageType] {

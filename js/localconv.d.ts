@@ -112,6 +112,11 @@ export interface Message
     Partial<Omit<MessageContent, 'attachment'>> {
   messageType: number;
   attachment?: object | string;
+  /**
+   * When its content was last modified (NIM's V2NIMMessage.modifyTime), default 0.
+   * Applied again with a later one, a known message's content is replaced.
+   */
+  modifyTime?: number;
   /** Default true. Also read from messageConfig.unreadEnabled. */
   unreadEnabled?: boolean;
   /** Default true. Also read from messageConfig.lastMessageUpdateEnabled. */

@@ -197,3 +197,90 @@ test('setCurrentConversation: the conversation on screen takes no unread', async
   assertConversation(d.events[0].detail, { conversationId: dave, unreadCount: 0 });
   assert.equal(await s.value('getTotalUnreadCount'), 2);
 });
+
+test('applyMessages: applied again, my sending message takes its outcome and a modified one its new content; both are duplicates', async (t) => {
+  const page = await env.page(t);
+  const accountId = uniqueName();
+  const s = await openService(page, { accountId });
+  const me = s.accountId;
+  const bob = s.p2p('bob');
+  const out = msg(bob, 'c1', me, T + 10, { sendingState: 3 });
+  await s.ok('applyMessages', [msg(bob, 'b1', 'bob', T + 1), out]);
+  assert.equal((await s.value('getConversation', bob)).lastMessage.sendingState, 3);
+
+  // The send succeeded: the server's createTime and id; the list moves to the later time.
+  const done = { ...out, sendingState: 1, createTime: T + 20, messageServerId: 'srv-1' };
+  const r = await s.ok('applyMessages', [done]);
+  assert.deepEqual(r.value, { applied: 0, duplicates: 1 }, 'a known message is a duplicate even when it updated the stored one');
+  let c = assertConversation(await s.value('getConversation', bob), { unreadCount: 1, sortOrder: T + 20 });
+  assert.equal(c.lastMessage.sendingState, 1);
+  assert.equal(c.lastMessage.messageRefer.createTime, T + 20);
+  assert.equal(c.lastMessage.messageRefer.messageServerId, 'srv-1');
+  assert.deepEqual(r.events, [{ type: 'conversationChanged', detail: [c], custom: true }], 'mine: no count changes');
+  // The same outcome again, or another one after it: nothing.
+  const again = await s.ok('applyMessages', [done, { ...out, sendingState: 2 }]);
+  assert.deepEqual(again.value, { applied: 0, duplicates: 2 });
+  assert.deepEqual(again.events, []);
+
+  // A failed send keeps its time and place.
+  const out2 = msg(bob, 'c2', me, T + 30, { sendingState: 3 });
+  await s.ok('applyMessages', [out2]);
+  const failed = await s.ok('applyMessages', [{ ...out2, sendingState: 2, createTime: T + 99 }]);
+  c = assertConversation(await s.value('getConversation', bob), { unreadCount: 1, sortOrder: T + 30 });
+  assert.equal(c.lastMessage.sendingState, 2);
+  assert.equal(c.lastMessage.messageRefer.createTime, T + 30);
+  assert.deepEqual(types(failed.events), ['conversationChanged']);
+
+  // A modification: a later modifyTime replaces the content; its place and whether it counts stay.
+  const b2 = msg(bob, 'b2', 'bob', T + 40);
+  await s.ok('applyMessages', [b2]);
+  const edit = {
+    ...b2, modifyTime: T + 50, text: 'edited', subType: 2, attachment: { url: 'https://example.com/e.png' },
+    serverExtension: '{"e":1}', callbackExtension: 'cb', createTime: T + 60, unreadEnabled: false,
+  };
+  const mod = await s.ok('applyMessages', [edit]);
+  assert.deepEqual(mod.value, { applied: 0, duplicates: 1 });
+  c = assertConversation(await s.value('getConversation', bob), { unreadCount: 2, sortOrder: T + 40 });
+  assertLastMessage(c.lastMessage, {
+    lastMessageState: 0,
+    messageRefer: {
+      senderId: 'bob', receiverId: me, messageClientId: 'b2', messageServerId: '',
+      conversationType: 1, conversationId: bob, createTime: T + 40,
+    },
+    messageType: 0, subType: 2, sendingState: 0, text: 'edited', attachment: { url: 'https://example.com/e.png' },
+    revokeAccountId: '', revokeType: 0, serverExtension: '{"e":1}', callbackExtension: 'cb',
+  });
+  assert.deepEqual(mod.events, [{ type: 'conversationChanged', detail: [c], custom: true }]);
+  assert.deepEqual((await s.ok('applyMessages', [edit])).events, [], 'the same modification again: nothing');
+  assertRejected(await s.call('applyMessages', [{ ...b2, modifyTime: -1 }]), 191004, [/messages\[0\]\.modifyTime/, /\[0, 1e15\)/], 'a negative modifyTime');
+  assertRejected(await s.call('applyMessages', [{ ...b2, modifyTime: '5' }]), 191004, [/messages\[0\]\.modifyTime/, /number/], 'a string modifyTime');
+
+  // Stored: after a reload the list shows the same, and the outcome is not undone by the sending version.
+  await page.reload();
+  const s2 = await openService(page, { accountId });
+  assert.deepEqual(await s2.value('getConversation', bob), c);
+  assert.deepEqual((await s2.ok('applyMessages', [out, b2])).events, []);
+  assert.equal((await s2.value('getConversation', bob)).lastMessage.text, 'edited');
+});
+
+test('applyMessages: a deleted conversation stays deleted when its old messages come again; a newer one brings it back', async (t) => {
+  const s = await open(t);
+  const bob = s.p2p('bob');
+  await s.ok('applyMessages', [msg(bob, 'm1', 'bob', T + 1), msg(bob, 'm2', 'bob', T + 2)]);
+  await s.ok('deleteConversation', bob);
+
+  // As a NIM login re-delivers roaming messages: known ones and ones never applied, all older than the deletion.
+  const roaming = await s.ok('applyMessages', [msg(bob, 'm1', 'bob', T + 1), msg(bob, 'm0', 'bob', T), msg(bob, 'm3', 'bob', T + 3)]);
+  assert.deepEqual(roaming.value, { applied: 2, duplicates: 1 }, 'the unknown ones are stored: applied');
+  assert.deepEqual(roaming.events, []);
+  assertRejected(await s.call('getConversation', bob), 191004, /conversationId/, 'not brought back');
+  assert.equal(await s.value('getTotalUnreadCount'), 0);
+  assert.deepEqual(await s.value('applyMessages', [msg(bob, 'm3', 'bob', T + 3)]), { applied: 0, duplicates: 1 }, 'stored, known');
+
+  // A message newer than the deletion brings it back, with only itself unread.
+  const newer = Date.now() + 1000;
+  const back = await s.ok('applyMessages', [msg(bob, 'm4', 'bob', newer)]);
+  assert.deepEqual(types(back.events), ['conversationCreated', 'totalUnreadCountChanged']);
+  const c = assertConversation(await s.value('getConversation', bob), { unreadCount: 1, sortOrder: newer });
+  assert.equal(c.lastMessage.messageRefer.messageClientId, 'm4');
+});
