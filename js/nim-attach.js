@@ -43,6 +43,7 @@ export function attach(nim, options, control, { toV2NIMError }) {
   }
   if (typeof nim.V2NIMLoginService.getLoginUser !== 'function') throw fail('nim.V2NIMLoginService.getLoginUser is missing');
   if (options !== undefined && (options === null || typeof options !== 'object')) throw fail('options must be an object');
+  if (options?.dbName !== undefined && typeof options.dbName !== 'string') throw fail('options.dbName must be a string (each account\'s list is in dbName:accountId)');
   for (const key of ['accountId', 'listeners']) {
     if (options?.[key] !== undefined) {
       throw fail(`options.${key} is not taken: ${key === 'accountId' ? 'the list is the SDK\'s login user\'s' : 'register handlers with nim.V2NIMLocalConversationService.on()'}`);
@@ -95,7 +96,9 @@ export function attach(nim, options, control, { toV2NIMError }) {
     endSession();
     const s = { account, svc: null, window: null, queue: null };
     session = s;
-    const opening = control.open({ ...openOptions, accountId: account }, (name, detail) => onModuleEvent(s, name, detail));
+    // A database is one account's: dbName names the app's, one per account.
+    const dbName = openOptions.dbName === undefined ? undefined : `${openOptions.dbName}:${account}`;
+    const opening = control.open({ ...openOptions, accountId: account, dbName }, (name, detail) => onModuleEvent(s, name, detail));
     s.queue = opening.then(async (svc) => {
       s.svc = svc;
       // The total kept in IndexedDB, before the SDK has synced: handlers
@@ -148,7 +151,8 @@ export function attach(nim, options, control, { toV2NIMError }) {
     w.closing = true; // what the SDK delivers from now on is applied as it comes
     enqueue(s, async (svc) => {
       await applyOps(svc, w.ops, w.readTimes);
-      for (const [id, time] of w.readTimes) await ignoreMissing(svc.applyReadTime(id, time));
+      const readTimes = [...w.readTimes].map(([conversationId, readTime]) => ({ conversationId, readTime }));
+      for (let i = 0; i < readTimes.length; i += MESSAGES_PER_CALL) await svc.applyReadTimes(readTimes.slice(i, i + MESSAGES_PER_CALL));
       await fillInfo(svc, [...w.held.created]);
       // Events that come while the held ones are read out are held too, and
       // given out after them.

@@ -178,3 +178,246 @@ for (const placement of PLACEMENTS) {
     assert.deepEqual(back.uikit.list.map((c) => c.id), online.uikit.list.map((c) => c.id));
   });
 }
+
+// One conversation with bob and one team, synced at login, then every kind
+// of event the SDK delivers, one step at a time.
+test('every SDK event reaches the list and the UIKit: received, sent, revoked, deleted, cleared, modified, team, user, friend, mute, read time, pin', async (t) => {
+  const page = await nimPage(t);
+  const account = uniqueName('nim');
+  await inPage(page, (p) => globalThis.h.setup({ placement: p }), 'page');
+  const bob = `${account}|1|bob`;
+  const team = `${account}|2|team1`;
+  const r = await inPage(page, async ([a, bob, team, T]) => {
+    const { h, fx } = globalThis;
+    const { nim, svc, sdkLocal } = fx;
+    const ms = nim.V2NIMMessageService;
+    const out = {};
+    const at = async (label, cond) => {
+      await h.until(cond, label);
+      out[label] = await h.agree(label);
+    };
+    const conv = (id) => svc.getConversation(id).catch(() => null);
+    h.login(nim, a);
+    ms.emit('onReceiveMessages', [
+      h.message(nim, { conversationId: bob, senderId: 'bob', createTime: T, text: 'old', clientId: 'b0' }),
+      h.message(nim, { conversationId: team, senderId: 'carol', createTime: T + 1, text: 'team hello', clientId: 't0' }),
+    ]);
+    h.syncDone(nim);
+    await at('synced', async () => (await conv(team))?.unreadCount === 1);
+
+    ms.emit('onReceiveMessages', [h.message(nim, { conversationId: bob, senderId: 'bob', createTime: T + 10, text: 'hi', clientId: 'b1' })]);
+    await at('received', async () => (await conv(bob))?.unreadCount === 2);
+
+    // A send: sending, an upload's progress (the same state again), then the server's answer.
+    const sent = h.message(nim, { conversationId: bob, senderId: a, createTime: T + 20, text: 'sending…', clientId: 'me1', sendingState: 3 });
+    ms.emit('onSendMessage', sent);
+    await at('sending', async () => (await conv(bob))?.lastMessage?.sendingState === 3);
+    const logAt = fx.log.length;
+    ms.emit('onSendMessage', { ...sent, attachmentUploadState: 3 });
+    ms.emit('onSendMessage', { ...sent, sendingState: 1, createTime: T + 25, messageServerId: '777' });
+    await at('sent', async () => (await conv(bob))?.lastMessage?.sendingState === 1);
+    out.sentEvents = fx.log.slice(logAt).map(([n]) => n);
+    out.sentLast = (await conv(bob)).lastMessage;
+    // Refused before sending (the client's antispam): never listed.
+    ms.emit('onSendMessage', h.message(nim, { conversationId: `${a}|1|zed`, senderId: a, createTime: T + 30, clientId: 'spam', sendingState: 2 }));
+
+    ms.emit('onMessageRevokeNotifications', [{ messageRefer: { conversationId: bob, messageClientId: 'b1' }, revokeAccountId: 'bob', revokeType: 1, postscript: 'oops' }]);
+    await at('revoked', async () => (await conv(bob))?.unreadCount === 1);
+    ms.emit('onMessageDeletedNotifications', [{ messageRefer: { conversationId: bob, messageClientId: 'me1' }, deleteTime: T + 40 }]);
+    await at('deleted', async () => (await conv(bob))?.lastMessage?.messageRefer.messageClientId === 'b1');
+    out.fallback = (await conv(bob)).lastMessage;
+    ms.emit('onClearHistoryNotifications', [{ conversationId: team, deleteTime: T + 50 }]);
+    await at('cleared', async () => (await conv(team))?.lastMessage === undefined || (await conv(team))?.lastMessage === null);
+    out.cleared = await conv(team);
+
+    ms.emit('onReceiveMessages', [h.message(nim, { conversationId: bob, senderId: 'bob', createTime: T + 60, text: 'typo', clientId: 'b2' })]);
+    await at('received again', async () => (await conv(bob))?.lastMessage?.text === 'typo');
+    ms.emit('onReceiveMessagesModified', [h.message(nim, { conversationId: bob, senderId: 'bob', createTime: T + 60, text: 'fixed', clientId: 'b2', modifyTime: T + 70 })]);
+    await at('modified', async () => (await conv(bob))?.lastMessage?.text === 'fixed');
+
+    nim.V2NIMTeamService.emit('onTeamInfoUpdated', { teamId: 'team1', teamType: 1, name: 'Team One', avatar: 'https://t/1.png' });
+    await at('team renamed', async () => (await conv(team))?.name === 'Team One');
+    nim.V2NIMUserService.emit('onUserProfileChanged', [{ accountId: 'bob', name: 'Bob B.', avatar: 'https://u/bob.png' }]);
+    await at('user renamed', async () => (await conv(bob))?.name === 'Bob B.');
+    nim.V2NIMFriendService.emit('onFriendInfoChanged', { accountId: 'bob', alias: 'Bobby' });
+    await at('alias', async () => (await conv(bob))?.name === 'Bobby');
+    nim.V2NIMFriendService.emit('onFriendDeleted', 'bob', 1);
+    await at('alias gone', async () => (await conv(bob))?.name === 'Bob B.');
+    nim.V2NIMSettingService.emit('onP2PMessageMuteModeChanged', 'bob', 1);
+    await at('p2p muted', async () => (await conv(bob))?.mute === true);
+    nim.V2NIMSettingService.emit('onTeamMessageMuteModeChanged', 'team1', 1, 2);
+    await at('team muted', async () => (await conv(team))?.mute === true);
+
+    nim.V2NIMConversationService.emit('onConversationReadTimeUpdated', bob, T + 100);
+    await at('read elsewhere', async () => (await conv(bob))?.unreadCount === 0);
+    sdkLocal.emit('onConversationChanged', [{ conversationId: bob, stickTop: true }]);
+    await at('pinned elsewhere', async () => (await conv(bob))?.stickTop === true);
+
+    // Through localconv: the SDK's own service is asked to tell the server.
+    const asked = [];
+    for (const name of ['stickTopConversation', 'markConversationRead']) {
+      const own = sdkLocal[name];
+      sdkLocal[name] = (...args) => { asked.push([name, ...args]); return own.apply(sdkLocal, args); };
+    }
+    await svc.stickTopConversation(bob, false);
+    await svc.markConversationRead(team);
+    out.asked = asked;
+    await at('unpinned here', async () => (await conv(bob))?.stickTop === false);
+
+    // Left the team: the notification (which the UIKit deletes the
+    // conversation on), then the team service's event.
+    ms.emit('onReceiveMessages', [h.message(nim, { conversationId: team, senderId: a, createTime: T + 200, clientId: 'leave', messageType: 5, attachment: { type: 2, targetIds: [a] } })]);
+    nim.V2NIMTeamService.emit('onTeamLeft', { teamId: 'team1', teamType: 1, name: 'Team One' }, false);
+    await at('left the team', async () => (await conv(team)) === null);
+    out.zed = await conv(`${a}|1|zed`);
+    return out;
+  }, [account, bob, team, T]);
+  const find = (label, id) => r[label].ours.list.find((c) => c.id === id);
+  assert.deepEqual(find('received', bob).last, ['b1', 0, 0, 'hi']);
+  assert.deepEqual(find('sending', bob).last, ['me1', 0, 3, 'sending…']);
+  assert.deepEqual(find('sent', bob).last, ['me1', 0, 1, 'sending…']);
+  assert.equal(r.sentLast.messageRefer.createTime, T + 25, 'the server\'s time');
+  assert.equal(r.sentEvents.filter((n) => n === 'onConversationChanged').length, 1, 'an upload\'s progress changes nothing');
+  assert.equal(r.zed, null, 'a send refused before sending never reaches the list');
+  assert.equal(find('revoked', bob).unread, 1);
+  assert.deepEqual(r.fallback.messageRefer.messageClientId, 'b1');
+  assert.equal(r.fallback.lastMessageState, 1, 'the revoked message, shown as revoked');
+  assert.equal(r.fallback.text, 'oops');
+  assert.equal(r.cleared.unreadCount, 0);
+  assert.ok(r.cleared.lastMessage == null);
+  assert.deepEqual(find('modified', bob).last, ['b2', 0, 0, 'fixed']);
+  assert.equal(find('team renamed', team).name, 'Team One');
+  assert.deepEqual([find('user renamed', bob).name, find('alias', bob).name, find('alias gone', bob).name], ['Bob B.', 'Bobby', 'Bob B.']);
+  assert.deepEqual([find('p2p muted', bob).mute, find('team muted', team).mute], [true, true]);
+  assert.equal(r['read elsewhere'].uikit.total, 0);
+  assert.equal(find('pinned elsewhere', bob).stickTop, true);
+  assert.deepEqual(r.asked, [['stickTopConversation', bob, false], ['markConversationRead', team]]);
+  assert.deepEqual(r['left the team'].ours.list.map((c) => c.id), [bob]);
+});
+
+test('logout closes the list (its data stays, calls are refused); another account opens its own; the first comes back whole', async (t) => {
+  const page = await nimPage(t);
+  const alice = uniqueName('alice');
+  const bob = uniqueName('bob');
+  await inPage(page, (p) => globalThis.h.setup({ placement: p }), 'page');
+  const r = await inPage(page, async ([alice, bob, T]) => {
+    const { h, fx } = globalThis;
+    const { nim, svc } = fx;
+    const out = {};
+    const session = async (account, peer, n) => {
+      await h.newStore();
+      h.login(nim, account);
+      nim.V2NIMMessageService.emit('onReceiveMessages', Array.from({ length: n }, (_, i) => h.message(nim, {
+        conversationId: `${account}|1|${peer}${i}`, senderId: `${peer}${i}`, createTime: T + i, clientId: `${account}-${i}`,
+      })));
+      h.syncDone(nim);
+      await h.until(() => svc.getTotalUnreadCount() === n, `${account}'s total`);
+      return h.agree(account);
+    };
+    out.alice = await session(alice, 'p', 3);
+    await svc.updateConversationLocalExtension(`${alice}|1|p0`, 'draft: hello');
+    h.logout(nim);
+    out.afterLogout = await svc.getConversationList(0, 10).then(() => 'resolved', (e) => [e.code, e.desc]);
+    out.totalAfterLogout = svc.getTotalUnreadCount();
+    out.bob = await session(bob, 'q', 2);
+    h.logout(nim);
+    await h.newStore();
+    h.login(nim, alice);
+    h.syncDone(nim);
+    await h.until(() => svc.getTotalUnreadCount() === 3, 'alice\'s total again');
+    out.aliceAgain = await h.agree('alice again');
+    out.ext = (await svc.getConversation(`${alice}|1|p0`)).localExtension;
+    return out;
+  }, [alice, bob, T]);
+  assert.equal(r.alice.ours.list.length, 3);
+  assert.equal(r.afterLogout[0], 190002);
+  assert.equal(r.totalAfterLogout, 0);
+  assert.deepEqual(r.bob.ours.list.map((c) => c.id.split('|')[0]), [bob, bob], 'bob sees only his own');
+  assert.deepEqual(r.aliceAgain.ours, r.alice.ours, 'alice\'s list comes back whole');
+  assert.equal(r.ext, 'draft: hello', 'localExtension survives logout');
+});
+
+test('12,000 conversations in one login sync (past the SDK\'s cap): every one listed, the UIKit agrees, changes in events of at most 1,000', async (t) => {
+  const page = await nimPage(t);
+  const account = uniqueName('big');
+  await inPage(page, (p) => globalThis.h.setup({ placement: p }), 'worker');
+  const r = await inPage(page, async ([a, T]) => {
+    const { h, fx } = globalThis;
+    const { nim, svc } = fx;
+    h.login(nim, a);
+    const N = 12_000;
+    for (let b = 0; b < N; b += 1000) {
+      nim.V2NIMMessageService.emit('onReceiveMessages', Array.from({ length: 1000 }, (_, i) => h.message(nim, {
+        conversationId: `${a}|1|u${b + i}`, senderId: `u${b + i}`, createTime: T + b + i, clientId: `m${b + i}`,
+      })));
+    }
+    // Half of them were read on another device.
+    for (let i = 0; i < N; i += 2) nim.V2NIMConversationService.emit('onConversationReadTimeUpdated', `${a}|1|u${i}`, T + i);
+    const totals = [];
+    svc.on('onTotalUnreadCountChanged', (n) => totals.push(n));
+    h.syncDone(nim);
+    await h.until(() => fx.log.some(([n]) => n === 'onSyncFinished'), 'onSyncFinished', 120_000);
+    const changed = fx.log.filter(([n]) => n === 'onConversationChanged').map(([, [list]]) => list.length);
+    const both = await h.agree('12,000');
+    return { total: both.ours.total, count: both.ours.list.length, uikit: both.uikit.list.length, uikitTotal: both.uikit.total, changed, totals };
+  }, [account, T]);
+  assert.equal(r.count, 12_000);
+  assert.equal(r.uikit, 12_000);
+  assert.equal(r.total, 6_000);
+  assert.equal(r.uikitTotal, 6_000);
+  assert.ok(r.changed.every((n) => n <= 1000), `events of at most 1,000: ${r.changed}`);
+  assert.equal(r.changed.reduce((x, y) => x + y, 0), 12_000, 'every conversation once');
+  assert.deepEqual(r.totals, [0, 6_000], 'the stored total at open (none), then one after the sync, counting no read message');
+});
+
+test('two tabs of the same account, each with its SDK instance and UIKit: both lists and totals agree with each other', async (t) => {
+  const context = await env.context(t);
+  const account = uniqueName('tabs');
+  const [a, b] = [await nimPage(t, { context }), await nimPage(t, { context })];
+  for (const page of [a, b]) {
+    await inPage(page, (p) => globalThis.h.setup({ placement: p }), 'page');
+    await inPage(page, async ([acc, T]) => {
+      const { h, fx } = globalThis;
+      h.login(fx.nim, acc);
+      // Both instances sync the same roaming message, as two tabs' SDKs do.
+      fx.nim.V2NIMMessageService.emit('onReceiveMessages', [h.message(fx.nim, { conversationId: `${acc}|1|bob`, senderId: 'bob', createTime: T, clientId: 'same' })]);
+      h.syncDone(fx.nim);
+      await h.until(() => fx.log.some(([n]) => n === 'onSyncFinished'), 'onSyncFinished');
+    }, [account, T]);
+  }
+  // A message in tab A reaches tab B's list and UIKit.
+  await inPage(a, async ([acc, T]) => {
+    const { h, fx } = globalThis;
+    fx.nim.V2NIMMessageService.emit('onReceiveMessages', [h.message(fx.nim, { conversationId: `${acc}|1|carol`, senderId: 'carol', createTime: T + 1, clientId: 'c1' })]);
+  }, [account, T]);
+  const seen = await Promise.all([a, b].map((page) => inPage(page, async () => {
+    const { h, fx } = globalThis;
+    await h.until(() => fx.svc.getTotalUnreadCount() === 2, 'both messages counted once');
+    return h.agree('two tabs');
+  })));
+  assert.deepEqual(seen[0].ours, seen[1].ours);
+  assert.deepEqual(seen[0].uikit, seen[1].uikit);
+  assert.equal(seen[1].uikit.total, 2, 'the roaming message both tabs synced counts once');
+});
+
+test('nim-web-sdk-ng 10.8.1: attached the same way, its login sync lists and counts', async (t) => {
+  const page = await nimPage(t, { sdk: '10.8.1' });
+  const account = uniqueName('old');
+  const r = await inPage(page, async ([a, T]) => {
+    const { h } = globalThis;
+    const setup = await h.setup({ placement: 'page', uikit: false });
+    const { nim, svc, log } = globalThis.fx;
+    h.login(nim, a);
+    nim.V2NIMMessageService.emit('onReceiveMessages', [
+      h.message(nim, { conversationId: `${a}|1|bob`, senderId: 'bob', createTime: T, clientId: 'x0' }),
+      h.message(nim, { conversationId: `${a}|1|bob`, senderId: 'bob', createTime: T + 1, clientId: 'x1' }),
+    ]);
+    nim.V2NIMConversationService.emit('onConversationReadTimeUpdated', `${a}|1|bob`, T);
+    h.syncDone(nim);
+    await h.until(() => log.some(([n]) => n === 'onSyncFinished'), 'onSyncFinished');
+    return { setup, version: globalThis.NIM.default.sdkVersion ?? null, list: (await svc.getConversationList(0, 10)).conversationList, total: svc.getTotalUnreadCount() };
+  }, [account, T]);
+  assert.equal(r.setup.replaced, true);
+  assert.equal(r.list.length, 1);
+  assert.equal(r.total, 1);
+});

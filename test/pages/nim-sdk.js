@@ -127,3 +127,10 @@ export async function agree(what) {
   });
   return last;
 }
+
+/** What a NIM app does at logout: the UIKit store destroyed, a new one built before the next login. */
+export async function newStore() {
+  const { RootStore } = await import('@xkit-yx/im-store-v2');
+  globalThis.fx.store?.destroy();
+  globalThis.fx.store = new RootStore(globalThis.fx.nim, {}, 'Web');
+}
