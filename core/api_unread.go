@@ -163,6 +163,11 @@ func (t *txn) moveReadTime(id string, rt int64, marked bool) error {
 	if marked {
 		t.noteReadMark(id)
 	}
+	if e.UnreadCount == 0 {
+		// A later read time only takes messages out of the count: none to
+		// take, no messages to read (a login sync moves thousands so).
+		return nil
+	}
 	return t.recount(e)
 }
 
