@@ -140,8 +140,13 @@ func (c codec) lastMessage(lm *core.LastMessage) {
 	c.contentTail(&lm.MessageContent)
 }
 
+// message stores a message record. A modifyTime, which most messages lack,
+// is a flag and a last field, so that a message without one keeps format
+// 1's bytes, which code that predates the field reads; that code takes a
+// message with one (an edited message) for a damaged record and skips it.
 func (c codec) message(m *core.MessageRecord) {
-	c.flags(&m.UnreadEnabled, &m.LastMessageUpdateEnabled, &m.Mine, &m.Revoked, &m.Deleted)
+	modified := m.ModifyTime != 0
+	c.flags(&m.UnreadEnabled, &m.LastMessageUpdateEnabled, &m.Mine, &m.Revoked, &m.Deleted, &modified)
 	c.str(&m.ConversationID)
 	if c.d != nil {
 		// Not stored: a message's conversation type is the one its id names.
@@ -158,6 +163,9 @@ func (c codec) message(m *core.MessageRecord) {
 	c.contentTail(&m.MessageContent)
 	c.str(&m.RevokeAccountID)
 	num(c, &m.RevokeType)
+	if modified {
+		c.int(&m.ModifyTime)
+	}
 }
 
 // A message's content is stored in two runs: a lastMessage keeps its revoke
