@@ -46,10 +46,10 @@
 // A request is waited for one way, go-indexeddb's Request.Await (request.go:
 // await); a raw request through the go-indexeddb request made right after
 // it, since a transaction's requests complete in order. A transaction's end
-// is go-indexeddb's Transaction.Await. Only the raw open request has handlers
-// of its own, for its blocked and upgradeneeded events. No JS event handler
-// here blocks: each records, sends on a buffered channel or starts a
-// goroutine.
+// is go-indexeddb's Transaction.Await. Only opening waits otherwise: the raw
+// open request's own handlers report its success, failure, blocked and
+// upgradeneeded events (open.go). No JS event handler here blocks: each
+// records, sends on a buffered channel or starts a goroutine.
 //
 // Between Begin and Commit, wait on nothing but the transaction's own
 // requests: IndexedDB commits a transaction that has no request pending at
