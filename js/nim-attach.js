@@ -239,20 +239,32 @@ export function attach(nim, options, control, { toV2NIMError }) {
     },
   };
 
+  // A new conversation takes what the SDK has told of its user or team, and
+  // its mute status; one of an unknown user or team stays as it is and shows
+  // the SDK's fallback name (decorate), so that a sync of thousands of new
+  // conversations costs no write each.
   async function fillInfo(svc, ids) {
-    for (const id of ids) await ignoreMissing(svc.updateConversationInfo(id, infoOf(id)));
+    for (const id of ids) {
+      const info = display.known(id) ?? {};
+      if (muted(id)) info.mute = true;
+      if (Object.keys(info).length) await ignoreMissing(svc.updateConversationInfo(id, info));
+    }
   }
 
-  function infoOf(id) {
-    const info = display.of(id);
+  function muted(id) {
     try {
-      const mute = nim.V2NIMSettingService?.getConversationMuteStatus?.(id);
-      if (typeof mute === 'boolean') info.mute = mute;
+      return nim.V2NIMSettingService?.getConversationMuteStatus?.(id) === true;
     } catch {
-      // the SDK has no mute status for it yet: it comes with its own event
+      return false; // the SDK has no mute status for it yet: it comes with its own event
     }
-    return info;
   }
+
+  // The SDK's names where the app was told none: the sender's nick (this
+  // session's, else lastMessage's), else the account; a team's id.
+  control.decorate((c) => {
+    if (!c.name) c.name = display.fallback(c.conversationId, c.lastMessage?.senderName);
+    return c;
+  });
 
   // --- the SDK's events ---
 

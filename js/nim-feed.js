@@ -97,20 +97,38 @@ export class DisplayInfo {
     if (t && typeof t.teamId === 'string') this.teams.set(t.teamId, { name: str(t.name), avatar: str(t.avatar) });
   }
 
-  /** The info a conversation should show, from what is known now. */
+  /**
+   * The info a conversation should keep, from what the SDK told of its
+   * user (alias, profile) or team: {name, avatar}, "" where it told nothing.
+   */
   of(conversationId) {
-    const [, type, ...rest] = conversationId.split('|');
-    const target = rest.join('|');
+    return this.known(conversationId) ?? { name: '', avatar: '' };
+  }
+
+  /** As of(), or undefined when the SDK told nothing of that user or team. */
+  known(conversationId) {
+    const { type, target } = split(conversationId);
     if (type === '1') {
       const user = this.users.get(target);
-      return {
-        name: this.aliases.get(target) || user?.name || this.nicks.get(target) || target,
-        avatar: user?.avatar || '',
-      };
+      const alias = this.aliases.get(target);
+      if (!user && !alias) return undefined;
+      return { name: alias || user?.name || '', avatar: user?.avatar || '' };
     }
     const team = this.teams.get(target);
-    return { name: team?.name || target, avatar: team?.avatar || '' };
+    return team && { name: team.name, avatar: team.avatar };
   }
+
+  /** The name shown where none is kept: the sender's nick, else the account; a team's id. */
+  fallback(conversationId, senderName) {
+    const { type, target } = split(conversationId);
+    if (type === '1') return this.nicks.get(target) || senderName || target;
+    return target;
+  }
+}
+
+function split(conversationId) {
+  const [, type, ...rest] = conversationId.split('|');
+  return { type, target: rest.join('|') };
 }
 
 const str = (v) => (typeof v === 'string' ? v : '');

@@ -108,6 +108,9 @@ export class V2NIMLocalConversationService {
   #svc = null;
   // attachToNIM's open in progress: calls made meanwhile wait for it.
   #opening = null;
+  // attachToNIM's finishing of a conversation on its way out (the SDK's
+  // fallback names); identity otherwise.
+  #decorate = null;
   #handlers = new Map(); // listener name → [{fn, once}]
   // The total the SDK returns synchronously: the last totalUnreadCountChanged
   // or, before any, what the module answered when asked. The module
@@ -129,6 +132,7 @@ export class V2NIMLocalConversationService {
   }
 
   #emit(name, detail) {
+    if (this.#decorate) detail = this.#decorated(name, detail);
     if (name === 'onTotalUnreadCountChanged') {
       this.#total = detail;
       this.#totalEvents++;
@@ -148,6 +152,12 @@ export class V2NIMLocalConversationService {
         report(e);
       }
     }
+  }
+
+  #decorated(name, detail) {
+    if (name === 'onConversationCreated') return this.#decorate(detail);
+    if (name === 'onConversationChanged') return detail.map(this.#decorate);
+    return detail;
   }
 
   async #seedTotal() {
@@ -197,6 +207,8 @@ export class V2NIMLocalConversationService {
     const control = {
       service: nim,
       emit: (name, detail) => nim.#emit(name, detail),
+      // fn(conversation) finishes every conversation the service hands out.
+      decorate(fn) { nim.#decorate = fn; },
       // Opens options.accountId's list, its events going to route(name,
       // detail); calls made meanwhile wait for it.
       open(options, route) {
@@ -264,17 +276,22 @@ export class V2NIMLocalConversationService {
     else this.#handlers.delete(eventName);
   }
 
-  createConversation(...args) { return this.#call('createConversation', args).catch(rethrow); }
+  // A conversation, a page or a list of them, as the service hands them out.
+  #one = (c) => (this.#decorate ? this.#decorate(c) : c);
+  #page = (p) => (this.#decorate ? { ...p, conversationList: p.conversationList.map(this.#decorate) } : p);
+  #list = (l) => (this.#decorate ? l.map(this.#decorate) : l);
+
+  createConversation(...args) { return this.#call('createConversation', args).then(this.#one, rethrow); }
   updateConversationLocalExtension(...args) { return this.#call('updateConversationLocalExtension', args).catch(rethrow); }
   deleteConversation(...args) { return this.#call('deleteConversation', args).catch(rethrow); }
   /** Resolves to the ids that failed, each with its V2NIMError; [] when all succeeded. */
   deleteConversationListByIds(...args) { return this.#call('deleteConversationListByIds', args).then(failures, rethrow); }
   stickTopConversation(...args) { return this.#call('stickTopConversation', args).catch(rethrow); }
-  getConversation(...args) { return this.#call('getConversation', args).catch(rethrow); }
-  getConversationList(...args) { return this.#call('getConversationList', args).catch(rethrow); }
-  getConversationListByIds(...args) { return this.#call('getConversationListByIds', args).catch(rethrow); }
-  getConversationListByOption(...args) { return this.#call('getConversationListByOption', args).catch(rethrow); }
-  getStickTopConversationList(...args) { return this.#call('getStickTopConversationList', args).catch(rethrow); }
+  getConversation(...args) { return this.#call('getConversation', args).then(this.#one, rethrow); }
+  getConversationList(...args) { return this.#call('getConversationList', args).then(this.#page, rethrow); }
+  getConversationListByIds(...args) { return this.#call('getConversationListByIds', args).then(this.#list, rethrow); }
+  getConversationListByOption(...args) { return this.#call('getConversationListByOption', args).then(this.#page, rethrow); }
+  getStickTopConversationList(...args) { return this.#call('getStickTopConversationList', args).then(this.#list, rethrow); }
   /** Synchronous, as in the SDK. */
   getTotalUnreadCount() { return this.#total; }
   getUnreadCountByIds(...args) { return this.#call('getUnreadCountByIds', args).catch(rethrow); }
