@@ -421,3 +421,63 @@ test('nim-web-sdk-ng 10.8.1: attached the same way, its login sync lists and cou
   assert.equal(r.list.length, 1);
   assert.equal(r.total, 1);
 });
+
+test('kept across logins, as the SDK never does: a deleted conversation stays deleted when roaming brings it again; pins, localExtension and read state survive logout, reload and a browser restart', async (t) => {
+  const context = await env.context(t);
+  const page = await nimPage(t, { context });
+  const account = uniqueName('kept');
+  // The roaming of every login: the same old messages (and, the second time,
+  // one of eve's the first login did not bring, older than her deletion).
+  const roam = async (p, extra) => inPage(p, async ([a, T, extra]) => {
+    const { h, fx } = globalThis;
+    await h.newStore();
+    h.login(fx.nim, a);
+    const msgs = ['bob', 'carol', 'dave', 'eve'].flatMap((peer, i) => [0, 1].map((k) => h.message(fx.nim, {
+      conversationId: `${a}|1|${peer}`, senderId: peer, createTime: T + i * 100 + k, clientId: `${peer}-${k}`,
+    })));
+    if (extra) msgs.push(h.message(fx.nim, { conversationId: `${a}|1|eve`, senderId: 'eve', createTime: T + 350, clientId: 'eve-late' }));
+    fx.nim.V2NIMMessageService.emit('onReceiveMessages', msgs);
+    h.syncDone(fx.nim);
+    await h.until(() => fx.log.some(([n]) => n === 'onSyncFinished'), 'onSyncFinished');
+    const both = await h.agree('after the login sync');
+    const carol = await fx.svc.getConversation(`${a}|1|carol`);
+    const dave = await fx.svc.getConversation(`${a}|1|dave`);
+    return { ...both, pinned: carol.stickTop, ext: dave.localExtension, bobRead: await fx.svc.getConversationReadTime(`${a}|1|bob`) };
+  }, [account, T, extra]);
+  await inPage(page, () => globalThis.h.setup({ placement: 'page' }));
+  const first = await roam(page, false);
+  assert.equal(first.ours.list.length, 4);
+  assert.equal(first.ours.total, 8);
+  const marked = await inPage(page, async (a) => {
+    const { fx } = globalThis;
+    await fx.svc.stickTopConversation(`${a}|1|carol`, true);
+    await fx.svc.updateConversationLocalExtension(`${a}|1|dave`, 'draft');
+    const readTime = await fx.svc.markConversationRead(`${a}|1|bob`);
+    await fx.svc.deleteConversation(`${a}|1|eve`);
+    globalThis.h.logout(fx.nim);
+    return readTime;
+  }, account);
+
+  for (const how of ['reload', 'restart']) {
+    let p = page;
+    if (how === 'reload') {
+      await page.reload();
+      await page.waitForFunction(() => document.title === 'ready');
+    } else {
+      // Every page of the profile closed, then a new one: what a browser
+      // restart leaves is what IndexedDB kept.
+      await page.close();
+      p = await nimPage(t, { context });
+    }
+    await inPage(p, () => globalThis.h.setup({ placement: 'page' }));
+    const again = await roam(p, how === 'reload');
+    assert.deepEqual(again.ours.list.map((c) => c.id), [`${account}|1|bob`, `${account}|1|carol`, `${account}|1|dave`],
+      `${how}: eve stays deleted, though roaming brought her messages again`);
+    assert.equal(again.pinned, true, `${how}: the pin`);
+    assert.equal(again.ext, 'draft', `${how}: localExtension`);
+    assert.equal(again.bobRead, marked, `${how}: bob's read time`);
+    assert.equal(again.ours.list.find((c) => c.id.endsWith('|bob')).unread, 0, `${how}: bob read`);
+    assert.equal(again.ours.total, 4, `${how}: carol's and dave's`);
+    if (how === 'reload') await inPage(p, () => globalThis.h.logout(globalThis.fx.nim));
+  }
+});
