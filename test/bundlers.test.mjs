@@ -42,14 +42,14 @@ async function timed(name, fn) {
 
 // serve answers GET for the files under dir, .wasm as application/wasm, and
 // 404 for anything else (no fallback page: a missing file must show).
-function serve(dir) {
+function serve(dir, headers = {}) {
   const types = { '.html': 'text/html', '.js': 'text/javascript', '.mjs': 'text/javascript', '.wasm': 'application/wasm', '.css': 'text/css', '.json': 'application/json' };
   const server = createServer(async (req, res) => {
     const p = path.join(dir, path.normalize(decodeURIComponent(new URL(req.url, 'http://x').pathname)).replace(/^(\.\.[/\\])+/, ''));
     const file = existsSync(p) && statSync(p).isDirectory() ? path.join(p, 'index.html') : p;
     try {
       const body = await readFile(file);
-      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache' });
+      res.writeHead(200, { 'content-type': types[path.extname(file)] ?? 'application/octet-stream', 'cache-control': 'no-cache', ...headers });
       res.end(body);
     } catch {
       res.writeHead(404, { 'content-type': 'text/plain' });
@@ -137,6 +137,59 @@ for (const [name, served] of [['vite', 'dist'], ['webpack', '.'], ['esbuild', '.
     }
   });
 }
+
+// examples/nim: a NIM app (nim-web-sdk-ng, attachToNIM, NetEase's UIKit store,
+// a list view) built for production. It cannot log in without the network;
+// it must build, start, and show what the SDK's events bring. Served with a
+// CSP that refuses every request off the origin: the SDK and the UIKit
+// report statistics to NetEase's servers.
+const OFFLINE_NOISE = /Content Security Policy|statistic\.live\.126\.net|yunxinfw\.com|illegal state|Can not sendCmd|@xkit-yx|\[NIM /;
+test('nim: a production build of a NIM app on attachToNIM starts in every placement and lists what the SDK delivers', { timeout: 240_000 }, async () => {
+  const server = await serve(await bundled('nim', 'dist'), {
+    'content-security-policy': "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self' 'unsafe-inline'; connect-src 'self'; img-src 'self' data:",
+  });
+  try {
+    await timed('nim: browser', async () => {
+      for (const placement of PLACEMENTS) {
+        const context = await browser.newContext();
+        const errors = [];
+        const page = await context.newPage();
+        page.on('pageerror', (e) => errors.push(e.message));
+        page.on('console', (m) => {
+          if (m.type() === 'error') errors.push(m.text());
+        });
+        try {
+          const account = uniqueName('nimapp');
+          await page.goto(`${server.url}/?appkey=localconv-test&placement=${placement}`);
+          await page.waitForSelector('body[data-state="ready"]', { timeout: 30_000 });
+          // The SDK's own events of a login and a message, emitted on its services.
+          await page.evaluate((a) => {
+            const { nim } = window.app;
+            const ls = nim.V2NIMLoginService;
+            ls.account = a;
+            ls.emit('onLoginStatus', 1);
+            ls.emit('onDataSync', 1, 2);
+            const m = Object.assign(nim.V2NIMMessageCreator.createTextMessage('hello from bob'), {
+              conversationId: `${a}|1|bob`, conversationType: 1, messageClientId: 'c1', messageServerId: '1',
+              senderId: 'bob', receiverId: a, isSelf: false, createTime: Date.now(), messageStatus: { errorCode: 200 },
+            });
+            nim.V2NIMMessageService.emit('onReceiveMessages', [m]);
+            ls.emit('onDataSync', 1, 3);
+          }, account);
+          await page.waitForSelector(`li[data-id="${account}|1|bob"] .badge`, { timeout: 30_000 });
+          assert.equal(await page.textContent(`li[data-id="${account}|1|bob"] .last`), 'hello from bob', placement);
+          assert.equal(await page.textContent('#total'), '1', placement);
+          const offOrigin = errors.filter((e) => !OFFLINE_NOISE.test(e));
+          assert.deepEqual(offOrigin, [], `${placement}: console errors`);
+        } finally {
+          await context.close();
+        }
+      }
+    });
+  } finally {
+    server.close();
+  }
+});
 
 test('the tarball holds the module, the worker, the loader, the declarations, README and licences, and every export target', async () => {
   const pkg = JSON.parse(readFileSync(path.join(js, 'package.json'), 'utf8'));
