@@ -85,7 +85,8 @@ class Connection {
         const worker = createSharedWorker(this.workerUrl);
         port = worker.port;
         worker.addEventListener('error', () => fail(`the shared worker failed to start (${where}). ${WORKER_HELP}`));
-        holdTabLock(port);
+        this.leave?.(); // the last worker closes what this page had there, if it lives (holdTabLock)
+        this.leave = holdTabLock(port);
       } else {
         const worker = createWorker(this.workerUrl);
         port = worker;
@@ -205,7 +206,8 @@ class Connection {
   }
 
   // lost handles a worker that failed to start (fatal: later calls reject) or
-  // stopped after it started (the services move to a new worker).
+  // stopped after it started (the services move to a new worker; start lets
+  // go of the tab's lock on the last one, in case it lives on).
   lost(message, fatal) {
     const pending = [...this.pending.values()];
     this.pending.clear();
@@ -243,10 +245,18 @@ class Connection {
 // close event is still behind a flag), so the page holds a Web Lock for as
 // long as it lives and worker.js, asking for the same lock, gets it once the
 // page is closed, reloaded or crashed, and closes the page's services.
+// It returns a function that lets the lock go while the page lives: a worker
+// given up for stopped that in fact lives on (it did not answer in time)
+// closes the services the page moved away from, rather than keep them —
+// with their filters and the conversation on screen — for as long as the
+// page lives.
 function holdTabLock(port) {
   const lock = `localconv-tab-${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`;
+  let leave;
+  const left = new Promise((resolve) => { leave = resolve; });
   globalThis.navigator?.locks?.request(lock, () => {
     port.postMessage({ op: 'tab', lock });
-    return new Promise(() => {});
+    return left;
   }).catch(() => {});
+  return leave;
 }

@@ -8,11 +8,14 @@
 //   worker → page  {id, value} | {id, error: {code, message}} | {stream, events}
 // where stream is the id of the open request whose service emitted the events.
 //   worker → page  {alive: lockName}   the Web Lock it holds while it lives
+//   page → worker  {op: 'tab', lock}   the Web Lock the page holds while it lives
 // One more request is for debugging and the tests, not for apps:
-//   page → worker  {id, op: 'stats'}  →  {id, value: {instances, ports, services, hubs}}
+//   page → worker  {id, op: 'stats'}  →  {id, value: {instances, ports, services, hubs, sessions}}
 // how many wasm modules this worker started (one, however many tabs share a
-// SharedWorker), how many pages' ports it serves, how many services are open,
-// and how many caches (hubs) serve them: one per account and database.
+// SharedWorker), how many pages' ports it serves, how many services are open
+// through them, how many caches (hubs) serve them — one per account and
+// database — and how many sessions those hubs have (the module's own count:
+// a service the worker lost track of shows here).
 import { loadBridge, instances } from './runtime.js';
 
 const served = new Map(); // port → the handles of the services opened through it
@@ -22,6 +25,7 @@ function serve(port) {
   const handles = new Set(); // services opened through this port
   served.set(port, handles);
   let bridge = null; // one module per worker: the first open's wasmUrl loads it
+  let released = false; // the page went away: see release()
 
   async function load(wasmUrl) {
     bridge ??= loadBridge(wasmUrl);
@@ -37,6 +41,10 @@ function serve(port) {
     try {
       if (op === 'open') {
         const h = await (await load(wasmUrl)).open(optionsJSON, (events) => port.postMessage({ stream: id, events }));
+        if (released) { // the page went away while the open waited (behind a call holding the hub)
+          close(h);
+          throw { code: 190002, message: 'the page went away while the service opened' };
+        }
         handles.add(h);
         port.postMessage({ id, value: h });
       } else if (op === 'call') {
@@ -46,8 +54,8 @@ function serve(port) {
       } else if (op === 'stats') {
         let services = 0;
         for (const hs of served.values()) services += hs.size;
-        const hubs = loaded ? loaded.stats().hubs : 0;
-        port.postMessage({ id, value: { instances, ports: served.size, services, hubs } });
+        const { hubs = 0, sessions = 0 } = loaded ? loaded.stats() : {};
+        port.postMessage({ id, value: { instances, ports: served.size, services, hubs, sessions } });
       } else {
         throw { code: 191004, message: `unknown operation ${op}` };
       }
@@ -61,12 +69,20 @@ function serve(port) {
 
   // A page that goes away leaves no service behind: its port's close event
   // (where the browser has it), or the Web Lock the page holds while it lives
-  // ({op: 'tab', lock}, from remote.js) being granted here.
-  async function release() {
-    if (!served.delete(port)) return;
-    const open = [...handles];
+  // ({op: 'tab', lock}, from remote.js) being granted here. A call of the page
+  // that is queued or running goes on: close waits for it in the module (it
+  // is applied whole, and every tab hears of it) or refuses it if it had not
+  // started (applied not at all: nobody hears of it). An open still under way
+  // is closed as soon as it is done.
+  function release() {
+    if (released) return;
+    released = true;
+    served.delete(port);
+    for (const h of handles) close(h);
     handles.clear();
-    for (const h of open) (await bridge).call(h, 'close', '[]').catch(() => {});
+  }
+  function close(h) {
+    bridge.then((b) => b.call(h, 'close', '[]')).catch(() => {});
   }
   port.addEventListener('message', ({ data }) => {
     if (data.op === 'tab') globalThis.navigator?.locks?.request(data.lock, release).catch(() => {});

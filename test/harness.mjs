@@ -49,6 +49,7 @@ export const CHROMIUM_ONLY = {
   'mainthread.test.mjs': "PerformanceObserver 'longtask' exists only in Chromium",
   'tabs-crash.test.mjs': "crashes a tab with CDP's Page.crash and calls into Node with Playwright's exposeFunction",
   'crash.test.mjs': "crashes a tab with CDP's Page.crash",
+  'tabs-release-crash.test.mjs': "crashes the tab that hosts the SharedWorker with CDP's Page.crash",
 };
 
 // chromiumOnly fails test t when a Chromium-only file (above) is run in

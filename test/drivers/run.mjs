@@ -2,7 +2,7 @@
 // Runs the JS tests in each engine of LOCALCONV_BROWSERS (default
 // chromium,firefox,webkit), one engine after the other (`make test-js`):
 //
-//   chromium  every test file, then three several-tabs files again with the
+//   chromium  every test file, then four several-tabs files again with the
 //             module in a SharedWorker (LOCALCONV_PLACEMENT=sharedWorker);
 //   firefox,  every file but those harness.mjs lists as Chromium-only and
 //   webkit    those that start no browser (they would only run again).
@@ -17,7 +17,8 @@ import { CHROMIUM_ONLY, ENGINES, root } from '../harness.mjs';
 // Files that start no browser: the same in every engine, run with Chromium's.
 const NO_BROWSER = ['types.test.mjs', 'nim-types.test.mjs'];
 // The several-tabs files Chromium runs again with the module in a SharedWorker.
-const SHARED_WORKER_RERUN = ['tabs-concurrent.test.mjs', 'tabs-events.test.mjs', 'tabs-stress.test.mjs'];
+// tabs-crash: a tab crashed or closed mid-call, its calls running on in the worker.
+const SHARED_WORKER_RERUN = ['tabs-concurrent.test.mjs', 'tabs-crash.test.mjs', 'tabs-events.test.mjs', 'tabs-stress.test.mjs'];
 // Files a make target of their own runs (make test-bundlers), not test-js.
 const OWN_TARGET = ['bundlers.test.mjs'];
 
@@ -50,7 +51,7 @@ for (const engine of engines) {
   const files = filesFor(engine);
   const start = Date.now();
   const a = await run(engine, files);
-  // The several-tabs files about events and concurrent calls again, with the
+  // The several-tabs files about events, concurrent calls and crashed tabs again, with the
   // module in a SharedWorker: in Chromium only, to keep CI within its time
   // (the placements tests run the SharedWorker in every engine).
   const b = engine !== 'chromium' ? 0

@@ -1,0 +1,65 @@
+// Helpers for the tests of a tab that goes away while its call runs
+// (test/tabs-release*.test.mjs): the large call, what a tab reads, and the
+// check that the tab that stayed agrees with the database. Not a test file.
+import assert from 'node:assert/strict';
+import { T, FILTERS, msg, assertEventsTellTheList, afterSync } from './tabs.mjs';
+
+export const BIG = 2000; // team conversations of the big call
+export const PER = 5; // messages in each
+
+// bigCall is 10,000 messages over 2,000 new team conversations.
+export function bigCall(acc) {
+  const messages = [];
+  for (let i = 0; i < BIG * PER; i++) messages.push(msg(`${acc}|2|big${i % BIG}`, `m${i}`, 's', T + i));
+  return messages;
+}
+
+// view is what a tab reads, in one round trip: the whole list (pages of 100),
+// the total and the filters' counts. fresh: a new service in the page (its own
+// connection, the module in the page) that loads the database, then closes.
+export function view(tab, fresh = false) {
+  return tab.eval(async ([fresh, options, filters]) => {
+    const svc = fresh
+      ? await globalThis.localconv.LocalConversationService.open({ ...options, placement: 'page' })
+      : globalThis.tabkit.svc;
+    try {
+      const list = [];
+      for (let offset = 0; ;) {
+        const p = await svc.getConversationList(offset, 100);
+        list.push(...p.conversationList);
+        if (p.finished) break;
+        offset = p.offset;
+      }
+      return {
+        list,
+        total: await svc.getTotalUnreadCount(),
+        filterCounts: await Promise.all(filters.map((f) => svc.getUnreadCountByFilter(f))),
+      };
+    } finally {
+      if (fresh) await svc.close();
+    }
+  }, [fresh, tab.options, FILTERS]);
+}
+
+// assertExact checks the tab that stayed against the database: the same list,
+// total and counts; the big call in it whole or not at all; and the tab's
+// events since its sync telling exactly its list (so, if the call is not in
+// the database, that the tab heard nothing of it). A call that outlived its
+// tab may still be running: the two are read again until they agree, for at
+// most 20 s, and must agree then. unheard: a call the database holds may have
+// gone unheard (its worker died before telling; the tab synced anew since).
+export async function assertExact(tab, acc, what, { unheard = false } = {}) {
+  let mine, fresh;
+  for (const deadline = Date.now() + 20_000; ;) {
+    [mine, fresh] = [await view(tab), await view(tab, true)];
+    if (JSON.stringify(mine) === JSON.stringify(fresh) || Date.now() > deadline) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  assert.deepEqual(mine, fresh, `${what}: the tab that stayed differs from a fresh load of the database`);
+  const big = fresh.list.filter((c) => c.conversationId.startsWith(`${acc}|2|big`));
+  assert.ok(big.length === 0 || big.length === BIG, `${what}: the call is half there: ${big.length} of ${BIG} conversations`);
+  if (big.length) assert.ok(big.every((c) => c.unreadCount === PER), `${what}: every message of the call counts`);
+  if (!(unheard && big.length)) assertEventsTellTheList(afterSync(await tab.log()), fresh, FILTERS, what);
+  return big.length > 0;
+}
+
