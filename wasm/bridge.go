@@ -14,10 +14,10 @@ import (
 )
 
 // bridge is the JS-callable surface of the module: one object with open and
-// call. Everything crosses as strings (JSON), which is both the fastest way
-// across the boundary (docs/design.md: one JSON string beats field-by-field access
-// 12×) and the same shape a Worker's postMessage will carry. Argument rules
-// live in core (core.Service.Call), not here.
+// call. Everything crosses as strings (JSON): one string per call rather than
+// a JS object read field by field, and the very strings js/worker.js and
+// js/remote.js carry over postMessage in the worker placements. Argument
+// rules live in core (core.Service.Call), not here.
 type bridge struct {
 	mu        sync.Mutex
 	next      int
@@ -26,8 +26,10 @@ type bridge struct {
 	queryBuf  []byte
 	// hubs holds, in a SharedWorker, per account and database, a session of
 	// the hub that serves them: another tab's open() of the same database
-	// attaches to it, so all tabs share one cache. Elsewhere every open() has
-	// a hub, a connection and a cache of its own, as a tab would.
+	// attaches to it, so all tabs share one cache. The session may be closed
+	// (Attach needs only its hub); the entry goes once the hub stopped, so a
+	// stopped hub's cache is not kept. Elsewhere every open() has a hub, a
+	// connection and a cache of its own, as a tab would.
 	hubs map[string]*core.Service
 }
 
@@ -154,6 +156,21 @@ func (b *bridge) forget(handle int, svc *core.Service) {
 	}
 }
 
+// dropStopped forgets the hub of svc, a session just closed, once its last
+// session closed: the next open() of its database opens a new hub.
+func (b *bridge) dropStopped(svc *core.Service) {
+	if svc.Sessions() > 0 {
+		return
+	}
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	for k, s := range b.hubs {
+		if s.Sessions() == 0 {
+			delete(b.hubs, k)
+		}
+	}
+}
+
 func (b *bridge) register(svc *core.Service) int {
 	b.mu.Lock()
 	defer b.mu.Unlock()
@@ -184,6 +201,9 @@ func (b *bridge) jsCall(this js.Value, args []js.Value) any {
 	}
 	return promise(func(resolve func(any), reject func(*core.Error)) {
 		out, err := svc.Call(context.Background(), method, argBytes)
+		if method == "close" {
+			b.dropStopped(svc)
+		}
 		if err != nil {
 			reject(core.AsError(err))
 			return
