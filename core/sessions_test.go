@@ -1,8 +1,11 @@
 package core
 
 import (
+	"context"
 	"errors"
+	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/stretchr/testify/require"
 )
@@ -132,4 +135,97 @@ func TestAServiceThatLostItsStoreSaysSo(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, []string{EventSyncStarted, EventSyncFailed}, ev.types())
 	require.True(t, g.FellBackToMemory())
+}
+
+// gatedStore holds the first Update after arm until the test lets it go: a
+// call that is running when the test closes its session.
+type gatedStore struct {
+	Store
+	armed   atomic.Bool
+	entered chan struct{}
+	proceed chan struct{}
+}
+
+func (g *gatedStore) arm() {
+	g.entered, g.proceed = make(chan struct{}), make(chan struct{})
+	g.armed.Store(true)
+}
+
+func (g *gatedStore) Update(ctx context.Context, fn func(Tx) error) error {
+	if g.armed.CompareAndSwap(true, false) {
+		close(g.entered)
+		<-g.proceed
+	}
+	return g.Store.Update(ctx, fn)
+}
+
+// A tab that goes away closes its session while a call of the tab runs, and
+// another is queued (docs/design.md, "A tab that goes away mid-call"). The
+// running call is applied whole: the other session hears it and reads it.
+// The queued one is applied whole too, or not at all, and then nobody hears
+// of it.
+func TestClosingASessionWhileItsCallRunsLeavesEachCallWholeOrAbsent(t *testing.T) {
+	ctx := context.Background()
+	db := NewMemDB()
+	g := &gatedStore{Store: db.Connect()}
+	aev, bev := &recorder{}, &recorder{}
+	a, err := Open(ctx, Options{AccountID: me, Store: g, Listener: aev.listen})
+	require.NoError(t, err)
+	b, err := a.Attach(bev.listen)
+	require.NoError(t, err)
+	bev.take()
+
+	g.arm()
+	running := make(chan error, 1)
+	go func() {
+		_, err := a.ApplyMessages(ctx, []Message{msg(team("t1"), "m1", 100), msg(team("t2"), "m2", 200)})
+		running <- err
+	}()
+	<-g.entered
+	queued := make(chan error, 1)
+	go func() {
+		_, err := a.ApplyMessages(ctx, []Message{msg(p2p("q"), "q1", 300)})
+		queued <- err
+	}()
+	closed := make(chan error, 1)
+	go func() { closed <- a.Close() }()
+	select {
+	case err := <-closed:
+		t.Fatalf("Close returned (%v) while the call ran", err)
+	case <-time.After(20 * time.Millisecond):
+	}
+	close(g.proceed)
+	require.NoError(t, <-running, "the running call is applied")
+	require.NoError(t, <-closed)
+	queuedErr := <-queued
+
+	got, err := b.GetConversationListByIds([]string{team("t1"), team("t2"), p2p("q")})
+	require.NoError(t, err)
+	total, err := b.GetTotalUnreadCount()
+	require.NoError(t, err)
+	heard := map[string]bool{}
+	for _, e := range bev.take() {
+		if e.Type == EventConversationCreated {
+			heard[e.Detail.(Conversation).ConversationID] = true
+		}
+	}
+	if queuedErr == nil {
+		require.Len(t, got, 3)
+		require.Equal(t, int64(3), total)
+		require.Equal(t, map[string]bool{team("t1"): true, team("t2"): true, p2p("q"): true}, heard)
+	} else {
+		requireCode(t, CodeClosed, queuedErr)
+		require.Len(t, got, 2)
+		require.Equal(t, int64(2), total)
+		require.Equal(t, map[string]bool{team("t1"): true, team("t2"): true}, heard, "nobody hears of the refused call")
+	}
+	// And the database holds what b reads.
+	require.NoError(t, b.Close())
+	again := newFixtureOn(t, db)
+	stored, err := again.GetConversationListByIds([]string{team("t1"), team("t2"), p2p("q")})
+	require.NoError(t, err)
+	require.Equal(t, len(got), len(stored))
+	storedTotal, err := again.GetTotalUnreadCount()
+	require.NoError(t, err)
+	require.Equal(t, total, storedTotal)
 }
