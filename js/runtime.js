@@ -1,7 +1,7 @@
 // The in-page runtime: loads localconv.wasm once per URL and returns the
 // module's bridge, {open(optionsJSON, onEvents), call(handle, method, argsJSON)}.
-// Everything it passes is strings, so the same seam can later carry calls to a
-// Worker with postMessage.
+// Everything it passes is strings, so the same seam carries calls to a Worker
+// or a SharedWorker over postMessage (remote.js, worker.js).
 import './wasm_exec.js';
 
 const bridges = new Map(); // wasm URL → Promise<bridge>
