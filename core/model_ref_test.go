@@ -895,6 +895,36 @@ func (m *refModel) applyReadTime(id string, readTime int64) refResult {
 	return refResult{marks: []ReadTimeUpdate{{id, readTime}}}
 }
 
+// applyReadTimes is applyReadTime for each entry whose conversation exists,
+// in one call: one event per conversation whose read time moved, with its
+// last read time.
+func (m *refModel) applyReadTimes(entries []ConversationReadTime) refResult {
+	if len(entries) == 0 || len(entries) > MaxListLength {
+		return refBad
+	}
+	for _, e := range entries {
+		if !refValidID(e.ConversationID) || !refValidTime(e.ReadTime) {
+			return refBad
+		}
+	}
+	var out refResult
+	at := map[string]int{}
+	for _, e := range entries {
+		if m.live(e.ConversationID) == nil {
+			continue
+		}
+		for _, mk := range m.applyReadTime(e.ConversationID, e.ReadTime).marks {
+			if i, ok := at[mk.ConversationID]; ok {
+				out.marks[i] = mk
+			} else {
+				at[mk.ConversationID] = len(out.marks)
+				out.marks = append(out.marks, mk)
+			}
+		}
+	}
+	return out
+}
+
 // applyClearHistory clears a conversation's history up to deleteTime
 // (docs/api.md "Clear history").
 func (m *refModel) applyClearHistory(id string, deleteTime int64) refResult {

@@ -1561,6 +1561,19 @@ var opGens = []opGen{
 			svc: func(s *Service) (any, error) { return nil, s.ApplyClearHistory(context.Background(), id, dt) },
 			ref: func(m *refModel, tab int) refResult { return m.applyClearHistory(id, dt) }}
 	}},
+	{w(2), func(r *modelRun, k int) *modelOp {
+		entries := make([]ConversationReadTime, 1+r.pick(3))
+		for i := range entries {
+			rt := r.pickTime()
+			if r.pick(20) == 0 {
+				rt = -1
+			}
+			entries[i] = ConversationReadTime{r.pickID(), rt}
+		}
+		return &modelOp{name: "applyReadTimes", desc: fmt.Sprintf("applyReadTimes %v", entries), write: true,
+			svc: func(s *Service) (any, error) { return nil, s.ApplyReadTimes(context.Background(), entries) },
+			ref: func(m *refModel, tab int) refResult { return m.applyReadTimes(entries) }}
+	}},
 }
 
 func (r *modelRun) genOp(k int) *modelOp {
@@ -1718,6 +1731,7 @@ func TestModelStorageFailureChangesNothing(t *testing.T) {
 		"deleteMessages":    func() error { return f.DeleteMessages(f.ctx, []MessageKey{{bob, "m2"}}) },
 		"applyReadTime":     func() error { return f.ApplyReadTime(f.ctx, bob, 150) },
 		"applyClearHistory": func() error { return f.ApplyClearHistory(f.ctx, bob, 150) },
+		"applyReadTimes":    func() error { return f.ApplyReadTimes(f.ctx, []ConversationReadTime{{bob, 150}}) },
 		"createNew":         func() error { _, err := f.CreateConversation(f.ctx, p2p("carol")); return err },
 		"updateInfo":        func() error { return f.UpdateConversationInfo(f.ctx, bob, ConversationInfo{Mute: &[]bool{true}[0]}) },
 		"updateExtension":   func() error { return f.UpdateConversationLocalExtension(f.ctx, bob, "x") },

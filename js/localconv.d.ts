@@ -333,6 +333,11 @@ export declare class LocalConversationService extends EventTarget {
   /** A read time from the server or another device; one not newer than stored changes nothing. 191004: unknown conversation, a bad time. */
   applyReadTime(conversationId: string, readTime: number): Promise<void>;
   /**
+   * applyReadTime for many conversations in one call and one transaction (a
+   * login sync's read times); conversations not in the list are skipped.
+   */
+  applyReadTimes(readTimes: { conversationId: string; readTime: number }[]): Promise<void>;
+  /**
    * The host's clear-history notification (NIM's onClearHistoryNotifications): every message created at or
    * before deleteTime is gone for good (applied again, it is a duplicate); unread counts only later ones;
    * a lastMessage at or before it becomes null; the conversation moves up to deleteTime. A conversation not

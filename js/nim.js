@@ -315,7 +315,14 @@ export class V2NIMLocalConversationService {
   }
 
   // What the host feeds in: the module's own methods, with the SDK's error.
-  applyMessages(...args) { return this.#call('applyMessages', args).catch(rethrow); }
+  // The SDK's attachment is an object (V2NIMMessageAttachment), and so is
+  // every lastMessage.attachment this service hands out: a string is refused.
+  applyMessages(...args) {
+    const [messages] = args;
+    const i = Array.isArray(messages) ? messages.findIndex((m) => typeof m?.attachment === 'string') : -1;
+    if (i >= 0) return Promise.reject(toV2NIMError(invalid(`messages[${i}].attachment must be an object (the SDK's V2NIMMessageAttachment), got a string`)));
+    return this.#call('applyMessages', args).catch(rethrow);
+  }
   /**
    * (refer, {revokeAccountId?, revokeType?, postscript?}) as in the module,
    * or the SDK's V2NIMMessageRevokeNotification ({messageRefer, revokeAccountId,
