@@ -39,7 +39,7 @@ func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResul
 		// of msgs[i] if the store took it, nil for a duplicate.
 		first := make(map[MessageKey]int, len(msgs))
 		var fresh []*MessageRecord
-		var freshAt []int // the index in msgs of each of fresh
+		freshAt := make([]int, 0, len(msgs)) // the index in msgs of each of fresh
 		for i := range msgs {
 			// One at or before its conversation's clear is gone already
 			// (docs/api.md "Clear history"), whatever comes after it.
@@ -171,7 +171,7 @@ func (s *Service) defaultReceiver(m *Message, mine bool) string {
 
 // applyMessage adds one new message to its conversation. A conversation
 // deleted before the call stays deleted for a message not newer than the
-// read time its deletion marked (docs/api.md, applyMessages): such a message
+// read time its deletion marked (docs/api.md §2, Message): such a message
 // is one the user deleted with it, delivered again (a NIM login re-delivers
 // roaming messages). It stays stored, known, so that applying it again is a
 // duplicate; and even when a newer message of the same call brings the

@@ -160,7 +160,7 @@ func (m *Message) mayUpdate(mine bool) bool {
 }
 
 // updatedBy is the stored message m once v, a version of it applied again,
-// updated it (docs/api.md, applyMessages). Two things update it:
+// updated it (docs/api.md §2, Message). Two things update it:
 //   - the outcome of my send: a message of mine stored while it was being
 //     sent (sendingState 3) that comes again as succeeded (1) or failed (2)
 //     takes that state and, on success, the server's createTime and (if

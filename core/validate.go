@@ -116,8 +116,10 @@ func (s *Service) checkMessage(name string, m *Message) error {
 	if err := checkTime(name+".createTime", m.CreateTime); err != nil {
 		return err
 	}
-	if err := checkTime(name+".modifyTime", m.ModifyTime); err != nil {
-		return err
+	// The field's name is built only for the error: every message has a
+	// modifyTime to check, and most are valid.
+	if checkTime("", m.ModifyTime) != nil {
+		return checkTime(name+".modifyTime", m.ModifyTime)
 	}
 	if !messageTypes[m.MessageType] {
 		return invalid("%s.messageType %s is not a known message type: one of %s", name, formatInt(int64(m.MessageType)), messageTypeList)
