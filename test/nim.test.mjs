@@ -1,7 +1,8 @@
-// localconv/nim, the NIM Web SDK's V2NIMLocalConversationService shape: the
-// official samples' usage run against it in each placement, the synchronous
-// reads fresh after every mutating call (here and from another tab), and its
-// declarations checked with tsc.
+// localconv/nim, the NIM Web SDK's V2NIMLocalConversationService shape: one
+// test per rule of the official samples' usage, each from the same fixture, in
+// each placement; the synchronous reads fresh after every mutating call (here
+// and from another tab); its declarations checked with tsc. attachToNIM, on a
+// real SDK instance, is test/nim-attach.test.mjs's.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -110,220 +111,270 @@ test('the enums under the SDK names, V2NIMConst, V2NIMError and open()\'s shape'
   assert.equal(r.isolation.heard[0][1], true, 'with the service as this, as an event emitter calls it');
 });
 
-for (const placement of PLACEMENTS) {
-  test(`${placement}: the official samples' usage, with the SDK's argument lists and handlers`, async (t) => {
-    const page = await env.page(t);
-    const accountId = uniqueName();
-    const opened = await openNim(page, { accountId, placement });
-    assert.deepEqual(opened.early, ['onSyncStarted', 'onSyncFinished'], 'options.listeners hear the first sync');
-    assert.deepEqual(opened.keys, ['V2NIMConversationIdUtil', 'V2NIMLocalConversationService']);
-    assert.ok(opened.frozen);
-
-    const r = await page.evaluate(async ([T]) => {
-      const { nim, log } = globalThis.nims.nim;
-      const m = globalThis.nimModule;
-      const { V2NIMConversationType: CT } = m;
-      const s = nim.V2NIMLocalConversationService;
-      const util = nim.V2NIMConversationIdUtil;
-      const clone = (v) => JSON.parse(JSON.stringify(v));
-      const out = { steps: [] };
-      // The samples' handlers, set as the On page does: off first, then on.
-      const h = {
-        onConversationCreated: (conversation) => log.push(['onConversationCreated', clone(conversation)]),
-        onConversationDeleted: (conversationIds) => log.push(['onConversationDeleted', clone(conversationIds)]),
-        onConversationChanged: (conversationList) => log.push(['onConversationChanged', clone(conversationList)]),
-        onTotalUnreadCountChanged: (unreadCount) => log.push(['onTotalUnreadCountChanged', unreadCount, s.getTotalUnreadCount()]),
-        onUnreadCountChangedByFilter: (filter, unreadCount) => log.push(['onUnreadCountChangedByFilter', clone(filter), unreadCount,
-          typeof filter.equals, filter.equals({ conversationTypes: [CT.V2NIM_CONVERSATION_TYPE_P2P] }),
-          filter.equals({ conversationTypes: [1, 1], ignoreMuted: false }), filter.equals({ conversationTypes: [1], ignoreMuted: true }),
-          filter.equals({ conversationTypes: [1, 2] }), filter.equals(null)]),
-        onConversationReadTimeUpdated: (conversationId, readTime) => log.push(['onConversationReadTimeUpdated', conversationId, readTime]),
-      };
-      for (const twice of [1, 2]) {
-        for (const [name, fn] of Object.entries(h)) s.off(name, fn);
-        for (const [name, fn] of Object.entries(h)) s.on(name, fn);
-        void twice; // setting them twice must not double any call
+// The fixture every rule below starts from: an account opened through
+// localconv/nim in the placement, the official samples' handlers registered
+// as the samples' On page does (off, then on; twice, so a handler that were
+// added twice would be heard twice), a conversation with bob, a team and a
+// super team with unread messages, and globalThis.fx.step(what, fn), which
+// records a call's result (or V2NIMError), what the handlers heard before it
+// resolved, and the synchronous total right after.
+async function fixture(t, placement) {
+  const page = await env.page(t);
+  const accountId = uniqueName();
+  const opened = await openNim(page, { accountId, placement });
+  const seed = await page.evaluate(async ([T]) => {
+    const { nim, log } = globalThis.nims.nim;
+    const m = globalThis.nimModule;
+    const { V2NIMConversationType: CT } = m;
+    const s = nim.V2NIMLocalConversationService;
+    const util = nim.V2NIMConversationIdUtil;
+    const clone = (v) => JSON.parse(JSON.stringify(v));
+    const handlers = {
+      onConversationCreated: (conversation) => log.push(['onConversationCreated', clone(conversation)]),
+      onConversationDeleted: (conversationIds) => log.push(['onConversationDeleted', clone(conversationIds)]),
+      onConversationChanged: (conversationList) => log.push(['onConversationChanged', clone(conversationList)]),
+      onTotalUnreadCountChanged: (unreadCount) => log.push(['onTotalUnreadCountChanged', unreadCount, s.getTotalUnreadCount()]),
+      onUnreadCountChangedByFilter: (filter, unreadCount) => log.push(['onUnreadCountChangedByFilter', clone(filter), unreadCount,
+        typeof filter.equals, filter.equals({ conversationTypes: [CT.V2NIM_CONVERSATION_TYPE_P2P] }),
+        filter.equals({ conversationTypes: [1, 1], ignoreMuted: false }), filter.equals({ conversationTypes: [1], ignoreMuted: true }),
+        filter.equals({ conversationTypes: [1, 2] }), filter.equals(null)]),
+      onConversationReadTimeUpdated: (conversationId, readTime) => log.push(['onConversationReadTimeUpdated', conversationId, readTime]),
+    };
+    for (let twice = 0; twice < 2; twice++) {
+      for (const [name, fn] of Object.entries(handlers)) s.off(name, fn);
+      for (const [name, fn] of Object.entries(handlers)) s.on(name, fn);
+    }
+    const step = async (what, fn) => {
+      const start = log.length;
+      let value;
+      let error;
+      try {
+        value = await fn();
+      } catch (e) {
+        error = { name: e.name, code: e.code, desc: e.desc, isV2: e instanceof m.V2NIMError };
       }
-      // step records a call's result, what the handlers heard before it
-      // resolved, and the synchronous total right after.
-      const step = async (what, fn) => {
-        const start = log.length;
-        let value;
-        let error;
-        try {
-          value = await fn();
-        } catch (e) {
-          error = { name: e.name, code: e.code, desc: e.desc, isV2: e instanceof m.V2NIMError };
-        }
-        const total = s.getTotalUnreadCount();
-        const entry = { what, value: value === undefined ? undefined : clone(value), error, heard: log.slice(start), total };
-        out.steps.push(entry);
-        return entry;
-      };
-      const p2p = util.p2pConversationId('bob');
-      const team = util.teamConversationId('t1');
-      const superTeam = util.superTeamConversationId('s1');
-      out.ids = { p2p, team, superTeam, type: util.parseConversationType(team), target: util.parseConversationTargetId(superTeam) };
-      // Past the read times that clearing and marking set (now): later messages count.
-      const late = Date.now() + 60_000;
-      const msg = (conversationId, id, senderId, at, extra = {}) => ({
-        conversationId, messageClientId: id, senderId, createTime: (at > 10 ? late : T) + at, messageType: m.V2NIMMessageType.V2NIM_MESSAGE_TYPE_TEXT, text: id, ...extra,
-      });
+      return { what, value: value === undefined ? undefined : clone(value), error, heard: log.slice(start), total: s.getTotalUnreadCount() };
+    };
+    // Past the read times that clearing and marking set (now): later messages count.
+    const late = Date.now() + 60_000;
+    const msg = (conversationId, id, senderId, at, extra = {}) => ({
+      conversationId, messageClientId: id, senderId, createTime: (at > 10 ? late : T) + at, messageType: m.V2NIMMessageType.V2NIM_MESSAGE_TYPE_TEXT, text: id, ...extra,
+    });
+    const ids = { p2p: util.p2pConversationId('bob'), team: util.teamConversationId('t1'), superTeam: util.superTeamConversationId('s1') };
+    globalThis.fx = { s, m, util, CT, handlers, step, msg, ids, late, T };
+    const totalBefore = s.getTotalUnreadCount();
+    const created = await step('createConversation', () => s.createConversation(ids.p2p));
+    const applied = await step('applyMessages', () => s.applyMessages([
+      msg(ids.p2p, 'b1', 'bob', 1, { senderName: 'Bob' }), msg(ids.p2p, 'b2', 'bob', 2, { senderName: 'Bob' }),
+      msg(ids.team, 't1', 'carol', 3), msg(ids.superTeam, 's1', 'dave', 4),
+    ]));
+    return { ids, totalBefore, created, applied, parsed: { type: util.parseConversationType(ids.team), target: util.parseConversationTargetId(ids.superTeam) } };
+  }, [T]);
+  return { page, accountId, opened, ...seed };
+}
 
-      await step('createConversation', () => s.createConversation(p2p));
-      out.totalBefore = s.getTotalUnreadCount();
-      await step('applyMessages', () => s.applyMessages([
-        msg(p2p, 'b1', 'bob', 1, { senderName: 'Bob' }), msg(p2p, 'b2', 'bob', 2, { senderName: 'Bob' }),
-        msg(team, 't1', 'carol', 3), msg(superTeam, 's1', 'dave', 4),
-      ]));
-      out.subscribeReturned = s.subscribeUnreadCountByFilter({ conversationTypes: [CT.V2NIM_CONVERSATION_TYPE_P2P] });
-      await step('getUnreadCountByIds', () => s.getUnreadCountByIds([p2p, team]));
-      await step('getUnreadCountByFilter', () => s.getUnreadCountByFilter({ ignoreMuted: true }));
-      await step('stickTopConversation', () => s.stickTopConversation(p2p, true));
-      await step('getStickTopConversationList', () => s.getStickTopConversationList());
-      await step('updateConversationLocalExtension', () => s.updateConversationLocalExtension(p2p, 'draft'));
-      await step('getConversationList', () => s.getConversationList(0, 50));
-      await step('getConversationListByOption', () => s.getConversationListByOption(0, 50, {
-        conversationTypes: [m.V2NIMConst.V2NIMConversationType.V2NIM_CONVERSATION_TYPE_TEAM], onlyUnread: true,
-      }));
-      await step('getConversationListByIds', () => s.getConversationListByIds([superTeam, p2p]));
-      await step('getConversation', () => s.getConversation(p2p));
-      await step('markConversationRead', () => s.markConversationRead(team));
-      await step('getConversationReadTime', () => s.getConversationReadTime(team));
-      await step('applyReadTime', () => s.applyReadTime(superTeam, T + 10));
-      await step('clearUnreadCountByIds', () => s.clearUnreadCountByIds([p2p, util.p2pConversationId('nobody')]));
-      await step('clearUnreadCountByIds all good', () => s.clearUnreadCountByIds([p2p]));
-      await step('more messages', () => s.applyMessages([msg(p2p, 'b3', 'bob', 11), msg(team, 't2', 'carol', 12), msg(team, 't3', 'carol', 13)]));
-      await step('clearUnreadCountByTypes', () => s.clearUnreadCountByTypes([CT.V2NIM_CONVERSATION_TYPE_P2P]));
-      await step('clearTotalUnreadCount', () => s.clearTotalUnreadCount());
-      // once: the next total change only.
-      const onceHeard = [];
-      s.once('onTotalUnreadCountChanged', (n) => onceHeard.push(n));
-      await step('once 1', () => s.applyMessages([msg(p2p, 'b4', 'bob', 14)]));
-      await step('once 2', () => s.applyMessages([msg(p2p, 'b5', 'bob', 15)]));
-      out.onceHeard = onceHeard;
-      // The SDK's revoke notification, as onMessageRevokeNotifications delivers it.
-      await step('revokeMessage', () => s.revokeMessage({
-        messageRefer: { conversationId: p2p, messageClientId: 'b5', senderId: 'bob', receiverId: 'x', messageServerId: '', createTime: late + 15, conversationType: 1 },
+const names = (step) => step.heard.map((h) => h[0]);
+const inFixture = (f, fn, arg) => f.page.evaluate(fn, arg);
+
+for (const placement of PLACEMENTS) {
+  test(`${placement}: open() resolves to the instance's part, frozen; options.listeners hear the first sync; the id util is the opened account's`, async (t) => {
+    const f = await fixture(t, placement);
+    assert.deepEqual(f.opened.early, ['onSyncStarted', 'onSyncFinished']);
+    assert.deepEqual(f.opened.keys, ['V2NIMConversationIdUtil', 'V2NIMLocalConversationService']);
+    assert.ok(f.opened.frozen);
+    assert.deepEqual(f.ids, { p2p: `${f.accountId}|1|bob`, team: `${f.accountId}|2|t1`, superTeam: `${f.accountId}|3|s1` });
+    assert.deepEqual(f.parsed, { type: 2, target: 's1' });
+  });
+
+  test(`${placement}: a call's handlers are heard once each though set twice, before it resolves, and the synchronous total is current then`, async (t) => {
+    const f = await fixture(t, placement);
+    assert.equal(f.totalBefore, 0);
+    assert.deepEqual(names(f.created), ['onConversationCreated']);
+    assert.equal(f.created.value.conversationId, f.ids.p2p);
+    assert.deepEqual(f.applied.value, { applied: 4, duplicates: 0 });
+    assert.equal(f.applied.total, 4);
+    assert.deepEqual(f.applied.heard.filter((h) => h[0] === 'onTotalUnreadCountChanged'), [['onTotalUnreadCountChanged', 4, 4]],
+      'one call per handler; the synchronous read already agrees inside it');
+  });
+
+  test(`${placement}: subscribeUnreadCountByFilter returns nothing; the count comes as (filter, unreadCount), filter.equals reading filters as the module does`, async (t) => {
+    const f = await fixture(t, placement);
+    const r = await inFixture(f, async () => {
+      const { s, step, CT, ids } = globalThis.fx;
+      const returned = s.subscribeUnreadCountByFilter({ conversationTypes: [CT.V2NIM_CONVERSATION_TYPE_P2P] });
+      const next = await step('getUnreadCountByIds', () => s.getUnreadCountByIds([ids.p2p, ids.team]));
+      return { returned, next, byFilter: await step('getUnreadCountByFilter', () => s.getUnreadCountByFilter({ ignoreMuted: true })) };
+    });
+    assert.equal(r.returned, undefined);
+    assert.deepEqual(r.next.heard, [['onUnreadCountChangedByFilter', { conversationTypes: [1], ignoreMuted: false }, 2, 'function', true, true, false, false, false]],
+      'heard before the next call resolved');
+    assert.equal(r.next.value, 3);
+    assert.equal(r.byFilter.value, 4);
+  });
+
+  test(`${placement}: pins, localExtension and the reads come in the SDK's shapes`, async (t) => {
+    const f = await fixture(t, placement);
+    const r = await inFixture(f, async () => {
+      const { s, step, m, ids } = globalThis.fx;
+      return {
+        pin: await step('stickTopConversation', () => s.stickTopConversation(ids.p2p, true)),
+        pinned: await step('getStickTopConversationList', () => s.getStickTopConversationList()),
+        ext: await step('updateConversationLocalExtension', () => s.updateConversationLocalExtension(ids.p2p, 'draft')),
+        list: await step('getConversationList', () => s.getConversationList(0, 50)),
+        byOption: await step('getConversationListByOption', () => s.getConversationListByOption(0, 50, {
+          conversationTypes: [m.V2NIMConst.V2NIMConversationType.V2NIM_CONVERSATION_TYPE_TEAM], onlyUnread: true,
+        })),
+        byIds: await step('getConversationListByIds', () => s.getConversationListByIds([ids.superTeam, ids.p2p])),
+        one: await step('getConversation', () => s.getConversation(ids.p2p)),
+      };
+    });
+    const { p2p, team, superTeam } = f.ids;
+    assert.deepEqual(names(r.pin), ['onConversationChanged']);
+    assert.deepEqual(r.pinned.value.map((c) => c.conversationId), [p2p]);
+    assert.deepEqual(names(r.ext), ['onConversationChanged']);
+    assert.deepEqual([r.list.value.finished, r.list.value.offset], [true, 0]);
+    assert.deepEqual(r.list.value.conversationList.map((c) => c.conversationId), [p2p, superTeam, team]);
+    assert.deepEqual(r.byOption.value.conversationList.map((c) => c.conversationId), [team]);
+    assert.deepEqual(r.byIds.value.map((c) => c.conversationId), [superTeam, p2p]);
+    const bob = r.one.value;
+    assert.deepEqual([bob.type, bob.localExtension, bob.stickTop], [1, 'draft', true]);
+    assert.deepEqual([bob.lastMessage.lastMessageState, bob.lastMessage.senderName, bob.lastMessage.messageRefer.conversationType], [0, 'Bob', 1]);
+  });
+
+  test(`${placement}: markConversationRead and applyReadTime are heard as onConversationReadTimeUpdated(conversationId, readTime)`, async (t) => {
+    const f = await fixture(t, placement);
+    const r = await inFixture(f, async () => {
+      const { s, step, ids, T } = globalThis.fx;
+      const marked = await step('markConversationRead', () => s.markConversationRead(ids.team));
+      return { marked, readTime: await step('getConversationReadTime', () => s.getConversationReadTime(ids.team)), applied: await step('applyReadTime', () => s.applyReadTime(ids.superTeam, T + 10)) };
+    });
+    assert.ok(Number.isSafeInteger(r.marked.value) && r.marked.value > T);
+    assert.equal(r.marked.total, 3);
+    assert.deepEqual(r.marked.heard.find((h) => h[0] === 'onConversationReadTimeUpdated'), ['onConversationReadTimeUpdated', f.ids.team, r.marked.value]);
+    assert.equal(r.readTime.value, r.marked.value);
+    assert.deepEqual(r.applied.heard.find((h) => h[0] === 'onConversationReadTimeUpdated'), ['onConversationReadTimeUpdated', f.ids.superTeam, T + 10]);
+    assert.equal(r.applied.total, 2);
+  });
+
+  test(`${placement}: clearUnreadCountByIds resolves to the ids that failed ([] when none); by types and the total clear as the SDK`, async (t) => {
+    const f = await fixture(t, placement);
+    const r = await inFixture(f, async () => {
+      const { s, step, ids, util, msg, CT } = globalThis.fx;
+      return {
+        some: await step('clearUnreadCountByIds', () => s.clearUnreadCountByIds([ids.p2p, util.p2pConversationId('nobody')])),
+        none: await step('clearUnreadCountByIds all good', () => s.clearUnreadCountByIds([ids.p2p])),
+        more: await step('more messages', () => s.applyMessages([msg(ids.p2p, 'b3', 'bob', 11), msg(ids.team, 't2', 'carol', 12), msg(ids.team, 't3', 'carol', 13)])),
+        byTypes: await step('clearUnreadCountByTypes', () => s.clearUnreadCountByTypes([CT.V2NIM_CONVERSATION_TYPE_P2P])),
+        all: await step('clearTotalUnreadCount', () => s.clearTotalUnreadCount()),
+      };
+    });
+    assert.equal(r.some.error, undefined);
+    assert.equal(r.some.value.length, 1, 'only the ids that failed');
+    assert.equal(r.some.value[0].conversationId, `${f.accountId}|1|nobody`);
+    assert.deepEqual([r.some.value[0].error.name, r.some.value[0].error.code], ['V2NIMError', 191004]);
+    assert.match(r.some.value[0].error.desc, /conversationId/);
+    assert.equal(r.some.total, 2);
+    assert.deepEqual(r.none.value, []);
+    assert.equal(r.more.total, 5);
+    assert.equal(r.byTypes.total, 4);
+    assert.equal(r.all.total, 0);
+  });
+
+  test(`${placement}: once() hears the next event only`, async (t) => {
+    const f = await fixture(t, placement);
+    const r = await inFixture(f, async () => {
+      const { s, step, ids, msg } = globalThis.fx;
+      const heard = [];
+      s.once('onTotalUnreadCountChanged', (n) => heard.push(n));
+      await step('once 1', () => s.applyMessages([msg(ids.p2p, 'b4', 'bob', 14)]));
+      const second = await step('once 2', () => s.applyMessages([msg(ids.p2p, 'b5', 'bob', 15)]));
+      return { heard, total: second.total };
+    });
+    assert.deepEqual(r.heard, [5]);
+    assert.equal(r.total, 6);
+  });
+
+  test(`${placement}: revokeMessage takes the SDK's V2NIMMessageRevokeNotification; lastMessage shows the revoke`, async (t) => {
+    const f = await fixture(t, placement);
+    const r = await inFixture(f, async () => {
+      const { s, step, ids, m, T } = globalThis.fx;
+      return step('revokeMessage', () => s.revokeMessage({
+        messageRefer: { conversationId: ids.p2p, messageClientId: 'b2', senderId: 'bob', receiverId: 'x', messageServerId: '', createTime: T + 2, conversationType: 1 },
         revokeAccountId: 'bob', revokeType: m.V2NIMMessageRevokeType.V2NIM_MESSAGE_REVOKE_TYPE_P2P_BOTHWAY, postscript: 'withdrawn', serverExtension: '',
       }));
-      await step('setCurrentConversation', () => s.setCurrentConversation(p2p));
-      await step('setCurrentConversation empty', () => s.setCurrentConversation(''));
+    });
+    assert.equal(r.total, 3);
+    const changed = r.heard.find((h) => h[0] === 'onConversationChanged')[1][0];
+    assert.deepEqual([changed.lastMessage.lastMessageState, changed.lastMessage.text, changed.lastMessage.revokeAccountId, changed.lastMessage.revokeType],
+      [1, 'withdrawn', 'bob', 1], 'V2NIM_MESSAGE_STATUS_REVOKE, the postscript as text');
+  });
+
+  test(`${placement}: setCurrentConversation reads the one on screen; "" or nothing clears it, as in the SDK`, async (t) => {
+    const f = await fixture(t, placement);
+    const r = await inFixture(f, async () => {
+      const { s, step, ids, msg } = globalThis.fx;
+      return {
+        on: await step('setCurrentConversation', () => s.setCurrentConversation(ids.p2p)),
+        cleared: await step('setCurrentConversation empty', () => s.setCurrentConversation('')),
+        after: await step('a message after', () => s.applyMessages([msg(ids.p2p, 'b6', 'bob', 16)])),
+      };
+    });
+    assert.equal(r.on.total, 2, 'on screen: read');
+    assert.equal(r.cleared.error, undefined);
+    assert.equal(r.after.total, 3, 'no conversation on screen any more');
+  });
+
+  test(`${placement}: unsubscribe, off and removeAllListeners stop exactly what they name`, async (t) => {
+    const f = await fixture(t, placement);
+    const r = await inFixture(f, async () => {
+      const { s, step, ids, msg, handlers } = globalThis.fx;
+      s.subscribeUnreadCountByFilter({ conversationTypes: [1] });
+      await step('subscribed: its count heard', () => s.getUnreadCountByIds([ids.p2p]));
       s.unsubscribeUnreadCountByFilter({ conversationTypes: [1] });
-      await step('after unsubscribe', () => s.applyMessages([msg(p2p, 'b6', 'bob', 16)]));
-      s.off('onConversationChanged', h.onConversationChanged);
-      await step('after off', () => s.updateConversationInfo(p2p, { name: 'Bob' }));
+      const unsub = await step('after unsubscribe', () => s.applyMessages([msg(ids.p2p, 'b6', 'bob', 16)]));
+      s.off('onConversationChanged', handlers.onConversationChanged);
+      const off = await step('after off', () => s.updateConversationInfo(ids.p2p, { name: 'Bob' }));
       s.removeAllListeners('onTotalUnreadCountChanged');
-      await step('after removeAllListeners(name)', () => s.applyMessages([msg(p2p, 'b7', 'bob', 17)]));
-      await step('deleteConversation', () => s.deleteConversation(team, true));
-      await step('deleteConversationListByIds', () => s.deleteConversationListByIds([superTeam, team], false));
+      const byName = await step('after removeAllListeners(name)', () => s.applyMessages([msg(ids.p2p, 'b7', 'bob', 17)]));
       s.removeAllListeners();
-      await step('after removeAllListeners()', () => s.deleteConversation(p2p));
-      // The SDK throws synchronously for a refused filter; here it surfaces as
-      // an uncaught V2NIMError, which the page's error event sees.
+      const all = await step('after removeAllListeners()', () => s.deleteConversation(ids.p2p));
+      return { unsub, off, byName, all };
+    });
+    assert.deepEqual(names(r.unsub), ['onConversationChanged', 'onTotalUnreadCountChanged'], 'no filter count after unsubscribing');
+    assert.deepEqual(names(r.off), []);
+    assert.deepEqual(names(r.byName), [], 'changed was off already, total removed');
+    assert.equal(r.byName.total, 6, 'the synchronous read needs no handler of the app');
+    assert.deepEqual(r.all.heard, []);
+    assert.equal(r.all.total, 2);
+  });
+
+  test(`${placement}: deleteConversation and deleteConversationListByIds: the deleted are heard, only the ids that failed come back`, async (t) => {
+    const f = await fixture(t, placement);
+    const r = await inFixture(f, async () => {
+      const { s, step, ids } = globalThis.fx;
+      return {
+        one: await step('deleteConversation', () => s.deleteConversation(ids.team, true)),
+        batch: await step('deleteConversationListByIds', () => s.deleteConversationListByIds([ids.superTeam, ids.team], false)),
+      };
+    });
+    assert.deepEqual(names(r.one), ['onConversationDeleted', 'onTotalUnreadCountChanged']);
+    assert.equal(r.batch.error, undefined);
+    assert.deepEqual(r.batch.value.map((x) => [x.conversationId, x.error.code]), [[f.ids.team, 191004]]);
+    assert.deepEqual(r.batch.heard.filter((h) => h[0] === 'onConversationDeleted'), [['onConversationDeleted', [f.ids.superTeam]]]);
+    assert.equal(r.batch.total, 2);
+  });
+
+  test(`${placement}: a filter the module refuses in subscribeUnreadCountByFilter surfaces as an uncaught V2NIMError`, async (t) => {
+    const f = await fixture(t, placement);
+    const r = await inFixture(f, async () => {
+      const { s } = globalThis.fx;
       const uncaught = new Promise((resolve) => {
         globalThis.addEventListener('error', (e) => { e.preventDefault(); resolve({ name: e.error?.name, code: e.error?.code }); }, { once: true });
       });
-      out.badSubscribe = s.subscribeUnreadCountByFilter({ conversationTypes: [9] });
-      out.uncaught = await uncaught;
-      await s.close();
-      return out;
-    }, [T]);
-
-    const { p2p, team, superTeam } = r.ids;
-    assert.equal(p2p, `${accountId}|1|bob`);
-    assert.equal(team, `${accountId}|2|t1`);
-    assert.equal(superTeam, `${accountId}|3|s1`);
-    assert.equal(r.ids.type, 2);
-    assert.equal(r.ids.target, 's1');
-    const byWhat = Object.fromEntries(r.steps.map((s) => [s.what, s]));
-    for (const s of r.steps) {
-      if (!['deleteConversationListByIds', 'clearUnreadCountByIds'].includes(s.what)) assert.equal(s.error, undefined, `${s.what}: ${JSON.stringify(s.error)}`);
-    }
-    const names = (s) => s.heard.map((h) => h[0]);
-
-    const created = byWhat.createConversation;
-    assert.deepEqual(names(created), ['onConversationCreated']);
-    assert.equal(created.value.conversationId, p2p);
-    assert.equal(r.totalBefore, 0);
-
-    const applied = byWhat.applyMessages;
-    assert.deepEqual(applied.value, { applied: 4, duplicates: 0 });
-    assert.equal(applied.total, 4, 'the synchronous total is current when the call resolves');
-    const totals = applied.heard.filter((h) => h[0] === 'onTotalUnreadCountChanged');
-    assert.deepEqual(totals, [['onTotalUnreadCountChanged', 4, 4]], 'one call per handler though set twice; the sync read already agrees inside it');
-    assert.equal(r.subscribeReturned, undefined, 'subscribe returns synchronously, nothing');
-
-    const filterHeard = byWhat.getUnreadCountByIds.heard;
-    assert.deepEqual(filterHeard, [['onUnreadCountChangedByFilter', { conversationTypes: [1], ignoreMuted: false }, 2, 'function', true, true, false, false, false]],
-      'the subscription\'s count with two arguments, before the next call resolved; equals reads filters as the module does');
-    assert.equal(byWhat.getUnreadCountByIds.value, 3);
-    assert.equal(byWhat.getUnreadCountByFilter.value, 4);
-    assert.deepEqual(names(byWhat.stickTopConversation), ['onConversationChanged']);
-    assert.deepEqual(byWhat.getStickTopConversationList.value.map((c) => c.conversationId), [p2p]);
-    assert.deepEqual(names(byWhat.updateConversationLocalExtension), ['onConversationChanged']);
-    const list = byWhat.getConversationList.value;
-    assert.equal(list.finished, true);
-    assert.equal(list.offset, 0);
-    assert.deepEqual(list.conversationList.map((c) => c.conversationId), [p2p, superTeam, team]);
-    assert.deepEqual(byWhat.getConversationListByOption.value.conversationList.map((c) => c.conversationId), [team]);
-    assert.deepEqual(byWhat.getConversationListByIds.value.map((c) => c.conversationId), [superTeam, p2p]);
-    const bob = byWhat.getConversation.value;
-    assert.equal(bob.type, 1);
-    assert.equal(bob.localExtension, 'draft');
-    assert.equal(bob.stickTop, true);
-    assert.equal(bob.lastMessage.lastMessageState, 0);
-    assert.equal(bob.lastMessage.senderName, 'Bob');
-    assert.equal(bob.lastMessage.messageRefer.conversationType, 1);
-
-    const marked = byWhat.markConversationRead;
-    assert.ok(Number.isSafeInteger(marked.value) && marked.value > T);
-    assert.equal(marked.total, 3);
-    assert.deepEqual(marked.heard.find((h) => h[0] === 'onConversationReadTimeUpdated'), ['onConversationReadTimeUpdated', team, marked.value],
-      'onConversationReadTimeUpdated(conversationId, readTime)');
-    assert.equal(byWhat.getConversationReadTime.value, marked.value);
-    assert.deepEqual(byWhat.applyReadTime.heard.find((h) => h[0] === 'onConversationReadTimeUpdated'), ['onConversationReadTimeUpdated', superTeam, T + 10]);
-    assert.equal(byWhat.applyReadTime.total, 2);
-
-    const cleared = byWhat.clearUnreadCountByIds;
-    assert.equal(cleared.error, undefined);
-    assert.equal(cleared.value.length, 1, 'only the ids that failed');
-    assert.equal(cleared.value[0].conversationId, `${accountId}|1|nobody`);
-    assert.equal(cleared.value[0].error.name, 'V2NIMError');
-    assert.equal(cleared.value[0].error.code, 191004);
-    assert.match(cleared.value[0].error.desc, /conversationId/);
-    assert.equal(cleared.total, 0);
-    assert.deepEqual(byWhat['clearUnreadCountByIds all good'].value, [], 'nothing failed: []');
-    assert.equal(byWhat['more messages'].total, 3);
-    assert.equal(byWhat.clearUnreadCountByTypes.total, 2);
-    assert.equal(byWhat.clearTotalUnreadCount.total, 0);
-    assert.deepEqual(r.onceHeard, [1], 'once: the first change only');
-    assert.equal(byWhat['once 2'].total, 2);
-
-    const revoked = byWhat.revokeMessage;
-    assert.equal(revoked.total, 1);
-    const changed = revoked.heard.find((h) => h[0] === 'onConversationChanged')[1][0];
-    assert.equal(changed.lastMessage.lastMessageState, 1, 'V2NIM_MESSAGE_STATUS_REVOKE');
-    assert.equal(changed.lastMessage.text, 'withdrawn', 'the text is the postscript');
-    assert.equal(changed.lastMessage.revokeAccountId, 'bob');
-    assert.equal(changed.lastMessage.revokeType, 1);
-    assert.equal(byWhat.setCurrentConversation.total, 0, 'on screen: read');
-    assert.equal(byWhat['setCurrentConversation empty'].error, undefined, '"" clears it, as in the SDK');
-
-    const unsub = byWhat['after unsubscribe'];
-    assert.equal(unsub.total, 1, 'no conversation on screen any more');
-    assert.deepEqual(names(unsub), ['onConversationChanged', 'onTotalUnreadCountChanged'], 'no filter count after unsubscribing');
-    assert.deepEqual(names(byWhat['after off']), [], 'off removed the handler');
-    assert.deepEqual(names(byWhat['after removeAllListeners(name)']), [], 'changed was off already, total removed');
-    assert.equal(byWhat['after removeAllListeners(name)'].total, 2, 'the sync read needs no handler of the app');
-    assert.deepEqual(names(byWhat.deleteConversation), ['onConversationDeleted']);
-    const batch = byWhat.deleteConversationListByIds;
-    assert.equal(batch.error, undefined);
-    assert.deepEqual(batch.value.map((x) => [x.conversationId, x.error.code]), [[team, 191004]], 'only the failed id');
-    assert.deepEqual(batch.heard, [['onConversationDeleted', [superTeam]]]);
-    assert.deepEqual(byWhat['after removeAllListeners()'].heard, []);
-    assert.equal(byWhat['after removeAllListeners()'].total, 0);
-    assert.equal(r.badSubscribe, undefined);
+      const returned = s.subscribeUnreadCountByFilter({ conversationTypes: [9] });
+      return { returned, uncaught: await uncaught };
+    });
+    assert.equal(r.returned, undefined);
     assert.deepEqual(r.uncaught, { name: 'V2NIMError', code: 191004 });
   });
 
