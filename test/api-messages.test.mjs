@@ -252,6 +252,8 @@ test('applyMessages: applied again, my sending message takes its outcome and a m
   });
   assert.deepEqual(mod.events, [{ type: 'conversationChanged', detail: [c], custom: true }]);
   assert.deepEqual((await s.ok('applyMessages', [edit])).events, [], 'the same modification again: nothing');
+  const older = await s.ok('applyMessages', [{ ...edit, modifyTime: T + 45, text: 'older' }, { ...b2, modifyTime: T + 50, text: 'same time' }]);
+  assert.deepEqual(older.events, [], 'an older modification, or another at the same time: nothing');
   assertRejected(await s.call('applyMessages', [{ ...b2, modifyTime: -1 }]), 191004, [/messages\[0\]\.modifyTime/, /\[0, 1e15\)/], 'a negative modifyTime');
   assertRejected(await s.call('applyMessages', [{ ...b2, modifyTime: '5' }]), 191004, [/messages\[0\]\.modifyTime/, /number/], 'a string modifyTime');
 
