@@ -11,11 +11,8 @@ import (
 // is applied; applied again, it may update the stored one (the outcome of my
 // send, a modification: MessageRecord.updatedBy), and is still a duplicate.
 func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResult, error) {
-	if len(msgs) == 0 {
-		return ApplyResult{}, invalid("messages must not be empty")
-	}
-	if len(msgs) > MaxListLength {
-		return ApplyResult{}, invalid("messages has %d entries, at most %d are allowed per call", len(msgs), MaxListLength)
+	if err := checkList("messages", len(msgs)); err != nil {
+		return ApplyResult{}, err
 	}
 	keys := make([]MessageKey, len(msgs))
 	ids := make([]string, len(msgs))
@@ -273,11 +270,8 @@ func (s *Service) RevokeMessage(ctx context.Context, k MessageKey, info RevokeIn
 // DeleteMessages removes stored messages; a conversation whose last message
 // goes falls back to its newest remaining one. Messages not stored are skipped.
 func (s *Service) DeleteMessages(ctx context.Context, keys []MessageKey) error {
-	if len(keys) == 0 {
-		return invalid("refers must not be empty")
-	}
-	if len(keys) > MaxListLength {
-		return invalid("refers has %d entries, at most %d are allowed per call", len(keys), MaxListLength)
+	if err := checkList("refers", len(keys)); err != nil {
+		return err
 	}
 	for i, k := range keys {
 		if err := s.checkRefer(fmt.Sprintf("refers[%d]", i), k); err != nil {

@@ -17,11 +17,8 @@ type ConversationReadTime struct {
 // list is skipped, not refused: the host learns read times of conversations
 // it never fed. Each conversation's read time only moves forward.
 func (s *Service) ApplyReadTimes(ctx context.Context, entries []ConversationReadTime) error {
-	if len(entries) == 0 {
-		return invalid("readTimes must not be empty")
-	}
-	if len(entries) > MaxListLength {
-		return invalid("readTimes has %d entries, at most %d are allowed per call", len(entries), MaxListLength)
+	if err := checkList("readTimes", len(entries)); err != nil {
+		return err
 	}
 	for i, e := range entries {
 		name := "readTimes[" + strconv.Itoa(i) + "]"

@@ -195,6 +195,17 @@ func noSuchConversation(name, id string) error {
 }
 
 // checkLength is the rule for how many entries a list parameter may have.
+// checkList checks the length of a list a call takes whole: 1..MaxListLength.
+func checkList(name string, n int) error {
+	if n == 0 {
+		return invalid("%s must not be empty", name)
+	}
+	if n > MaxListLength {
+		return invalid("%s has %d entries, at most %d are allowed per call", name, n, MaxListLength)
+	}
+	return nil
+}
+
 func checkLength(name string, n, max int) error {
 	if n > max {
 		return invalid("%s has %d entries, at most %d are allowed", name, n, max)
