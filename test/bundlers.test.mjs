@@ -75,18 +75,25 @@ after(async () => {
   console.log('bundler timings:', JSON.stringify(timings));
 });
 
+// freshPage is a page in a context of its own (own storage), collecting what
+// it reports as errors.
+async function freshPage() {
+  const context = await browser.newContext();
+  const errors = [];
+  const page = await context.newPage();
+  page.on('pageerror', (e) => errors.push(e.message));
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  return { context, page, errors };
+}
+
 // exercise runs the example app served at base in every placement, each in a
 // fresh context (own storage): receive a message, see its events, list it,
 // reload and list it again.
 async function exercise(base) {
   for (const placement of PLACEMENTS) {
-    const context = await browser.newContext();
-    const errors = [];
-    const page = await context.newPage();
-    page.on('pageerror', (e) => errors.push(e.message));
-    page.on('console', (m) => {
-      if (m.type() === 'error') errors.push(m.text());
-    });
+    const { context, page, errors } = await freshPage();
     const ready = async () => {
       await page.waitForSelector('body[data-state]', { timeout: 30_000 });
       const state = await page.evaluate(() => document.body.dataset.state);
@@ -151,13 +158,7 @@ test('nim: a production build of a NIM app on attachToNIM starts in every placem
   try {
     await timed('nim: browser', async () => {
       for (const placement of PLACEMENTS) {
-        const context = await browser.newContext();
-        const errors = [];
-        const page = await context.newPage();
-        page.on('pageerror', (e) => errors.push(e.message));
-        page.on('console', (m) => {
-          if (m.type() === 'error') errors.push(m.text());
-        });
+        const { context, page, errors } = await freshPage();
         try {
           const account = uniqueName('nimapp');
           await page.goto(`${server.url}/?appkey=localconv-test&placement=${placement}`);
