@@ -19,9 +19,11 @@ export function bigCall(acc) {
 // connection, the module in the page) that loads the database, then closes.
 export function view(tab, fresh = false) {
   return tab.eval(async ([fresh, options, filters]) => {
+    const failed = [];
     const svc = fresh
-      ? await globalThis.localconv.LocalConversationService.open({ ...options, placement: 'page' })
+      ? await globalThis.localconv.LocalConversationService.open({ ...options, placement: 'page', listeners: { onSyncFailed: (e) => failed.push(e.message) } })
       : globalThis.tabkit.svc;
+    if (failed.length) throw new Error(`the fresh load failed: ${failed.join('; ')}`);
     try {
       const list = [];
       for (let offset = 0; ;) {
@@ -46,15 +48,22 @@ export function view(tab, fresh = false) {
 // events since its sync telling exactly its list (so, if the call is not in
 // the database, that the tab heard nothing of it). A call that outlived its
 // tab may still be running: the two are read again until they agree, for at
-// most 20 s, and must agree then. unheard: a call the database holds may have
-// gone unheard (its worker died before telling; the tab synced anew since).
+// most 60 s, and must agree then. (WebKit keeps a closed tab's transaction
+// open for some 30 s: until then a fresh load cannot open the database.)
+// unheard: a call the database holds may have gone unheard (its worker died
+// before telling; the tab synced anew since).
 export async function assertExact(tab, acc, what, { unheard = false } = {}) {
-  let mine, fresh;
-  for (const deadline = Date.now() + 20_000; ;) {
-    [mine, fresh] = [await view(tab), await view(tab, true)];
-    if (JSON.stringify(mine) === JSON.stringify(fresh) || Date.now() > deadline) break;
+  let mine, fresh, failed;
+  for (const deadline = Date.now() + 60_000; ;) {
+    try {
+      [mine, fresh, failed] = [await view(tab), await view(tab, true), null];
+    } catch (e) {
+      failed = e;
+    }
+    if ((!failed && JSON.stringify(mine) === JSON.stringify(fresh)) || Date.now() > deadline) break;
     await new Promise((r) => setTimeout(r, 500));
   }
+  if (failed) throw failed;
   assert.deepEqual(mine, fresh, `${what}: the tab that stayed differs from a fresh load of the database`);
   const big = fresh.list.filter((c) => c.conversationId.startsWith(`${acc}|2|big`));
   assert.ok(big.length === 0 || big.length === BIG, `${what}: the call is half there: ${big.length} of ${BIG} conversations`);
