@@ -146,3 +146,44 @@ export const FILTERS = [
   { conversationTypes: [P2P, TEAM, SUPER_TEAM], ignoreMuted: true },
   { ignoreMuted: true },
 ];
+
+// The login sync through attachToNIM (bench/nim-page.js): `total` roaming
+// messages over `convs` conversations, as plain fields the page turns into
+// the SDK's messages, and one read time per conversation that leaves its
+// newest one or two messages unread (all the older ones read). Every
+// conversation gets at least 3 messages; the rest are spread at random, and
+// the order (one createTime each, 10 ms apart, ending an hour before t0) is
+// shuffled across conversations. About 10 % are the account's own. `expect`
+// is what the list must hold after the sync: `convs` conversations and the
+// total unread the read times imply (others' messages after the read time).
+export function nimSyncData({ total, convs, t0, seed = 5 }) {
+  if (total < 3 * convs) throw new Error(`nimSyncData: ${total} messages over ${convs} conversations: at least 3 each`);
+  const rand = rng(seed);
+  const owner = [];
+  for (let i = 0; i < convs; i++) owner.push(i, i, i);
+  while (owner.length < total) owner.push(Math.floor(rand() * convs));
+  for (let j = owner.length - 1; j > 0; j--) {
+    const k = Math.floor(rand() * (j + 1));
+    [owner[j], owner[k]] = [owner[k], owner[j]];
+  }
+  const targets = Array.from({ length: convs }, (_, i) => conversationOf(i));
+  const start = t0 - 3600 * 1000 - total * 10;
+  const messages = [];
+  const perConv = Array.from({ length: convs }, () => []);
+  for (let j = 0; j < total; j++) {
+    const c = targets[owner[j]];
+    const m = message(rand, c, start + j * 10, rand() < 0.1);
+    messages.push(m);
+    perConv[owner[j]].push(m);
+  }
+  const readTimes = [];
+  let unread = 0;
+  perConv.forEach((list, i) => {
+    // list is in createTime order: the newest `keep` stay after the read time.
+    const keep = 1 + (i % 2);
+    const readTime = list[list.length - 1 - keep].createTime;
+    readTimes.push({ conversationId: targets[i].id, readTime });
+    for (const m of list) if (m.createTime > readTime && m.senderId !== ACCOUNT) unread++;
+  });
+  return { messages, readTimes, expect: { conversations: convs, total: unread } };
+}

@@ -6,6 +6,7 @@
 // Nothing here changes the module: its wasm memory is read by keeping the
 // instance that WebAssembly.instantiate(Streaming) hands the loader.
 import * as data from './data.js';
+import { plainApply } from './plain.js';
 
 const T_SCRIPT = performance.now();
 const now = () => performance.now();
@@ -112,56 +113,6 @@ async function deleteDb(name) {
     r.onerror = () => reject(r.error);
     r.onblocked = () => console.warn(`deleting ${name} is blocked`);
   });
-}
-
-// The baseline's own handling of a message: what a developer keeping plain
-// conversation objects does with one (the contract's rules for lastMessage, unread
-// and sortOrder).
-function plainLastMessage(m, type) {
-  const mine = m.senderId === data.ACCOUNT;
-  const lm = {
-    lastMessageState: 0,
-    messageRefer: {
-      senderId: m.senderId,
-      receiverId: m.receiverId ?? (type === data.P2P && !mine ? data.ACCOUNT : m.conversationId.split('|').slice(2).join('|')),
-      messageClientId: m.messageClientId,
-      messageServerId: m.messageServerId ?? '',
-      conversationType: type,
-      conversationId: m.conversationId,
-      createTime: m.createTime,
-    },
-    messageType: m.messageType,
-    subType: m.subType ?? 0,
-    sendingState: m.sendingState ?? 0,
-    text: m.text ?? '',
-    revokeAccountId: '',
-    revokeType: 0,
-    serverExtension: m.serverExtension ?? '',
-    callbackExtension: m.callbackExtension ?? '',
-  };
-  if (!mine && m.senderName !== undefined) lm.senderName = m.senderName;
-  return lm;
-}
-
-function plainApply(map, m, t) {
-  let c = map.get(m.conversationId);
-  const type = Number(m.conversationId.split('|')[1]);
-  if (!c) {
-    c = {
-      conversationId: m.conversationId, type, name: '', avatar: '', mute: false, stickTop: false,
-      localExtension: '', lastMessage: null, unreadCount: 0, sortOrder: m.createTime,
-      createTime: t, updateTime: t,
-    };
-    map.set(m.conversationId, c);
-  }
-  const last = c.lastMessage?.messageRefer;
-  if (!last || m.createTime > last.createTime || (m.createTime === last.createTime && m.messageClientId > last.messageClientId)) {
-    c.lastMessage = plainLastMessage(m, type);
-    c.sortOrder = m.createTime + (c.stickTop ? 1e15 : 0);
-  }
-  if (m.senderId !== data.ACCOUNT) c.unreadCount++;
-  c.updateTime = t;
-  return c;
 }
 
 // ---------------------------------------------------------------------------

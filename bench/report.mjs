@@ -54,6 +54,34 @@ export function evaluate(report) {
       out.sizes[n][t.id] = { ...m, limit: t.limit, pass };
     }
   }
+  if (report.nimSync) out.nimSync = evaluateNim(report.nimSync);
+  return out;
+}
+
+// Scenario 10's figures: each attached placement's time as a ratio of the
+// baseline's (no limit: the issue asks for the figure), and the issue's rule
+// for the worker placements: no long task on the page during the sync, in
+// any round. The result check is the runner's (a wrong list fails the run).
+export const NIM_VARIANTS = [
+  ['page', "attachToNIM, placement 'page'"],
+  ['worker', "attachToNIM, placement 'worker'"],
+  ['sharedWorker', "attachToNIM, placement 'sharedWorker'"],
+  ['baseline', 'baseline: hand-written store, raw IndexedDB, one transaction at the sync\'s end'],
+  ['baselineWithMessages', '  context: that baseline also putting each message (same transaction)'],
+  ['sdk', 'the same emits, no store (the SDK\'s emitters and the driving alone)'],
+];
+function evaluateNim(nim) {
+  const base = nim.variants.baseline?.ms.median;
+  const withMessages = nim.variants.baselineWithMessages?.ms.median;
+  const out = {};
+  for (const [v] of NIM_VARIANTS) {
+    const x = nim.variants[v];
+    if (!x) continue;
+    out[v] = { ratio: ratio(x.ms.median, base), ratioWithMessages: ratio(x.ms.median, withMessages), checked: x.failed.length === 0 };
+    if (v === 'worker' || v === 'sharedWorker') {
+      out[v].noLongTask = x.longTasks ? x.longTasks.runsWithAny === 0 && x.failed.length === 0 : null;
+    }
+  }
   return out;
 }
 
@@ -219,11 +247,41 @@ function mdTable(head, rows) {
 
 function summaryRows(report) {
   const sizes = Object.keys(report.sizes).map(Number).sort((a, b) => a - b);
+  if (!sizes.length) return { sizes, official: null, rows: [] };
   const official = sizes.includes(TARGET_SIZE) ? TARGET_SIZE : sizes.at(-1);
   const v = report.verdicts.sizes[official];
   const rows = TARGETS.map((t) => [t.id, t.what + (t.vs ? ` (vs ${t.vs})` : ''), fmtTarget(t),
     ...sizes.map((n) => fmtValue(t, report.verdicts.sizes[n][t.id])), verdict(v[t.id], official === TARGET_SIZE)]);
   return { sizes, official, rows };
+}
+
+// Scenario 10's table: one row per variant, medians over the rounds.
+const NIM_HEAD = ['variant', 'login → end of sync (median, min)', 'ratio to baseline', 'emits delivered', 'list open', 'long tasks on the page per run: count, total (median)', 'longest', 'runs with a long task', 'result'];
+function nimRows(report) {
+  const nim = report.nimSync;
+  const v = report.verdicts.nimSync ?? {};
+  const rows = [];
+  for (const [k, what] of NIM_VARIANTS) {
+    const x = nim.variants[k];
+    if (!x) continue;
+    const lt = x.longTasks;
+    const ltCell = lt ? (lt.count ? `${lt.count}, ${fmtMs(lt.totalMs)}` : '0') : 'n/a';
+    const noLong = v[k]?.noLongTask;
+    const rule = noLong === undefined || noLong === null ? '' : noLong ? ' **✓ none**' : ' **✗ some**';
+    const want = nim.expect ? `${nim.expect.conversations} conversations, total ${nim.expect.total}` : '';
+    const result = k === 'sdk' ? '(no list)' : x.failed.length ? `✗ ${x.failed.join('; ')}` : `✓ ${want}`;
+    const module = k === 'page' || k === 'worker' || k === 'sharedWorker';
+    rows.push([what, medMin(x.ms), k === 'baseline' ? '1×' : fmtRatio(v[k]?.ratio) + (module && num(v[k]?.ratioWithMessages) ? ` (${fmtRatio(v[k].ratioWithMessages)} of the one storing messages)` : ''),
+      fmtMs(x.emittedMs), fmtMs(x.openedMs), ltCell, lt ? (lt.maxMs ? fmtMs(lt.maxMs) : '—') : 'n/a', lt ? `${lt.runsWithAny}/${lt.runs}${rule}` : 'n/a', result]);
+  }
+  return rows;
+}
+function nimIntro(report) {
+  const nim = report.nimSync;
+  return `${nim.total.toLocaleString('en')} roaming messages over ${nim.convs.toLocaleString('en')} conversations, delivered by a real nim-web-sdk-ng instance (offline) in onReceiveMessages batches of ${nim.batch}, a task each, between onDataSync(1, 2) and onDataSync(1, 3); ` +
+    'read times leave the newest one or two messages of each conversation unread. Timed from the login (onLoginStatus(1)) to the attached service\'s onSyncFinished (the baseline: its transaction\'s completion; no store: the last emit). ' +
+    `"Emits delivered" is when the bench's last emit returned; "list open" when localconv's list was open (its first onTotalUnreadCountChanged): the module is loaded at login, so its start-up is in the time. ${nim.rounds} round(s), each variant a new page and a new database. ` +
+    'Long tasks: PerformanceObserver \'longtask\' (Chromium) on the page from login to the end; the worker placements must have none.';
 }
 
 const MARKS_HEAD = ['N', 'scenario', 'page script runs', 'localconv.js imported', 'wasm instantiated (start → end)', 'Go ready', 'syncStarted', 'open resolved', 'syncFinished', 'result'];
@@ -277,6 +335,11 @@ function gcRows(report) {
 
 function notes(report) {
   const m = report.meta;
+  if (!Object.keys(report.sizes).length) {
+    const only = ['The machine is shared: other engineers\' builds and browser tests run at the same time (see the load averages), which shows mostly in single runs.'];
+    if (m.pageErrors?.length) only.push(`Page errors during the run: ${m.pageErrors.length} (see report.json meta.pageErrors).`);
+    return only;
+  }
   const out = [
     'Every time is a median over the rounds (min in parentheses); module and baseline runs are interleaved in one browser. Cold opens are measured in a new page from navigation start (`performance.now()`), on a database filled before.',
     "Baseline: plain JS, one object store of the same conversations as API-shaped plain objects (copied from the module's own list). 1 and 2: `getAll` of all of them (2 adds the sum of unreadCount); 3: per batch, the changed conversations `put` in one transaction, awaited; 6: one transaction `put` of all; 6b: one transaction `put` of those of the cleared types (picked from an untimed `getAll`). The baseline does not store messages; the module stores each message too.",
@@ -307,8 +370,14 @@ export function renderMarkdown(report) {
     `(sha256 ${report.wasm?.sha256 ?? '?'}…, built ${report.wasm?.builtAt ?? '?'}; the run measured a snapshot of js/ taken at its start` +
     `${report.wasm?.treeChanged ? '; js/localconv.wasm in the tree was rebuilt during the run' : ''}).`, '');
   const sum = summaryRows(report);
-  lines.push(`## Targets (${sum.official === TARGET_SIZE ? 'at 100k conversations' : `no 100k run: shown at ${fmtN(sum.official)}, for orientation only`})`, '');
-  lines.push(mdTable(['#', 'target', 'limit', ...sum.sizes.map(fmtN), 'verdict'], sum.rows), '');
+  if (sum.sizes.length) {
+    lines.push(`## Targets (${sum.official === TARGET_SIZE ? 'at 100k conversations' : `no 100k run: shown at ${fmtN(sum.official)}, for orientation only`})`, '');
+    lines.push(mdTable(['#', 'target', 'limit', ...sum.sizes.map(fmtN), 'verdict'], sum.rows), '');
+  }
+  if (report.nimSync) {
+    lines.push('## 10 — login sync through attachToNIM', '', nimIntro(report), '');
+    lines.push(mdTable(NIM_HEAD, nimRows(report)), '');
+  }
   for (const n of Object.keys(report.sizes).map(Number).sort((a, b) => a - b)) {
     lines.push(`## ${n.toLocaleString('en')} conversations`, '');
     lines.push(sizeLine(report.sizes[n]), '');
@@ -319,13 +388,16 @@ export function renderMarkdown(report) {
     lines.push('## Peak memory by step', '', PEAK_INTRO, '');
     lines.push(mdTable(PEAK_HEAD, peaks), '');
   }
-  lines.push('## Where the cold-open time goes (medians, ms since navigation start)', '');
-  lines.push(mdTable(MARKS_HEAD, breakdownRows(report)), '');
-  lines.push('## Data and context', '');
-  lines.push(mdTable(DATA_HEAD, dataRows(report)), '');
-  lines.push("## Garbage collection in the work pages (GODEBUG=gctrace=1)", '');
-  lines.push("Wall time is a collection's clock phases summed; with one thread in wasm the page's event loop waits through most of it (the idle mark worker runs while JS waits). CPU is the trace's assist + background + termination terms. Allocation is estimated from the heap sizes the trace prints (whole MB).", '');
-  lines.push(mdTable(GC_HEAD, gcRows(report)), '');
+  // A run of scenario 10 alone (--only nim-sync) has no list sizes.
+  if (sum.sizes.length) {
+    lines.push('## Where the cold-open time goes (medians, ms since navigation start)', '');
+    lines.push(mdTable(MARKS_HEAD, breakdownRows(report)), '');
+    lines.push('## Data and context', '');
+    lines.push(mdTable(DATA_HEAD, dataRows(report)), '');
+    lines.push("## Garbage collection in the work pages (GODEBUG=gctrace=1)", '');
+    lines.push("Wall time is a collection's clock phases summed; with one thread in wasm the page's event loop waits through most of it (the idle mark worker runs while JS waits). CPU is the trace's assist + background + termination terms. Allocation is estimated from the heap sizes the trace prints (whole MB).", '');
+    lines.push(mdTable(GC_HEAD, gcRows(report)), '');
+  }
   lines.push('## Notes', '', ...notes(report).map((x) => `- ${x}`), '');
   return lines.join('\n');
 }
@@ -483,18 +555,19 @@ figure { display: inline-block; margin: 8px; }
 <h1>localconv bench — ${esc(m.mode)} run</h1>
 <p>${esc(m.startedAt)}; ${esc(engineName(m))} ${esc(m.browser)}; ${m.cpus} CPUs; load average ${m.loadAverageAtStart.map((x) => x.toFixed(2)).join(' ')} → ${m.loadAverageAtEnd.map((x) => x.toFixed(2)).join(' ')}; ${m.seconds.toFixed(0)} s.
 localconv.wasm ${report.wasmSize.raw.toLocaleString('en')} B raw, ${report.wasmSize.gzip.toLocaleString('en')} B gzip, ${report.wasmSize.brotli.toLocaleString('en')} B brotli.</p>
-<h2>Cost against number of conversations (log–log)</h2>
-<div class="charts">${charts.join('\n')}</div>
-<h2>Targets</h2>
-${htmlTable(['#', 'target', 'limit', ...sum.sizes.map(fmtN), 'verdict'], sum.rows)}
+${sizes.length ? `<h2>Cost against number of conversations (log–log)</h2>
+<div class="charts">${charts.join('\n')}</div>` : ''}
+${sum.sizes.length ? `<h2>Targets</h2>
+${htmlTable(['#', 'target', 'limit', ...sum.sizes.map(fmtN), 'verdict'], sum.rows)}` : ''}
+${report.nimSync ? `<h2>10 — login sync through attachToNIM</h2><p>${esc(nimIntro(report))}</p>${htmlTable(NIM_HEAD, nimRows(report))}` : ''}
 ${sizes.map((n) => `<h2>${n.toLocaleString('en')} conversations</h2><p>${esc(sizeLine(report.sizes[n]))}</p>${htmlTable(['#', 'scenario', 'module', 'baseline', 'ratio', 'target', 'verdict'], sizeRows(report, n))}`).join('\n')}
 ${peakRows(report).length ? `<h2>Peak memory by step</h2><p>${esc(PEAK_INTRO).replace(/`(.+?)`/g, '<code>$1</code>')}</p>${htmlTable(PEAK_HEAD, peakRows(report))}` : ''}
-<h2>Where the cold-open time goes (medians, ms since navigation start)</h2>
+${sizes.length ? `<h2>Where the cold-open time goes (medians, ms since navigation start)</h2>
 ${htmlTable(MARKS_HEAD, breakdownRows(report))}
 <h2>Data and context</h2>
 ${htmlTable(DATA_HEAD, dataRows(report))}
 <h2>Garbage collection in the work pages (GODEBUG=gctrace=1)</h2>
-${htmlTable(GC_HEAD, gcRows(report))}
+${htmlTable(GC_HEAD, gcRows(report))}` : ''}
 <h2>Notes</h2>
 <ul>${notes(report).map((x) => `<li>${esc(x).replace(/`(.+?)`/g, '<code>$1</code>')}</li>`).join('')}</ul>
 `;
