@@ -295,9 +295,12 @@ class Bench {
     });
   }
 
-  async closePage(page) {
+  // closePage closes a page; a driver's page reports its errors then (those
+  // matching noise, if given, are not errors).
+  async closePage(page, noise = null) {
     await withTimeout(page.close({ runBeforeUnload: false }), 30000, 'closing a page').catch((e) => log(e.message));
     for (const e of page.errors ?? []) {
+      if (noise?.test(e.message)) continue;
       this.pageErrors.push(`${page.label}: ${e.message}`);
       log(`page error (${page.label}):`, e.message);
     }
@@ -672,7 +675,7 @@ class Bench {
     } catch (e) {
       log(`10: deleting its databases: ${e.message}`);
     } finally {
-      await this.closePage(page);
+      await this.closePage(page, OFFLINE_NOISE);
     }
     const out = { total, convs, batch, rounds, t0, runs, variants: {} };
     for (const v of order) {
@@ -724,7 +727,7 @@ class Bench {
       log(`10: ${label}: ${e.message}`);
       return e instanceof Timeout ? { variant: args.variant, timeout: true, ok: false } : { variant: args.variant, error: e.message, ok: false };
     } finally {
-      await this.closePage(page);
+      await this.closePage(page, OFFLINE_NOISE);
     }
   }
 
