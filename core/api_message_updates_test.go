@@ -93,10 +93,36 @@ func TestApplyMessages_MySendThatFailedKeepsItsTimeAndPlace(t *testing.T) {
 	require.Empty(t, c.LastMessage.MessageRefer.MessageServerID)
 	require.EqualValues(t, 100, c.SortOrder)
 	f.requireEvents(wantChanged(c))
-	// Failed is an outcome too: a later success does not undo it.
-	f.apply(sent(out, SendingStateSucceeded, 150, "srv"))
-	require.Equal(t, SendingStateFailed, f.stored(bob, "c1").SendingState)
+	// The same failure again changes nothing.
+	f.apply(sent(out, SendingStateFailed, 900, "ignored"))
 	f.requireNoEvents()
+}
+
+// The SDK sends a failed message again with the same client id: sending,
+// then its outcome. Succeeded is final.
+func TestApplyMessages_AFailedSendSentAgainFollowsTheNewSend(t *testing.T) {
+	f := newSpec(t)
+	bob := p2p("bob")
+	out := sending(bob, "c1", 100)
+	f.apply(out)
+	f.apply(sent(out, SendingStateFailed, 100, ""))
+	f.ev.take()
+
+	f.apply(sent(out, SendingStateSending, 100, ""))
+	require.Equal(t, SendingStateSending, f.conv(bob).LastMessage.SendingState, "sending again")
+	f.requireEvents(wantChanged(f.conv(bob)))
+	f.apply(sent(out, SendingStateSucceeded, 150, "srv"))
+	c := f.conv(bob)
+	require.Equal(t, SendingStateSucceeded, c.LastMessage.SendingState)
+	require.EqualValues(t, 150, c.LastMessage.MessageRefer.CreateTime, "the server's time")
+	require.EqualValues(t, 150, c.SortOrder)
+	f.requireEvents(wantChanged(c))
+
+	for _, state := range []int{SendingStateSending, SendingStateFailed} {
+		f.apply(sent(out, state, 900, "later"))
+		require.Equal(t, SendingStateSucceeded, f.stored(bob, "c1").SendingState, "succeeded is final")
+		f.requireNoEvents()
+	}
 }
 
 func TestApplyMessages_TheOutcomeOfASendThatIsNotTheLastMessage(t *testing.T) {

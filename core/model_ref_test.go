@@ -773,7 +773,8 @@ func (m *refModel) update(x *refMsg, v Message) {
 		return
 	}
 	before := x.m
-	if x.m.SenderID == me && v.SenderID == me && x.m.SendingState == 3 && (v.SendingState == 1 || v.SendingState == 2) {
+	if x.m.SenderID == me && v.SenderID == me && (x.m.SendingState == 3 || x.m.SendingState == 2) &&
+		(v.SendingState == 1 || v.SendingState == 2 || v.SendingState == 3) && v.SendingState != x.m.SendingState {
 		x.m.SendingState = v.SendingState
 		if v.SendingState == 1 { // succeeded: the server's createTime and id
 			x.m.CreateTime = v.CreateTime

@@ -155,16 +155,24 @@ func (m *MessageRecord) markDeleted() {
 // Only for such a message is the stored version read: applying a new
 // message, or one that can only be a duplicate, reads nothing.
 func (m *Message) mayUpdate(mine bool) bool {
-	return m.ModifyTime > 0 ||
-		(mine && (m.SendingState == SendingStateSucceeded || m.SendingState == SendingStateFailed))
+	return m.ModifyTime > 0 || (mine && m.SendingState >= SendingStateSucceeded)
+}
+
+// sendMayMove says whether a message of mine stored with sendingState from
+// takes to: a send in flight (3) ends as succeeded (1) or failed (2), and a
+// failed one may be sent again (3) or succeed (1). Succeeded is final; a
+// message stored without a state (0: from another device, a sync) has no send
+// to follow.
+func sendMayMove(from, to int) bool {
+	return (from == SendingStateSending || from == SendingStateFailed) && to >= SendingStateSucceeded && to != from
 }
 
 // updatedBy is the stored message m once v, a version of it applied again,
 // updated it (docs/api.md §2, Message). Two things update it:
-//   - the outcome of my send: a message of mine stored while it was being
-//     sent (sendingState 3) that comes again as succeeded (1) or failed (2)
-//     takes that state and, on success, the server's createTime and (if
-//     given) messageServerId;
+//   - the progress of my send (sendMayMove): a message of mine stored while
+//     it was being sent (sendingState 3) or after it failed (2) takes the
+//     state it comes again with and, on success, the server's createTime
+//     and (if given) messageServerId;
 //   - a modification: a later modifyTime replaces its content (text,
 //     attachment, subType, extensions) and its modifyTime.
 //
@@ -177,8 +185,7 @@ func (m *MessageRecord) updatedBy(v *Message, mine bool) MessageRecord {
 	if m.Deleted || m.Revoked {
 		return u
 	}
-	if m.Mine && mine && m.SendingState == SendingStateSending &&
-		(v.SendingState == SendingStateSucceeded || v.SendingState == SendingStateFailed) {
+	if m.Mine && mine && sendMayMove(m.SendingState, v.SendingState) {
 		u.SendingState = v.SendingState
 		if v.SendingState == SendingStateSucceeded {
 			u.CreateTime = v.CreateTime

@@ -29,7 +29,7 @@ const SDK_HOOKS = ['process', 'reset', 'setOptions'];
 const TO_SERVER = ['stickTopConversation', 'markConversationRead', 'clearUnreadCountByIds', 'clearUnreadCountByTypes',
   'clearTotalUnreadCount', 'deleteConversation', 'deleteConversationListByIds'];
 
-const MESSAGES_PER_CALL = 2000; // the login sync's messages, applied in calls of this many
+const MESSAGES_PER_CALL = 300; // the login sync's messages, applied in calls of this many: their events cross from a worker to the page, in one task each
 const CONVERSATIONS_PER_EVENT = 1000; // docs/api.md §4: large changes come in events of at most 1,000
 const NO_SUCH = 191004;
 
