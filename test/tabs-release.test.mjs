@@ -25,7 +25,9 @@ const LEAVE = {
 
 for (const placement of PLACEMENTS) {
   for (const [how, leave] of Object.entries(LEAVE)) {
-    test(`${placement}: a tab ${how} 30 ms into its applyMessages of 10,000 leaves the other tab exact`, async (t) => {
+    // Bounded (a failure, not a hang): a tab whose transaction outlives it
+    // blocks every other tab's writes.
+    test(`${placement}: a tab ${how} 30 ms into its applyMessages of 10,000 leaves the other tab exact`, { timeout: 240_000 }, async (t) => {
       const acc = uniqueName('leave');
       const context = await newTabContext(env, t);
       const options = { accountId: acc, placement };
