@@ -38,7 +38,9 @@ function run(engine, files, extraEnv = {}) {
   if (!files.length) return Promise.resolve(0);
   const label = `${engine}${extraEnv.LOCALCONV_PLACEMENT ? ` (placement ${extraEnv.LOCALCONV_PLACEMENT})` : ''}`;
   console.log(`\n=== ${label}: ${files.join(' ')}`);
-  const args = ['--test', '--test-concurrency=1', ...files.map((f) => path.join('test', f))];
+  // A test that hangs (a browser or a driver that stops answering) fails
+  // within ten minutes and says which, rather than holding the run.
+  const args = ['--test', '--test-concurrency=1', '--test-timeout=600000', ...files.map((f) => path.join('test', f))];
   const child = spawn(process.execPath, args, {
     cwd: root, stdio: 'inherit', env: { ...process.env, LOCALCONV_BROWSER: engine, ...extraEnv },
   });
