@@ -270,7 +270,7 @@ export function attach(nim, options, control, { toV2NIMError }) {
 
   const convert = (m) => {
     display.seen(m);
-    return toMessage(m, 0, display.senderName(m, session?.account));
+    return toMessage(m, display.senderName(m, session?.account));
   };
   const p2p = (accountId) => `${session?.account}|1|${accountId}`;
   const infoChanged = (id) => session && feed({ kind: 'info', id, info: display.of(id) });

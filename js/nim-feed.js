@@ -10,12 +10,11 @@ const TEAM_TYPE_SUPER = 2; // V2NIMTeamType: 1 advanced, 2 super
 const NOTIFICATION = 5;
 
 /**
- * The host-feed message of an SDK message. notBefore, when given, is a read
- * time the login sync has delivered for the conversation: a message at or
- * before it never counts, even for the moment before that read time is
- * applied (docs/nim.md, "The login sync").
+ * The host-feed message of an SDK message, with lastMessage's senderName as
+ * the caller computed it (DisplayInfo.senderName). The login sync's read
+ * times are applied on top by the bridge (nim-attach.js, applyOps).
  */
-export function toMessage(m, notBefore = 0, senderName) {
+export function toMessage(m, senderName) {
   const out = {
     conversationId: m.conversationId,
     messageClientId: m.messageClientId,
@@ -25,8 +24,7 @@ export function toMessage(m, notBefore = 0, senderName) {
     messageType: KNOWN_TYPES.has(m.messageType) ? m.messageType : MessageType.INVALID,
     // The SDK's unread rule (isMessageUnread): unreadEnabled, and a message
     // that was delivered (errorCode 200).
-    unreadEnabled: m.messageConfig?.unreadEnabled !== false && (m.messageStatus?.errorCode ?? 200) === 200
-      && !(notBefore > 0 && m.createTime <= notBefore),
+    unreadEnabled: m.messageConfig?.unreadEnabled !== false && (m.messageStatus?.errorCode ?? 200) === 200,
     lastMessageUpdateEnabled: m.messageConfig?.lastMessageUpdateEnabled !== false,
   };
   copy(out, m, 'messageServerId', isString, (v) => v !== '');
