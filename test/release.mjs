@@ -2,7 +2,8 @@
 // (test/tabs-release*.test.mjs): the large call, what a tab reads, and the
 // check that the tab that stayed agrees with the database. Not a test file.
 import assert from 'node:assert/strict';
-import { T, FILTERS, msg, assertEventsTellTheList, afterSync } from './tabs.mjs';
+import { uniqueName } from './harness.mjs';
+import { T, FILTERS, msg, newTabContext, openTab, assertEventsTellTheList, afterSync } from './tabs.mjs';
 
 export const BIG = 2000; // team conversations of the big call
 export const PER = 5; // messages in each
@@ -72,3 +73,25 @@ export async function assertExact(tab, acc, what, { unheard = false } = {}) {
   return big.length > 0;
 }
 
+
+// leaveMidCall is the test of a tab that goes away while its call runs: tab A
+// starts applyMessages of 10,000, leave(a) takes it away 30 ms later, and tab
+// B must then agree with the database — at once, and again after a call of
+// its own, which runs after A's (in the worker's hub, or in IndexedDB's order
+// of transactions). how names the way A went, in the messages.
+export async function leaveMidCall(env, t, placement, how, leave) {
+  const acc = uniqueName('leave');
+  const context = await newTabContext(env, t);
+  const options = { accountId: acc, placement };
+  const a = await openTab(env, t, context, 0, options, { allowErrors: true });
+  const b = await openTab(env, t, context, 1, options);
+  await b.ok('applyMessages', [msg(b.p2p('x'), 'x1', 'x', T - 1)]);
+  await a.eval((m) => { globalThis.big = m; }, bigCall(acc));
+  await a.eval(() => { globalThis.tabkit.svc.applyMessages(globalThis.big).catch(() => {}); });
+  await new Promise((r) => setTimeout(r, 30));
+  await leave(a);
+  await assertExact(b, acc, `right after A was ${how}`);
+  await b.ok('applyMessages', [msg(b.p2p('x'), 'x2', 'x', T)]);
+  const applied = await assertExact(b, acc, `after A was ${how} and B's own call`);
+  t.diagnostic(`the call ${applied ? 'was applied whole' : 'was not applied'}`);
+}

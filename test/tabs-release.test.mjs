@@ -11,7 +11,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { useBrowser, uniqueName } from './harness.mjs';
 import { T, newTabContext, openTab, msg } from './tabs.mjs';
-import { BIG, PER, bigCall, assertExact } from './release.mjs';
+import { BIG, PER, bigCall, assertExact, leaveMidCall } from './release.mjs';
 
 const env = useBrowser();
 const PLACEMENTS = ['page', 'worker', 'sharedWorker'];
@@ -31,22 +31,7 @@ for (const placement of PLACEMENTS) {
     // Bounded (a failure, not a hang): a tab whose transaction outlives it
     // blocks every other tab's writes.
     test(`${placement}: a tab ${how} 30 ms into its applyMessages of 10,000 leaves the other tab exact`, { timeout: 240_000 }, async (t) => {
-      const acc = uniqueName('leave');
-      const context = await newTabContext(env, t);
-      const options = { accountId: acc, placement };
-      const a = await openTab(env, t, context, 0, options, { allowErrors: true });
-      const b = await openTab(env, t, context, 1, options);
-      await b.ok('applyMessages', [msg(b.p2p('x'), 'x1', 'x', T - 1)]);
-      await a.eval((m) => { globalThis.big = m; }, bigCall(acc));
-      await a.eval(() => { globalThis.tabkit.svc.applyMessages(globalThis.big).catch(() => {}); });
-      await new Promise((r) => setTimeout(r, 30));
-      await leave(a);
-      // B reads at once, and again after a call of its own, which runs after
-      // A's (in the worker's hub, or in IndexedDB's order of transactions).
-      await assertExact(b, acc, `right after A was ${how}`);
-      await b.ok('applyMessages', [msg(b.p2p('x'), 'x2', 'x', T)]);
-      const applied = await assertExact(b, acc, `after A was ${how} and B's own call`);
-      t.diagnostic(`the call ${applied ? 'was applied whole' : 'was not applied'}`);
+      await leaveMidCall(env, t, placement, how, leave);
     });
   }
 }
