@@ -48,17 +48,7 @@ func (s *snapshotting) Update(ctx context.Context, fn func(core.Tx) error) error
 
 // writeSnapshotFromRecords writes a snapshot of every record, tombstones
 // too, as the Service does from its cache.
-func writeSnapshotFromRecords(tx core.Tx) error {
-	seq, err := tx.Seq()
-	if err != nil {
-		return err
-	}
-	all, err := tx.ConversationsChangedSince(0)
-	if err != nil {
-		return err
-	}
-	return tx.(core.SnapshotTx).PutSnapshot(seq, all)
-}
+var writeSnapshotFromRecords = storetest.PutSnapshotOfRecords
 
 // A database belongs to the first account that opens it; another account's
 // Store is refused, whether it opens after or while the owner's is open.

@@ -57,17 +57,21 @@ func runOptional(t *testing.T, open Opener) {
 // Service does from its cache.
 func writeSnapshot(t *testing.T, s core.Store) {
 	t.Helper()
-	update(t, s, func(tx core.Tx) error {
-		seq, err := tx.Seq()
-		if err != nil {
-			return err
-		}
-		all, err := tx.ConversationsChangedSince(0)
-		if err != nil {
-			return err
-		}
-		return tx.(core.SnapshotTx).PutSnapshot(seq, all)
-	})
+	update(t, s, PutSnapshotOfRecords)
+}
+
+// PutSnapshotOfRecords writes, in tx (a SnapshotTx), a snapshot of every
+// record the store holds, tombstones too, as the Service does from its cache.
+func PutSnapshotOfRecords(tx core.Tx) error {
+	seq, err := tx.Seq()
+	if err != nil {
+		return err
+	}
+	all, err := tx.ConversationsChangedSince(0)
+	if err != nil {
+		return err
+	}
+	return tx.(core.SnapshotTx).PutSnapshot(seq, all)
 }
 
 // loadAll is every record a new connection loads, and the sequence.
