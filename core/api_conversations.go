@@ -90,11 +90,7 @@ func (r *ConversationRecord) deletedHere(base *ConversationRecord) bool {
 
 func (t *txn) deleteConversation(id string, clearMessage bool) error {
 	if clearMessage {
-		msgs, err := t.tx.MessagesAfter(id, -1)
-		if err != nil {
-			return err
-		}
-		if err := t.deleteStoredMessages(msgs); err != nil {
+		if err := t.deleteKept(id, func(*MessageRecord) bool { return true }); err != nil {
 			return err
 		}
 	}
@@ -102,17 +98,20 @@ func (t *txn) deleteConversation(id string, clearMessage bool) error {
 	return nil
 }
 
-// deleteStoredMessages marks messages deleted; they stay known for dedup.
-func (t *txn) deleteStoredMessages(msgs []*MessageRecord) error {
-	var puts []*MessageRecord
-	for _, m := range msgs {
-		if !m.Deleted {
-			d := *m
-			d.markDeleted()
-			puts = append(puts, &d)
+// deleteKept marks the conversation's kept messages that gone selects
+// deleted; they stay known for dedup.
+func (t *txn) deleteKept(id string, gone func(*MessageRecord) bool) error {
+	tl, err := t.tail(id)
+	if err != nil {
+		return err
+	}
+	for i, m := range tl.Messages {
+		if !m.Deleted && gone(m) {
+			tl.Messages[i] = m.deleted() // same place: same order
+			t.tailChanged(id)
 		}
 	}
-	return t.putMessages(puts...)
+	return nil
 }
 
 // StickTopConversation pins or unpins a conversation; at most 100 are pinned.

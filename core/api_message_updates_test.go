@@ -321,6 +321,11 @@ func TestApplyMessages_OldMessagesDoNotBringADeletedConversationBack(t *testing.
 	require.NotNil(t, after.DBMsgs[MessageKey{bob, "m9"}], "stored, known")
 	delete(after.DBMsgs, MessageKey{bob, "m0"})
 	delete(after.DBMsgs, MessageKey{bob, "m9"})
+	// The tombstone keeps them in its tail: it is written again, unchanged
+	// but for its change sequence.
+	require.Equal(t, before.DBSeq+1, after.DBSeq)
+	require.Equal(t, after.DBSeq, after.DBConvs[bob].Seq)
+	after.DBConvs[bob].Seq, after.DBSeq = before.DBConvs[bob].Seq, before.DBSeq
 	require.Equal(t, before, after, "nothing but the two messages changed")
 	require.Equal(t, ApplyResult{Duplicates: 1}, f.apply(msg(bob, "m9", 1000)), "known: a duplicate")
 	f.requireUnreadInvariant()

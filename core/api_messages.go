@@ -8,145 +8,68 @@ import (
 // ApplyMessages takes the host's received, sent or synced messages: it creates
 // missing conversations, moves lastMessage forward and counts unread. A
 // message (by conversationId + messageClientId) counts once however often it
-// is applied; applied again, it may update the stored one (the outcome of my
+// is applied; applied again, it may update the kept one (the outcome of my
 // send, a modification: MessageRecord.updatedBy), and is still a duplicate.
+// So is one its conversation forgot or would forget (Tail.forgets): it can
+// neither count nor show.
 func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResult, error) {
 	if err := checkList("messages", len(msgs)); err != nil {
 		return ApplyResult{}, err
 	}
-	keys := make([]MessageKey, len(msgs))
 	ids := make([]string, len(msgs))
 	for i := range msgs {
 		if err := s.checkMessage(fmt.Sprintf("messages[%d]", i), &msgs[i]); err != nil {
 			return ApplyResult{}, err
 		}
-		keys[i] = MessageKey{msgs[i].ConversationID, msgs[i].MessageClientID}
 		ids[i] = msgs[i].ConversationID
 	}
 	var res ApplyResult
 	err := s.update(ctx, func(t *txn) error {
 		res = ApplyResult{}
-		clears, err := t.clearsOf(msgs)
-		if err != nil {
-			return err
-		}
-		// By key: the same message may come again with other fields, even
-		// another createTime, and must still count once. A key's first
-		// occurrence (first) is offered to the store; newAt[i] is the record
-		// of msgs[i] if the store took it, nil for a duplicate.
-		first := make(map[MessageKey]int, len(msgs))
-		var fresh []*MessageRecord
-		freshAt := make([]int, 0, len(msgs)) // the index in msgs of each of fresh
-		for i := range msgs {
-			// One at or before its conversation's clear is gone already
-			// (docs/api.md "Clear history"), whatever comes after it.
-			if _, ok := first[keys[i]]; ok || clearedBy(clears, &msgs[i]) {
-				continue
-			}
-			first[keys[i]] = i
-			fresh = append(fresh, s.messageRecord(&msgs[i]))
-			freshAt = append(freshAt, i)
-		}
-		newAt := make([]*MessageRecord, len(msgs))
-		if len(fresh) > 0 {
-			added, err := t.tx.AddMessages(fresh)
-			if err != nil {
-				return err
-			}
-			for j, m := range fresh {
-				if added[j] {
-					newAt[freshAt[j]] = m
-				}
-			}
-		}
-		known, err := s.knownVersions(t, msgs, keys, clears, first, newAt)
-		if err != nil {
+		if err := t.loadTails(ids); err != nil {
 			return err
 		}
 		// In the order given, so that a call does what applying its messages
-		// one by one would do.
-		var updated []*MessageRecord
+		// one by one would do. By key: the same message may come again with
+		// other fields, even another createTime, and must still count once.
 		for i := range msgs {
-			if m := newAt[i]; m != nil {
+			if t.applyOne(s, &msgs[i]) {
 				res.Applied++
-				t.applyMessage(m)
-				continue
+			} else {
+				res.Duplicates++
 			}
-			res.Duplicates++
-			old := known[keys[i]]
-			if old == nil {
-				continue
-			}
-			u := old.updatedBy(&msgs[i], msgs[i].SenderID == s.h.account)
-			if u == *old {
-				continue
-			}
-			known[keys[i]] = &u
-			updated = append(updated, &u)
-			t.applyUpdate(&u)
 		}
-		return t.putMessages(lastVersions(updated)...)
+		return nil
 	})
 	return res, err
 }
 
-// knownVersions returns, by key, the stored version of every message that
-// msgs apply again and may update (Message.mayUpdate): one this call stored
-// is at hand, the others are read, in one request. A new message, or one
-// that can only be a duplicate, is never read, and neither is one at or
-// before its conversation's clear, which updates nothing.
-func (s *Service) knownVersions(t *txn, msgs []Message, keys []MessageKey, clears map[string]int64,
-	first map[MessageKey]int, newAt []*MessageRecord) (map[MessageKey]*MessageRecord, error) {
-	var known map[MessageKey]*MessageRecord
-	var read []MessageKey
-	for i := range msgs {
-		k := keys[i]
-		if newAt[i] != nil || !msgs[i].mayUpdate(msgs[i].SenderID == s.h.account) || clearedBy(clears, &msgs[i]) {
-			continue
+// applyOne applies one message and reports whether it was new.
+func (t *txn) applyOne(s *Service, msg *Message) bool {
+	id := msg.ConversationID
+	tl := t.tails[id]
+	// One at or before its conversation's clear is gone already
+	// (docs/api.md "Clear history"), whatever comes after it.
+	if tl.clears(msg.CreateTime) {
+		return false
+	}
+	if i, old := tl.find(msg.MessageClientID); old != nil {
+		u := old.updatedBy(msg, msg.SenderID == s.h.account)
+		if u != *old {
+			tl.replace(i, &u)
+			t.tailChanged(id)
+			t.applyUpdate(&u)
 		}
-		if _, ok := known[k]; ok {
-			continue
-		}
-		if known == nil {
-			known = map[MessageKey]*MessageRecord{}
-		}
-		if j, ok := first[k]; ok && newAt[j] != nil {
-			known[k] = newAt[j]
-			continue
-		}
-		known[k] = nil
-		read = append(read, k)
+		return false
 	}
-	if len(read) == 0 {
-		return known, nil
+	if tl.forgets(MessageOrder{msg.CreateTime, msg.MessageClientID}) {
+		return false
 	}
-	stored, err := t.tx.GetMessages(read)
-	if err != nil {
-		return nil, err
-	}
-	for i, m := range stored {
-		known[read[i]] = m
-	}
-	return known, nil
-}
-
-// lastVersions keeps, of messages updated one after the other, the last
-// version of each, so that each is written once.
-func lastVersions(updated []*MessageRecord) []*MessageRecord {
-	if len(updated) < 2 {
-		return updated
-	}
-	last := make(map[MessageKey]int, len(updated))
-	for i, m := range updated {
-		last[m.Key()] = i
-	}
-	out := updated[:0]
-	for i, m := range updated {
-		if last[m.Key()] == i {
-			out = append(out, m)
-		}
-	}
-	return out
+	m := s.messageRecord(msg)
+	tl.insert(m)
+	t.tailChanged(id)
+	t.applyMessage(m)
+	return true
 }
 
 func (s *Service) messageRecord(m *Message) *MessageRecord {
@@ -239,11 +162,15 @@ func (s *Service) RevokeMessage(ctx context.Context, k MessageKey, info RevokeIn
 		if err != nil {
 			return err
 		}
-		stored, err := t.tx.GetMessages([]MessageKey{k})
+		tl, err := t.tail(k.ConversationID)
 		if err != nil {
 			return err
 		}
-		m := stored[0]
+		i, m := tl.find(k.MessageClientID)
+		if m == nil && tl.HasFloor {
+			// Maybe one the conversation forgot: it can neither count nor show.
+			return nil
+		}
 		if m == nil || m.Deleted {
 			return invalid("refer: message %q is not stored in conversation %q", k.MessageClientID, k.ConversationID)
 		}
@@ -253,9 +180,8 @@ func (s *Service) RevokeMessage(ctx context.Context, k MessageKey, info RevokeIn
 		if rm == *m {
 			return nil // revoked already, the same way
 		}
-		if err := t.putMessages(&rm); err != nil {
-			return err
-		}
+		tl.replace(i, &rm)
+		t.tailChanged(k.ConversationID)
 		e := t.edit(k.ConversationID)
 		if counted {
 			e.UnreadCount--
@@ -267,8 +193,9 @@ func (s *Service) RevokeMessage(ctx context.Context, k MessageKey, info RevokeIn
 	})
 }
 
-// DeleteMessages removes stored messages; a conversation whose last message
-// goes falls back to its newest remaining one. Messages not stored are skipped.
+// DeleteMessages removes kept messages; a conversation whose last message
+// goes falls back to its newest remaining one. Messages not kept (never
+// applied, or forgotten) are skipped.
 func (s *Service) DeleteMessages(ctx context.Context, keys []MessageKey) error {
 	if err := checkList("refers", len(keys)); err != nil {
 		return err
@@ -279,21 +206,23 @@ func (s *Service) DeleteMessages(ctx context.Context, keys []MessageKey) error {
 		}
 	}
 	return s.update(ctx, func(t *txn) error {
-		stored, err := t.tx.GetMessages(keys)
-		if err != nil {
+		ids := make([]string, len(keys))
+		for i, k := range keys {
+			ids[i] = k.ConversationID
+		}
+		if err := t.loadTails(ids); err != nil {
 			return err
 		}
 		var gone []*MessageRecord
-		seen := map[MessageKey]bool{}
-		for i, m := range stored {
-			if m == nil || m.Deleted || seen[keys[i]] {
-				continue
+		for _, k := range keys {
+			tl := t.tails[k.ConversationID]
+			i, m := tl.find(k.MessageClientID)
+			if m == nil || m.Deleted {
+				continue // not kept (or deleted already, by an earlier key): skipped
 			}
-			seen[keys[i]] = true
 			gone = append(gone, m)
-		}
-		if err := t.deleteStoredMessages(gone); err != nil {
-			return err
+			tl.replace(i, m.deleted())
+			t.tailChanged(k.ConversationID)
 		}
 		var fallBack []string
 		for _, m := range gone {
@@ -319,15 +248,16 @@ func (s *Service) DeleteMessages(ctx context.Context, keys []MessageKey) error {
 
 // fallBackLastMessage makes the newest remaining message the last message.
 func (t *txn) fallBackLastMessage(id string) error {
+	tl, err := t.tail(id)
+	if err != nil {
+		return err
+	}
 	e := t.edit(id)
 	e.LastMessage = nil
-	return t.tx.NewestMessages(id, func(m *MessageRecord) bool {
-		if m.canBeLast() {
-			e.LastMessage = m.lastMessage(e.ConversationID)
-			return false
-		}
-		return true
-	})
+	if m := tl.newestLast(); m != nil {
+		e.LastMessage = m.lastMessage(e.ConversationID)
+	}
+	return nil
 }
 
 // SetCurrentConversation names the conversation on screen ("" for none): it

@@ -136,14 +136,14 @@ func (s *Service) UnsubscribeUnreadCountByFilter(f Filter) error {
 	})
 }
 
-// recount sets the conversation's unread count from its stored messages (docs/api.md §3).
+// recount sets the conversation's unread count from its kept messages (docs/api.md §3).
 func (t *txn) recount(e *ConversationRecord) error {
-	msgs, err := t.tx.MessagesAfter(e.ConversationID, e.ReadTime)
+	tl, err := t.tail(e.ConversationID)
 	if err != nil {
 		return err
 	}
 	n := 0
-	for _, m := range msgs {
+	for _, m := range tl.Messages {
 		if m.countsAsUnread(e.ReadTime) {
 			n++
 		}

@@ -127,8 +127,8 @@ func copyMemDB(db *MemDB) *MemDB {
 	for seq, ids := range db.bySeq {
 		c.bySeq[seq] = maps.Clone(ids)
 	}
-	for id, msgs := range db.msgs {
-		c.msgs[id] = maps.Clone(msgs)
+	for id, tl := range db.tails {
+		c.tails[id] = tl.clone()
 	}
 	return c
 }

@@ -3,7 +3,6 @@ package core
 import (
 	"context"
 	"errors"
-	"sort"
 	"sync"
 )
 
@@ -15,7 +14,7 @@ type MemDB struct {
 	seq      uint64
 	convs    map[string]*ConversationRecord
 	bySeq    map[uint64]map[string]struct{} // seq → ids last written by it
-	msgs     map[string]map[string]*MessageRecord
+	tails    map[string]*Tail
 	marks    ReadMarks
 	watchers map[*memConn]func()
 
@@ -28,7 +27,7 @@ func NewMemDB() *MemDB {
 	return &MemDB{
 		convs:    map[string]*ConversationRecord{},
 		bySeq:    map[uint64]map[string]struct{}{},
-		msgs:     map[string]map[string]*MessageRecord{},
+		tails:    map[string]*Tail{},
 		watchers: map[*memConn]func(){},
 	}
 }
@@ -73,15 +72,27 @@ func (db *MemDB) Conversations() map[string]*ConversationRecord {
 	return out
 }
 
-// Messages returns a copy of the conversation's stored messages.
+// Messages returns a copy of the conversation's kept messages, oldest first.
 func (db *MemDB) Messages(conversationID string) []MessageRecord {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	var out []MessageRecord
-	for _, m := range db.msgs[conversationID] {
-		out = append(out, *m)
+	if tl := db.tails[conversationID]; tl != nil {
+		for _, m := range tl.Messages {
+			out = append(out, *m)
+		}
 	}
 	return out
+}
+
+// Tail returns a copy of the conversation's tail, nil if it has none.
+func (db *MemDB) Tail(conversationID string) *Tail {
+	db.mu.Lock()
+	defer db.mu.Unlock()
+	if tl := db.tails[conversationID]; tl != nil {
+		return tl.clone()
+	}
+	return nil
 }
 
 var errMemClosed = errors.New("the database connection is closed")
@@ -244,14 +255,45 @@ func (t *memTx) GetConversations(ids []string) ([]*ConversationRecord, error) {
 	return out, nil
 }
 
-func (t *memTx) PutConversations(recs []*ConversationRecord) error {
+func (t *memTx) PutConversations(recs []*ConversationRecord, tails []*Tail) error {
 	if err := t.write(); err != nil {
 		return err
 	}
-	for _, r := range recs {
+	if len(tails) != len(recs) {
+		return errors.New("PutConversations: a tail for each record")
+	}
+	for i, r := range recs {
 		t.putConversation(r)
+		t.putTail(r.ConversationID, tails[i])
 	}
 	return nil
+}
+
+// Tails gives copies: a caller changes its own, and only what it puts
+// back is stored.
+func (t *memTx) Tails(ids []string) ([]*Tail, error) {
+	out := make([]*Tail, len(ids))
+	for i, id := range ids {
+		if tl := t.db.tails[id]; tl != nil {
+			out[i] = tl.clone()
+		} else {
+			out[i] = &Tail{}
+		}
+	}
+	return out, nil
+}
+
+func (t *memTx) putTail(id string, tl *Tail) {
+	db := t.db
+	old, had := db.tails[id]
+	t.undo = append(t.undo, func() {
+		if had {
+			db.tails[id] = old
+		} else {
+			delete(db.tails, id)
+		}
+	})
+	db.tails[id] = tl.clone()
 }
 
 func (t *memTx) putConversation(r *ConversationRecord) {
@@ -289,79 +331,4 @@ func (db *MemDB) unindexSeq(id string, seq uint64) {
 			delete(db.bySeq, seq)
 		}
 	}
-}
-
-func (t *memTx) GetMessages(keys []MessageKey) ([]*MessageRecord, error) {
-	out := make([]*MessageRecord, len(keys))
-	for i, k := range keys {
-		out[i] = t.db.msgs[k.ConversationID][k.MessageClientID]
-	}
-	return out, nil
-}
-
-func (t *memTx) AddMessages(recs []*MessageRecord) ([]bool, error) {
-	if err := t.write(); err != nil {
-		return nil, err
-	}
-	added := make([]bool, len(recs))
-	var fresh []*MessageRecord
-	for i, m := range recs {
-		if t.db.msgs[m.ConversationID][m.MessageClientID] == nil {
-			added[i] = true
-			fresh = append(fresh, m)
-		}
-	}
-	return added, t.PutMessages(fresh)
-}
-
-func (t *memTx) PutMessages(recs []*MessageRecord) error {
-	if err := t.write(); err != nil {
-		return err
-	}
-	db := t.db
-	for _, m := range recs {
-		cid, mid := m.ConversationID, m.MessageClientID
-		conv := db.msgs[cid]
-		if conv == nil {
-			conv = map[string]*MessageRecord{}
-			db.msgs[cid] = conv
-		}
-		old, had := conv[mid]
-		t.undo = append(t.undo, func() {
-			if had {
-				db.msgs[cid][mid] = old
-			} else {
-				delete(db.msgs[cid], mid)
-			}
-		})
-		conv[mid] = m
-	}
-	return nil
-}
-
-func (t *memTx) MessagesAfter(conversationID string, after int64) ([]*MessageRecord, error) {
-	var out []*MessageRecord
-	for _, m := range t.db.msgs[conversationID] {
-		if m.CreateTime > after {
-			out = append(out, m)
-		}
-	}
-	return out, nil
-}
-
-func (t *memTx) NewestMessages(conversationID string, fn func(*MessageRecord) bool) error {
-	all, _ := t.MessagesAfter(conversationID, -1)
-	sort.Slice(all, func(i, j int) bool {
-		a, b := all[i], all[j]
-		if a.CreateTime != b.CreateTime {
-			return a.CreateTime > b.CreateTime
-		}
-		return CompareStrings(a.MessageClientID, b.MessageClientID) > 0
-	})
-	for _, m := range all {
-		if !fn(m) {
-			break
-		}
-	}
-	return nil
 }

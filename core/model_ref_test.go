@@ -1,6 +1,7 @@
 package core
 
 import (
+	"maps"
 	"math"
 	"slices"
 	"sort"
@@ -10,7 +11,8 @@ import (
 
 // refModel is a deliberately simple reference model of docs/api.md §2–§4, written
 // from docs/api.md rather than from the Service: plain maps and slices, every
-// message ever applied kept in a list per conversation, unread counted from
+// message ever applied kept in a list per conversation (those docs/api.md
+// "What is kept" lets go only marked forgotten), unread counted from
 // scratch by docs/api.md §3's rule every time it is asked, list order by sorting
 // everything. Obviously correct beats fast.
 //
@@ -38,6 +40,14 @@ type refModel struct {
 	// updateAt is, per conversation, the updateTime the call gives it if it
 	// changes it visibly and that is later than now (applyClearHistory).
 	updateAt map[string]int64
+	// keep is how many of its newest messages that may be last a
+	// conversation keeps (Options.KeepNewest); floors is, per conversation,
+	// the newest message it forgot (forget).
+	keep   int
+	floors map[string]*refMsg
+	// forgottenNewest is, per conversation, the newest createTime of the
+	// forgotten messages dropped from msgs (newestTime counts them).
+	forgottenNewest map[string]int64
 }
 
 type refMsg struct {
@@ -51,6 +61,9 @@ type refMsg struct {
 	revokeType      int
 	postscript      string
 	deleted         bool
+	// forgotten: its conversation let it go (forget); applied again it is a
+	// duplicate that changes nothing, and nothing falls back to it.
+	forgotten bool
 }
 
 type refConv struct {
@@ -101,7 +114,8 @@ func refOK(v func() any) refResult { return refResult{value: v} }
 var refBad = refResult{code: CodeInvalidParam}
 
 func newRefModel(tabs int, currentRule bool) *refModel {
-	m := &refModel{convs: map[string]*refConv{}, msgs: map[string][]*refMsg{}, currentRule: currentRule}
+	m := &refModel{convs: map[string]*refConv{}, msgs: map[string][]*refMsg{}, currentRule: currentRule,
+		keep: DefaultKeepNewest, floors: map[string]*refMsg{}, forgottenNewest: map[string]int64{}}
 	for range tabs {
 		m.tabs = append(m.tabs, &refTab{})
 	}
@@ -117,7 +131,12 @@ func (m *refModel) noteIf(cond bool, what string) {
 // clone is a deep copy, to run a call whose storage will fail.
 func (m *refModel) clone() *refModel {
 	c := &refModel{now: m.now, convs: map[string]*refConv{}, msgs: map[string][]*refMsg{},
-		keys: slices.Clone(m.keys), currentRule: m.currentRule}
+		keys: slices.Clone(m.keys), currentRule: m.currentRule, keep: m.keep, floors: map[string]*refMsg{},
+		forgottenNewest: maps.Clone(m.forgottenNewest)}
+	for id, x := range m.floors {
+		cx := *x
+		c.floors[id] = &cx
+	}
 	for id, v := range m.convs {
 		cv := *v
 		c.convs[id] = &cv
@@ -259,7 +278,7 @@ func (m *refModel) unread(id string) int {
 
 // newestTime is the newest createTime of every message ever applied to id.
 func (m *refModel) newestTime(id string) int64 {
-	var t int64
+	t := m.forgottenNewest[id]
 	for _, x := range m.msgs[id] {
 		t = max(t, x.newest)
 	}
@@ -273,6 +292,50 @@ func (m *refModel) find(k MessageKey) *refMsg {
 		}
 	}
 	return nil
+}
+
+// forget lets go what docs/api.md "What is kept" lets go: in each
+// conversation, the newest message created at or before its read time that
+// has keep messages which may be last after it, and every older one. A read
+// time only moves forward, so what is forgotten stays forgotten; the model
+// forgets before and after every call, the Service whenever it reads a tail,
+// and both see the same.
+func (m *refModel) forget() {
+	for id, list := range m.msgs {
+		c := m.convs[id]
+		if c == nil {
+			continue
+		}
+		kept := make([]*refMsg, 0, len(list))
+		for _, x := range list {
+			if !x.forgotten {
+				kept = append(kept, x)
+			}
+		}
+		sort.Slice(kept, func(i, j int) bool { return refAfter(kept[i], kept[j]) }) // newest first
+		last := 0
+		for i, x := range kept {
+			if last >= m.keep && x.m.CreateTime <= c.readTime {
+				for _, y := range kept[i:] {
+					y.forgotten = true
+				}
+				f := *x
+				m.floors[id] = &f
+				m.noteIf(true, "messages forgotten")
+				break
+			}
+			if !x.deleted && x.m.LastMessageUpdateEnabled {
+				last++
+			}
+		}
+	}
+}
+
+// forgets reports whether a message not kept in conversation id would be
+// forgotten: at or before its floor.
+func (m *refModel) forgets(id string, x *refMsg) bool {
+	f := m.floors[id]
+	return f != nil && !refAfter(x, f)
 }
 
 // refAfter orders messages by (createTime, messageClientId), ids by their
@@ -723,12 +786,19 @@ func (m *refModel) applyMessages(tab int, msgs []Message) refResult {
 		if c := m.convs[id]; c != nil && c.cleared && msg.CreateTime <= c.clearedTo {
 			cleared = true
 		}
-		if x := m.find(k); x != nil {
+		if x := m.find(k); x != nil && !(x.forgotten && !cleared && !m.forgets(id, &refMsg{m: msg})) {
 			res.Duplicates++
-			if !cleared {
+			if !cleared && !x.forgotten {
 				m.update(x, msg)
 			}
+			m.noteIf(x.forgotten, "forgotten message applied again")
 			continue
+		} else if x != nil {
+			// docs/api.md "What is kept": a forgotten message is known by its
+			// time only; one of its id after what is kept is a new message.
+			m.noteIf(true, "forgotten id comes with a later time")
+			m.forgottenNewest[id] = max(m.forgottenNewest[id], x.newest)
+			m.msgs[id] = slices.DeleteFunc(m.msgs[id], func(y *refMsg) bool { return y == x })
 		}
 		if cleared {
 			// docs/api.md "Clear history": gone with the history, a duplicate.
@@ -736,8 +806,14 @@ func (m *refModel) applyMessages(tab int, msgs []Message) refResult {
 			res.Duplicates++
 			continue
 		}
-		res.Applied++
 		x := &refMsg{m: msg, newest: msg.CreateTime}
+		if m.forgets(id, x) {
+			// docs/api.md "What is kept": it can neither count nor show.
+			m.noteIf(true, "message older than what is kept")
+			res.Duplicates++
+			continue
+		}
+		res.Applied++
 		m.msgs[id] = append(m.msgs[id], x)
 		m.keys = append(m.keys, k)
 		if rt, ok := deletedAt[id]; ok && msg.CreateTime <= rt {
@@ -808,6 +884,12 @@ func (m *refModel) revokeMessage(k MessageKey, info RevokeInfo) refResult {
 		return refBad
 	}
 	x := m.find(k)
+	if (x == nil || x.forgotten) && m.floors[k.ConversationID] != nil {
+		// docs/api.md "What is kept": maybe a message the conversation
+		// forgot; accepted, it changes nothing.
+		m.noteIf(true, "revoke of a message not kept")
+		return refOK(nil)
+	}
 	if x == nil || x.deleted {
 		return refBad
 	}
@@ -828,8 +910,9 @@ func (m *refModel) deleteMessages(keys []MessageKey) refResult {
 	var lost []string // live conversations whose last message goes
 	for _, k := range keys {
 		x := m.find(k)
-		if x == nil || x.deleted {
-			continue // not stored: skipped
+		if x == nil || x.deleted || x.forgotten {
+			m.noteIf(x != nil && x.forgotten, "delete of a forgotten message")
+			continue // not kept: skipped
 		}
 		x.deleted = true
 		if c := m.live(k.ConversationID); c != nil && c.lastID == k.MessageClientID {
@@ -842,7 +925,7 @@ func (m *refModel) deleteMessages(keys []MessageKey) refResult {
 		c := m.convs[id]
 		var best *refMsg
 		for _, x := range m.msgs[id] {
-			if !x.deleted && x.m.LastMessageUpdateEnabled && (best == nil || refAfter(x, best)) {
+			if !x.deleted && !x.forgotten && x.m.LastMessageUpdateEnabled && (best == nil || refAfter(x, best)) {
 				best = x
 			}
 		}
@@ -851,6 +934,7 @@ func (m *refModel) deleteMessages(keys []MessageKey) refResult {
 			c.lastID = best.m.MessageClientID
 		}
 		m.noteIf(best == nil, "last message falls back to null")
+		m.noteIf(best == nil && m.floors[id] != nil, "fallback past what is kept")
 		m.noteIf(best != nil, "last message falls back")
 	}
 	return refOK(nil)

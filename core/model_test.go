@@ -111,6 +111,9 @@ var singleTabCoverage = []string{
 	"pin limit", "delete limit", "clear limit", "conversation comes back", "duplicate messages",
 	"send outcome", "send outcome moves the conversation", "message modified", "old message leaves a conversation deleted",
 	"invalid message", "revoke last message", "last message falls back", "last message falls back to null",
+	"messages forgotten", "forgotten message applied again", "message older than what is kept",
+	"revoke of a message not kept", "delete of a forgotten message", "fallback past what is kept",
+	"forgotten id comes with a later time",
 	"markRead moved", "markRead past lastMessage", "message in current conversation", "subscribe again", "page splits a tie", "offset above its sortOrder",
 	"storage failure", "reload", "delete unread conversation",
 	"clear by read mark", "clear drops read marks", "clock goes back",
@@ -145,7 +148,7 @@ var singleTabCoverage = []string{
 
 var multiTabCoverage = []string{
 	"conversation comes back", "duplicate messages", "send outcome", "message modified", "old message leaves a conversation deleted", "revoke last message", "last message falls back",
-	"markRead moved", "storage failure", "reload", "page splits a tie",
+	"markRead moved", "messages forgotten", "forgotten message applied again", "storage failure", "reload", "page splits a tie",
 	"tab catches up", "tab follows its current conversation",
 	"op applyMessages 0", "op applyMessages 190001", "op deleteConversation 0", "op stickTopConversation 0",
 	"op clearTotalUnreadCount 0", "op applyReadTime 0", "op setCurrentConversation 0",
@@ -273,6 +276,8 @@ func runModel(t *testing.T, runName string, seed uint64, ops, tabs int, stats *m
 		stats:   stats,
 	}
 	r.m.note = stats.add
+	// Few kept messages, so that runs forget often (docs/api.md "What is kept").
+	r.m.keep = 1 + int(seed%3)
 	for typ := 1; typ <= 3; typ++ {
 		for _, target := range prof.targets {
 			r.universe = append(r.universe, me+"|"+strconv.Itoa(typ)+"|"+target)
@@ -306,7 +311,7 @@ func (r *modelRun) clientID() string {
 
 func (r *modelRun) openTab() *tabRun {
 	tab := &tabRun{ev: &recorder{}}
-	s, err := Open(context.Background(), Options{AccountID: me, Store: r.db.Connect(), Listener: tab.ev.listen, Now: r.clock.now})
+	s, err := Open(context.Background(), Options{AccountID: me, Store: r.db.Connect(), Listener: tab.ev.listen, Now: r.clock.now, KeepNewest: r.m.keep})
 	require.NoError(r.t, err, "%v", r)
 	tab.s = s
 	require.Equal(r.t, []string{EventSyncStarted, EventSyncFinished}, tab.ev.types(), "%v: sync events", r)
@@ -428,6 +433,7 @@ type modelOp struct {
 // error code and the events the tab emitted.
 func (r *modelRun) exec(k int, o *modelOp, fail bool) {
 	m := r.m
+	m.forget() // what the calls between (followCurrent, catch-ups) let go
 	before := m.snapshot()
 	var res refResult
 	if fail {
@@ -441,6 +447,7 @@ func (r *modelRun) exec(k int, o *modelOp, fail bool) {
 		res = o.ref(m, k)
 		if res.code == 0 {
 			m.stamp(before)
+			m.forget()
 		}
 	}
 	marksBefore := r.dbMarks()
@@ -844,7 +851,11 @@ func storedUnread(db *MemDB, id string, readTime int64) int {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	n := 0
-	for _, m := range db.msgs[id] {
+	tl := db.tails[id]
+	if tl == nil {
+		return 0
+	}
+	for _, m := range tl.Messages {
 		if !m.Deleted && !m.Revoked && m.SenderID != me && m.UnreadEnabled && m.CreateTime > readTime {
 			n++
 		}
@@ -1794,7 +1805,7 @@ func TestModelTabsConcurrentStayConsistent(t *testing.T) {
 			var recs []*recorder
 			for range 3 {
 				ev := &recorder{}
-				s, err := Open(context.Background(), Options{AccountID: me, Store: db.Connect(), Listener: ev.listen, Now: clk.now})
+				s, err := Open(context.Background(), Options{AccountID: me, Store: db.Connect(), Listener: ev.listen, Now: clk.now, KeepNewest: 2})
 				require.NoError(t, err)
 				t.Cleanup(func() { _ = s.Close() })
 				services, recs = append(services, s), append(recs, ev)

@@ -55,9 +55,9 @@ func (r *ConversationRecord) tombstone() *ConversationRecord {
 	}
 }
 
-// MessageRecord is an applied message as stored. Revoked and deleted messages
-// stay known (applying them again is a duplicate); a deleted one keeps only
-// what dedup and ordering need.
+// MessageRecord is an applied message as kept (Tail). Revoked and deleted
+// messages stay known (applying them again is a duplicate); a deleted one
+// keeps only what dedup and ordering need.
 type MessageRecord struct {
 	Message
 	Mine            bool
@@ -140,6 +140,13 @@ func packStrings(ps ...*string) {
 func (m *MessageRecord) markRevoked(info RevokeInfo) {
 	m.Revoked, m.RevokeAccountID, m.RevokeType = true, info.RevokeAccountID, info.RevokeType
 	m.Text, m.Attachment, m.ServerExtension, m.CallbackExtension = info.Postscript, "", "", ""
+}
+
+// deleted is a copy of m, deleted.
+func (m *MessageRecord) deleted() *MessageRecord {
+	d := *m
+	d.markDeleted()
+	return &d
 }
 
 // markDeleted drops what a deleted message no longer needs.

@@ -17,6 +17,10 @@ type Options struct {
 	Listener Listener
 	// Now returns the time in milliseconds since the epoch; nil means the clock.
 	Now func() int64
+	// KeepNewest is how many of a conversation's newest messages that may be
+	// last it keeps, read or not, for lastMessage to fall back on (Tail);
+	// 0 means DefaultKeepNewest.
+	KeepNewest int
 }
 
 // Service is the local conversation service of one account as one tab sees
@@ -42,6 +46,7 @@ type Service struct {
 type hub struct {
 	account string
 	now     func() int64
+	keep    int // Options.KeepNewest
 
 	// writeMu serializes everything that writes the store or the cache:
 	// calls that change something, the sync, catch-ups, attaching and closing.
@@ -68,8 +73,12 @@ func New(opts Options) (*Service, error) {
 	h := &hub{
 		account: opts.AccountID,
 		now:     opts.Now,
+		keep:    opts.KeepNewest,
 		store:   opts.Store,
 		cache:   newCache(),
+	}
+	if h.keep <= 0 {
+		h.keep = DefaultKeepNewest
 	}
 	if h.now == nil {
 		h.now = func() int64 { return time.Now().UnixMilli() }

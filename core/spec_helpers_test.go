@@ -102,9 +102,11 @@ func (f *specFixture) pin(ids ...string) {
 func (f *specFixture) stored(conv, clientID string) *MessageRecord {
 	f.db.mu.Lock()
 	defer f.db.mu.Unlock()
-	if m := f.db.msgs[conv][clientID]; m != nil {
-		c := *m
-		return &c
+	if tl := f.db.tails[conv]; tl != nil {
+		if _, m := tl.find(clientID); m != nil {
+			c := *m
+			return &c
+		}
 	}
 	return nil
 }
@@ -211,8 +213,8 @@ func (f *specFixture) snapshot() observed {
 	o.Subscribed = append([]Filter(nil), f.Service.filters...)
 	f.Service.h.mu.RUnlock()
 	f.db.mu.Lock()
-	for _, conv := range f.db.msgs {
-		for _, m := range conv {
+	for _, tl := range f.db.tails {
+		for _, m := range tl.Messages {
 			o.DBMsgs[m.Key()] = *m
 		}
 	}

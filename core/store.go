@@ -17,7 +17,7 @@ type Opener interface {
 	Open(ctx context.Context) error
 }
 
-// Store persists conversations and messages. It is shaped for IndexedDB (see
+// Store persists conversations and what they keep of their messages. It is shaped for IndexedDB (see
 // docs/design.md, "Transaction lifetime"): Update and View run a closure that only
 // issues reads and writes on the Tx it is given, waiting on nothing else; a nil
 // return commits, an error aborts and leaves the store as before.
@@ -58,21 +58,13 @@ type Tx interface {
 	// GetConversations returns one entry per id: the record (maybe a
 	// tombstone) or nil.
 	GetConversations(ids []string) ([]*ConversationRecord, error)
-	PutConversations(recs []*ConversationRecord) error
-	// GetMessages returns one entry per key: the record or nil.
-	GetMessages(keys []MessageKey) ([]*MessageRecord, error)
-	// AddMessages stores each message whose key holds none yet and reports,
-	// per message, whether it did; a stored one is left as it is. Keys must
-	// be distinct. Applying needs no more: one request per message, and no
-	// stored message is read.
-	AddMessages(recs []*MessageRecord) (added []bool, err error)
-	PutMessages(recs []*MessageRecord) error
-	// MessagesAfter returns the conversation's messages (deleted ones too)
-	// created after t, in any order; t = -1 returns them all.
-	MessagesAfter(conversationID string, t int64) ([]*MessageRecord, error)
-	// NewestMessages calls fn with the conversation's messages, newest first by
-	// (createTime, messageClientId), until fn returns false.
-	NewestMessages(conversationID string, fn func(*MessageRecord) bool) error
+	// PutConversations writes each record with its tail (tail.go), tails[i]
+	// being recs[i]'s, as one write: a conversation's record and what it
+	// keeps of its messages are never apart.
+	PutConversations(recs []*ConversationRecord, tails []*Tail) error
+	// Tails returns each conversation's tail, one per id; one with none
+	// stored is an empty Tail. They are the caller's to change.
+	Tails(ids []string) ([]*Tail, error)
 }
 
 // SnapshotStore is a Store that can keep the whole list as one snapshot, to

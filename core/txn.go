@@ -4,7 +4,7 @@ package core
 // changes, staged until the transaction commits. It reads the cache, which the
 // transaction has just brought up to date with the database (see catchUpIn)
 // and which holds every conversation record, tombstones too; of the database
-// it reads only messages.
+// it reads only tails (tail.go), those of the conversations it touches.
 type txn struct {
 	h          *hub
 	tx         Tx
@@ -20,6 +20,10 @@ type txn struct {
 	updateAt map[string]int64
 	// marks, if set, are the read marks as the call leaves them (readmarks.go).
 	marks *ReadMarks
+	// tails are the tails the call read, to change: a conversation whose
+	// tail changed is written (rewritten) with it.
+	tails        map[string]*Tail
+	tailsChanged map[string]bool
 	// afterCommit, if set, runs once the call committed, with the cache locked.
 	afterCommit func()
 
@@ -167,12 +171,54 @@ func readTimeMarked(r *ConversationRecord, now int64) int64 {
 	return max(r.ReadTime, now, r.MaxMessageTime)
 }
 
-// putMessages writes messages at once, so that the call's later reads see them.
-func (t *txn) putMessages(m ...*MessageRecord) error {
-	if len(m) == 0 {
+// loadTails reads the tails of the conversations that the call has not read
+// yet, in one request. What the conversation's read time (as the call began)
+// lets go is forgotten at once (Tail.prune), so that whatever the call does
+// sees what every call would: forgetting never waits for a write.
+func (t *txn) loadTails(ids []string) error {
+	var read []string
+	seen := map[string]bool{}
+	for _, id := range ids {
+		if _, ok := t.tails[id]; !ok && !seen[id] {
+			seen[id] = true
+			read = append(read, id)
+		}
+	}
+	if len(read) == 0 {
 		return nil
 	}
-	return t.tx.PutMessages(m)
+	tails, err := t.tx.Tails(read)
+	if err != nil {
+		return err
+	}
+	if t.tails == nil {
+		t.tails = make(map[string]*Tail, len(read))
+	}
+	for i, id := range read {
+		if b := t.base(id); b != nil {
+			tails[i].prune(b.ReadTime, t.h.keep)
+		}
+		t.tails[id] = tails[i]
+	}
+	return nil
+}
+
+// tail is the conversation's tail as the call has it.
+func (t *txn) tail(id string) (*Tail, error) {
+	if err := t.loadTails([]string{id}); err != nil {
+		return nil, err
+	}
+	return t.tails[id], nil
+}
+
+// tailChanged has the conversation written with its tail, even if its
+// record stays as it was (write; by then the call has staged a record for
+// every conversation whose tail it changed, a tombstone at least).
+func (t *txn) tailChanged(id string) {
+	if t.tailsChanged == nil {
+		t.tailsChanged = map[string]bool{}
+	}
+	t.tailsChanged[id] = true
 }
 
 // pinned is the number of pinned conversations as this call has it.
@@ -193,6 +239,9 @@ func (t *txn) pinned() int {
 // they began are dropped; updateTime moves only when something the app sees
 // moved.
 func (t *txn) write() error {
+	for id := range t.tailsChanged {
+		t.rewrite(id)
+	}
 	seq, err := t.tx.Seq()
 	if err != nil {
 		return err
@@ -219,7 +268,19 @@ func (t *txn) write() error {
 		return nil
 	}
 	if len(t.written) > 0 {
-		if err := t.tx.PutConversations(t.written); err != nil {
+		ids := make([]string, len(t.written))
+		for i, r := range t.written {
+			ids[i] = r.ConversationID
+		}
+		if err := t.loadTails(ids); err != nil {
+			return err
+		}
+		tails := make([]*Tail, len(ids))
+		for i, r := range t.written {
+			tails[i] = t.tails[ids[i]]
+			tails[i].prune(r.ReadTime, t.h.keep)
+		}
+		if err := t.tx.PutConversations(t.written, tails); err != nil {
 			return err
 		}
 	}

@@ -89,9 +89,9 @@ func (x *keepingTx) SetSeq(seq uint64) error {
 	return x.Tx.SetSeq(seq)
 }
 
-func (x *keepingTx) PutConversations(recs []*core.ConversationRecord) error {
+func (x *keepingTx) PutConversations(recs []*core.ConversationRecord, tails []*core.Tail) error {
 	x.since += len(recs)
-	return x.Tx.PutConversations(recs)
+	return x.Tx.PutConversations(recs, tails)
 }
 
 func (x *keepingTx) PutSnapshot(_ uint64, recs []*core.ConversationRecord) error {

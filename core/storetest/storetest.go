@@ -39,8 +39,7 @@ func Run(t *testing.T, open Opener) {
 		{"WriteInViewFails", testWriteInViewFails},
 		{"GetReturnsNilForMissing", testGetReturnsNilForMissing},
 		{"ConversationsChangedSince", testConversationsChangedSince},
-		{"MessagesAfter", testMessagesAfter},
-		{"NewestMessages", testNewestMessages},
+		{"TailsComeBackWhole", testTailsComeBackWhole},
 		{"LoadEveryRecordTopFirst", testLoadEveryRecordTopFirst},
 		{"SurvivesReopen", testSurvivesReopen},
 		{"ConnectionsSeeEachOther", testConnectionsSeeEachOther},
@@ -48,8 +47,7 @@ func Run(t *testing.T, open Opener) {
 		{"WatchersReadTheCommit", testWatchersReadTheCommit},
 		{"ClosedStoreFails", testClosedStoreFails},
 		{"ReadMarks", testReadMarks},
-		{"AddMessages", testAddMessages},
-		{"EmptyMessageClientID", testEmptyMessageClientID},
+		{"TailGoesWithItsRecord", testTailGoesWithItsRecord},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
@@ -155,18 +153,57 @@ func view(t *testing.T, s core.Store, fn func(tx core.Tx) error) {
 	require.NoError(t, s.View(ctx, fn))
 }
 
-// put writes records and messages in one call and moves the sequence to seq.
+// put writes records, each with the messages of msgs that are its as its
+// tail, in one call and moves the sequence to seq.
 func put(t *testing.T, s core.Store, seq uint64, convs []*core.ConversationRecord, msgs []*core.MessageRecord) {
 	t.Helper()
 	update(t, s, func(tx core.Tx) error {
-		if err := tx.PutConversations(convs); err != nil {
-			return err
-		}
-		if err := tx.PutMessages(msgs); err != nil {
+		if err := tx.PutConversations(convs, tailsOf(convs, msgs)); err != nil {
 			return err
 		}
 		return tx.SetSeq(seq)
 	})
+}
+
+// tailsOf gives each record the messages of msgs that are its, as they come.
+func tailsOf(convs []*core.ConversationRecord, msgs []*core.MessageRecord) []*core.Tail {
+	tails := make([]*core.Tail, len(convs))
+	for i, r := range convs {
+		tails[i] = &core.Tail{}
+		for _, m := range msgs {
+			if m.ConversationID == r.ConversationID {
+				tails[i].Messages = append(tails[i].Messages, m)
+			}
+		}
+	}
+	return tails
+}
+
+// putConvs writes records with empty tails.
+func putConvs(tx core.Tx, recs ...*core.ConversationRecord) error {
+	return tx.PutConversations(recs, tailsOf(recs, nil))
+}
+
+// tails reads the tails of the conversations.
+func tails(t *testing.T, s core.Store, ids ...string) []*core.Tail {
+	t.Helper()
+	var out []*core.Tail
+	view(t, s, func(tx core.Tx) (err error) {
+		out, err = tx.Tails(ids)
+		return err
+	})
+	return out
+}
+
+// messagesOf is the messages of each tail, nil for an empty one.
+func messagesOf(ts []*core.Tail) [][]*core.MessageRecord {
+	out := make([][]*core.MessageRecord, len(ts))
+	for i, tl := range ts {
+		if len(tl.Messages) > 0 {
+			out[i] = tl.Messages
+		}
+	}
+	return out
 }
 
 func getConvs(t *testing.T, s core.Store, ids ...string) []*core.ConversationRecord {
@@ -231,9 +268,9 @@ func testEmptyDatabase(t *testing.T, connect func() core.Store) {
 		changed, err := tx.ConversationsChangedSince(0)
 		require.NoError(t, err)
 		require.Empty(t, changed)
-		msgs, err := tx.MessagesAfter(convID("bob"), -1)
+		got, err := tx.Tails([]string{convID("bob")})
 		require.NoError(t, err)
-		require.Empty(t, msgs)
+		require.Equal(t, []*core.Tail{{}}, got)
 		return nil
 	})
 }
@@ -271,12 +308,8 @@ func testRecordsComeBackWhole(t *testing.T, connect func() core.Store) {
 	put(t, s, 1, []*core.ConversationRecord{full, bare, dead}, []*core.MessageRecord{revoked, mine, deleted})
 
 	require.Equal(t, []*core.ConversationRecord{full, bare, dead}, getConvs(t, s, full.ConversationID, bare.ConversationID, dead.ConversationID))
-	view(t, s, func(tx core.Tx) error {
-		got, err := tx.GetMessages([]core.MessageKey{revoked.Key(), mine.Key(), deleted.Key()})
-		require.NoError(t, err)
-		require.Equal(t, []*core.MessageRecord{revoked, mine, deleted}, got)
-		return nil
-	})
+	require.Equal(t, [][]*core.MessageRecord{{revoked, mine, deleted}, nil, nil},
+		messagesOf(tails(t, s, full.ConversationID, bare.ConversationID, dead.ConversationID)))
 }
 
 func testReadsSeeOwnWrites(t *testing.T, connect func() core.Store) {
@@ -284,10 +317,10 @@ func testReadsSeeOwnWrites(t *testing.T, connect func() core.Store) {
 	put(t, s, 1, []*core.ConversationRecord{conv("old", 10, 1)}, nil)
 	update(t, s, func(tx core.Tx) error {
 		a, b := conv("alice", 300, 2), conv("bob", 200, 2)
-		require.NoError(t, tx.PutConversations([]*core.ConversationRecord{a, b}))
+		require.NoError(t, putConvs(tx, a, b))
 		b2 := conv("bob", 250, 2)
 		b2.Name = "second write wins"
-		require.NoError(t, tx.PutConversations([]*core.ConversationRecord{b2}))
+		require.NoError(t, putConvs(tx, b2))
 		got, err := tx.GetConversations([]string{a.ConversationID, b.ConversationID})
 		require.NoError(t, err)
 		require.Equal(t, []*core.ConversationRecord{a, b2}, got)
@@ -298,22 +331,13 @@ func testReadsSeeOwnWrites(t *testing.T, connect func() core.Store) {
 		require.Equal(t, []string{a.ConversationID, b.ConversationID}, ids(changed))
 
 		m1, m2 := msg("alice", "m1", 1000), msg("alice", "m2", 2000)
-		require.NoError(t, tx.PutMessages([]*core.MessageRecord{m1, m2}))
+		require.NoError(t, tx.PutConversations([]*core.ConversationRecord{a}, []*core.Tail{{Messages: []*core.MessageRecord{m1, m2}}}))
 		m1d := *m1
 		m1d.Deleted = true
-		require.NoError(t, tx.PutMessages([]*core.MessageRecord{&m1d}))
-		gotMsgs, err := tx.GetMessages([]core.MessageKey{m1.Key(), m2.Key()})
+		require.NoError(t, tx.PutConversations([]*core.ConversationRecord{a}, []*core.Tail{{Messages: []*core.MessageRecord{&m1d, m2}}}))
+		got2, err := tx.Tails([]string{a.ConversationID, b.ConversationID})
 		require.NoError(t, err)
-		require.Equal(t, []*core.MessageRecord{&m1d, m2}, gotMsgs)
-		after, err := tx.MessagesAfter(a.ConversationID, 1000)
-		require.NoError(t, err)
-		require.Equal(t, []*core.MessageRecord{m2}, after)
-		var newest []*core.MessageRecord
-		require.NoError(t, tx.NewestMessages(a.ConversationID, func(m *core.MessageRecord) bool {
-			newest = append(newest, m)
-			return true
-		}))
-		require.Equal(t, []*core.MessageRecord{m2, &m1d}, newest)
+		require.Equal(t, []*core.Tail{{Messages: []*core.MessageRecord{&m1d, m2}}, {}}, got2)
 		return nil
 	})
 }
@@ -330,10 +354,8 @@ func testPanicAborts(t *testing.T, connect func() core.Store) {
 		defer func() { require.Equal(t, "boom", recover()) }()
 		_ = s.Update(ctx, func(tx core.Tx) error {
 			a2 := conv("alice", 999, 2)
-			if err := tx.PutConversations([]*core.ConversationRecord{a2, conv("bob", 500, 2)}); err != nil {
-				return err
-			}
-			if err := tx.PutMessages([]*core.MessageRecord{msg("bob", "m9", 500)}); err != nil {
+			recs := []*core.ConversationRecord{a2, conv("bob", 500, 2)}
+			if err := tx.PutConversations(recs, tailsOf(recs, []*core.MessageRecord{msg("bob", "m9", 500)})); err != nil {
 				return err
 			}
 			if err := tx.SetSeq(2); err != nil {
@@ -347,12 +369,7 @@ func testPanicAborts(t *testing.T, connect func() core.Store) {
 	batches, seq := load(t, reloaded)
 	require.EqualValues(t, 1, seq)
 	require.Equal(t, [][]*core.ConversationRecord{{a}}, batches)
-	view(t, reloaded, func(tx core.Tx) error {
-		got, err := tx.GetMessages([]core.MessageKey{{ConversationID: convID("bob"), MessageClientID: "m9"}})
-		require.NoError(t, err)
-		require.Equal(t, []*core.MessageRecord{nil}, got)
-		return nil
-	})
+	require.Equal(t, []*core.Tail{{}}, tails(t, reloaded, convID("bob")))
 	// The first connection still works.
 	put(t, s, 2, []*core.ConversationRecord{conv("carol", 300, 2)}, nil)
 }
@@ -369,10 +386,8 @@ func testErrorAborts(t *testing.T, connect func() core.Store) {
 		a2.Name = "changed"
 		m2 := *m
 		m2.Revoked = true
-		if err := tx.PutConversations([]*core.ConversationRecord{a2, conv("bob", 500, 2), tombstone("carol", 2)}); err != nil {
-			return err
-		}
-		if err := tx.PutMessages([]*core.MessageRecord{&m2, msg("bob", "m9", 500)}); err != nil {
+		recs := []*core.ConversationRecord{a2, conv("bob", 500, 2), tombstone("carol", 2)}
+		if err := tx.PutConversations(recs, tailsOf(recs, []*core.MessageRecord{&m2, msg("bob", "m9", 500)})); err != nil {
 			return err
 		}
 		if err := tx.SetSeq(2); err != nil {
@@ -390,9 +405,9 @@ func testErrorAborts(t *testing.T, connect func() core.Store) {
 		changed, err := tx.ConversationsChangedSince(1)
 		require.NoError(t, err)
 		require.Empty(t, changed)
-		got, err := tx.GetMessages([]core.MessageKey{m.Key(), {ConversationID: convID("bob"), MessageClientID: "m9"}})
+		got, err := tx.Tails([]string{a.ConversationID, convID("bob")})
 		require.NoError(t, err)
-		require.Equal(t, []*core.MessageRecord{m, nil}, got)
+		require.Equal(t, []*core.Tail{{Messages: []*core.MessageRecord{m}}, {}}, got)
 		return nil
 	})
 	batches, seq := load(t, s)
@@ -407,11 +422,7 @@ func testErrorAborts(t *testing.T, connect func() core.Store) {
 func testWriteInViewFails(t *testing.T, connect func() core.Store) {
 	s := connected(t, connect)
 	err := s.View(ctx, func(tx core.Tx) error {
-		return tx.PutConversations([]*core.ConversationRecord{conv("bob", 1, 1)})
-	})
-	require.Error(t, err)
-	err = s.View(ctx, func(tx core.Tx) error {
-		return tx.PutMessages([]*core.MessageRecord{msg("bob", "m1", 1)})
+		return putConvs(tx, conv("bob", 1, 1))
 	})
 	require.Error(t, err)
 	require.Equal(t, []*core.ConversationRecord{nil}, getConvs(t, s, convID("bob")))
@@ -430,12 +441,12 @@ func testGetReturnsNilForMissing(t *testing.T, connect func() core.Store) {
 		require.NoError(t, err)
 		require.Empty(t, got)
 
-		msgs, err := tx.GetMessages([]core.MessageKey{mb.Key(), {ConversationID: convID("alice"), MessageClientID: "m2"}, ma.Key(), {ConversationID: convID("carol"), MessageClientID: "m1"}})
+		tl, err := tx.Tails([]string{b.ConversationID, convID("carol"), a.ConversationID, b.ConversationID})
 		require.NoError(t, err)
-		require.Equal(t, []*core.MessageRecord{mb, nil, ma, nil}, msgs)
-		msgs, err = tx.GetMessages(nil)
+		require.Equal(t, [][]*core.MessageRecord{{mb}, nil, {ma}, {mb}}, messagesOf(tl))
+		tl, err = tx.Tails(nil)
 		require.NoError(t, err)
-		require.Empty(t, msgs)
+		require.Empty(t, tl)
 
 		return nil
 	})
@@ -473,67 +484,6 @@ func testConversationsChangedSince(t *testing.T, connect func() core.Store) {
 		require.Equal(t, []*core.ConversationRecord{conv("a", 400, 4)}, recs)
 		return nil
 	})
-}
-
-func testMessagesAfter(t *testing.T, connect func() core.Store) {
-	s := connected(t, connect)
-	deleted := msg("b", "m-del", 15)
-	deleted.Deleted = true
-	put(t, s, 1, nil, []*core.MessageRecord{
-		msg("b", "m0", 0), msg("b", "m10", 10), deleted, msg("b", "m20a", 20), msg("b", "m20b", 20), msg("b", "m30", 30),
-		// Conversations whose ids extend or precede b's must not leak in.
-		msg("bc", "x1", 25), msg("a", "x2", 25), msg("b|1", "x3", 25),
-	})
-	after := func(target string, t0 int64) []string {
-		var out []string
-		view(t, s, func(tx core.Tx) error {
-			msgs, err := tx.MessagesAfter(convID(target), t0)
-			for _, m := range msgs {
-				require.Equal(t, convID(target), m.ConversationID)
-			}
-			out = ids(msgs)
-			return err
-		})
-		return out
-	}
-	b := func(clientIDs ...string) []string {
-		out := []string{}
-		for _, c := range clientIDs {
-			out = append(out, convID("b")+"/"+c)
-		}
-		slices.Sort(out)
-		return out
-	}
-	require.Equal(t, b("m0", "m10", "m-del", "m20a", "m20b", "m30"), after("b", -1))
-	require.Equal(t, b("m10", "m-del", "m20a", "m20b", "m30"), after("b", 0))
-	require.Equal(t, b("m20a", "m20b", "m30"), after("b", 15))
-	require.Equal(t, b("m30"), after("b", 20))
-	require.Equal(t, b(), after("b", 30))
-	require.Equal(t, b(), after("nobody", -1))
-	require.Len(t, after("bc", -1), 1)
-}
-
-func testNewestMessages(t *testing.T, connect func() core.Store) {
-	s := connected(t, connect)
-	put(t, s, 1, nil, []*core.MessageRecord{
-		msg("b", "a", 10), msg("b", "b", 20), msg("b", "a", 20) /* replaces (10, a) */, msg("b", "c", 20),
-		msg("b", "z", 5), msg("b", "d", 30), msg("bc", "late", 99), msg("a", "late", 99),
-	})
-	newest := func(target string, limit int) []string {
-		var out []string
-		view(t, s, func(tx core.Tx) error {
-			return tx.NewestMessages(convID(target), func(m *core.MessageRecord) bool {
-				require.Less(t, len(out), limit, "fn was called after it returned false")
-				out = append(out, fmt.Sprintf("%d/%s", m.CreateTime, m.MessageClientID))
-				return len(out) < limit
-			})
-		})
-		return out
-	}
-	require.Equal(t, []string{"30/d", "20/c", "20/b", "20/a", "5/z"}, newest("b", 100))
-	require.Equal(t, []string{"30/d", "20/c"}, newest("b", 2))
-	require.Equal(t, []string{"30/d"}, newest("b", 1))
-	require.Empty(t, newest("nobody", 100))
 }
 
 // Load delivers every record, tombstones too (so that the Service knows a
@@ -614,12 +564,7 @@ func testSurvivesReopen(t *testing.T, connect func() core.Store) {
 	}
 	require.ElementsMatch(t, []*core.ConversationRecord{a, dead}, all)
 	require.Equal(t, []*core.ConversationRecord{a, dead}, getConvs(t, s2, a.ConversationID, dead.ConversationID))
-	view(t, s2, func(tx core.Tx) error {
-		got, err := tx.GetMessages([]core.MessageKey{m.Key()})
-		require.NoError(t, err)
-		require.Equal(t, []*core.MessageRecord{m}, got)
-		return nil
-	})
+	require.Equal(t, [][]*core.MessageRecord{{m}}, messagesOf(tails(t, s2, a.ConversationID)))
 }
 
 func testConnectionsSeeEachOther(t *testing.T, connect func() core.Store) {
@@ -781,89 +726,62 @@ func testReadMarks(t *testing.T, connect func() core.Store) {
 	require.Equal(t, core.ReadMarks{}, readMarks(t, other))
 }
 
-// AddMessages stores what is new, leaves what is stored, and goes with an
-// aborted transaction.
-func testAddMessages(t *testing.T, connect func() core.Store) {
+// testTailsComeBackWhole: a tail comes back as it was put, floor, clear and
+// every field of its messages, in the order given, and is the reader's own:
+// changing it changes nothing stored.
+func testTailsComeBackWhole(t *testing.T, connect func() core.Store) {
 	s := connected(t, connect)
-	old := msg("alice", "m1", 100)
-	put(t, s, 1, []*core.ConversationRecord{conv("alice", 100, 1)}, []*core.MessageRecord{old})
-	again := msg("alice", "m1", 999)
-	again.Text = "the same key again"
-	fresh, other := msg("alice", "m2", 200), msg("bob", "m1", 300)
+	a, b := conv("alice", 100, 1), tombstone("bob", 1)
+	revoked := msg("alice", "m1", 10)
+	revoked.Revoked, revoked.RevokeAccountID, revoked.RevokeType, revoked.Text = true, "alice", 2, "postscript"
+	mine := msg("alice", "m2", 20)
+	mine.Mine, mine.UnreadEnabled, mine.SendingState, mine.ModifyTime = true, false, 3, 77
+	deleted := &core.MessageRecord{Deleted: true}
+	deleted.ConversationID, deleted.ConversationType, deleted.MessageClientID, deleted.CreateTime = a.ConversationID, core.TypeP2P, "m3", 20
+	ta := &core.Tail{
+		Messages:  []*core.MessageRecord{revoked, mine, deleted, msg("alice", "𝄞", 1<<52)},
+		Floor:     core.MessageOrder{CreateTime: 5, MessageClientID: "m0 ü"},
+		HasFloor:  true,
+		ClearedTo: 4, Cleared: true,
+	}
+	tb := &core.Tail{ClearedTo: 0, Cleared: true}
 	update(t, s, func(tx core.Tx) error {
-		added, err := tx.AddMessages([]*core.MessageRecord{fresh, again, other})
-		require.NoError(t, err)
-		require.Equal(t, []bool{true, false, true}, added)
-		got, err := tx.GetMessages([]core.MessageKey{fresh.Key(), old.Key(), other.Key()})
-		require.NoError(t, err)
-		require.Equal(t, []*core.MessageRecord{fresh, old, other}, got, "reads see what was added; the stored one is unchanged")
-		added, err = tx.AddMessages(nil)
-		require.NoError(t, err)
-		require.Empty(t, added)
-		return tx.SetSeq(2)
+		if err := tx.PutConversations([]*core.ConversationRecord{a, b}, []*core.Tail{ta, tb}); err != nil {
+			return err
+		}
+		return tx.SetSeq(1)
 	})
+	got := tails(t, s, a.ConversationID, b.ConversationID)
+	require.Equal(t, []*core.Tail{ta, tb}, got)
+	got[0].Messages[0] = msg("alice", "changed", 1)
+	got[0].Messages = got[0].Messages[:1]
+	got[1].Cleared = false
+	require.Equal(t, []*core.Tail{ta, tb}, tails(t, s, a.ConversationID, b.ConversationID))
+	require.Equal(t, []*core.ConversationRecord{a, b}, getConvs(t, s, a.ConversationID, b.ConversationID))
+}
+
+// testTailGoesWithItsRecord: a record put again replaces its tail with the
+// one put with it, and an aborted put takes back both.
+func testTailGoesWithItsRecord(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	a := conv("alice", 100, 1)
+	m1, m2 := msg("alice", "m1", 100), msg("alice", "m2", 200)
+	put(t, s, 1, []*core.ConversationRecord{a}, []*core.MessageRecord{m1, m2})
+	a2 := conv("alice", 300, 2)
+	put(t, s, 2, []*core.ConversationRecord{a2}, []*core.MessageRecord{m2})
+	require.Equal(t, [][]*core.MessageRecord{{m2}}, messagesOf(tails(t, s, a.ConversationID)))
 
 	boom := errors.New("boom")
-	late := msg("carol", "m1", 400)
 	err := s.Update(ctx, func(tx core.Tx) error {
-		added, err := tx.AddMessages([]*core.MessageRecord{late, msg("alice", "m2", 1)})
+		if err := tx.PutConversations([]*core.ConversationRecord{conv("alice", 400, 3)}, []*core.Tail{{}}); err != nil {
+			return err
+		}
+		got, err := tx.Tails([]string{a.ConversationID})
 		require.NoError(t, err)
-		require.Equal(t, []bool{true, false}, added)
+		require.Equal(t, []*core.Tail{{}}, got, "reads see the transaction's own tail")
 		return boom
 	})
 	require.ErrorIs(t, err, boom)
-	view(t, s, func(tx core.Tx) error {
-		got, err := tx.GetMessages([]core.MessageKey{late.Key(), fresh.Key()})
-		require.NoError(t, err)
-		require.Equal(t, []*core.MessageRecord{nil, fresh}, got, "an abort takes back what it added")
-		return nil
-	})
-}
-
-// testEmptyMessageClientID: a message whose messageClientId is "" is a
-// message like any other to the store. The Service keeps a conversation's
-// clear-history marker there (core/api_clear_history.go), a key no applied
-// message can have, and moves it by putting it again.
-func testEmptyMessageClientID(t *testing.T, connect func() core.Store) {
-	s := connected(t, connect)
-	marker := func(createTime int64) *core.MessageRecord {
-		m := &core.MessageRecord{Deleted: true}
-		m.ConversationID, m.ConversationType, m.CreateTime = convID("b"), core.TypeP2P, createTime
-		return m
-	}
-	put(t, s, 1, nil, []*core.MessageRecord{msg("b", "m1", 10), marker(40)})
-	get := func(target string) *core.MessageRecord {
-		var out []*core.MessageRecord
-		view(t, s, func(tx core.Tx) (err error) {
-			out, err = tx.GetMessages([]core.MessageKey{{ConversationID: convID(target), MessageClientID: ""}})
-			return err
-		})
-		require.Len(t, out, 1)
-		return out[0]
-	}
-	require.Equal(t, marker(40), get("b"))
-	require.Nil(t, get("c"))
-
-	put(t, s, 2, nil, []*core.MessageRecord{marker(50)}) // replaces it, its time too
-	require.Equal(t, marker(50), get("b"))
-	after := func(t0 int64) []string {
-		var out []string
-		view(t, s, func(tx core.Tx) error {
-			msgs, err := tx.MessagesAfter(convID("b"), t0)
-			out = ids(msgs)
-			return err
-		})
-		return out
-	}
-	require.Equal(t, []string{convID("b") + "/", convID("b") + "/m1"}, after(-1))
-	require.Equal(t, []string{convID("b") + "/"}, after(45))
-	require.Empty(t, after(50))
-	var newest []string
-	view(t, s, func(tx core.Tx) error {
-		return tx.NewestMessages(convID("b"), func(m *core.MessageRecord) bool {
-			newest = append(newest, fmt.Sprintf("%d/%s", m.CreateTime, m.MessageClientID))
-			return true
-		})
-	})
-	require.Equal(t, []string{"50/", "10/m1"}, newest)
+	require.Equal(t, [][]*core.MessageRecord{{m2}}, messagesOf(tails(t, s, a.ConversationID)))
+	require.Equal(t, []*core.ConversationRecord{a2}, getConvs(t, s, a.ConversationID))
 }
