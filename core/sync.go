@@ -82,6 +82,7 @@ func (s *Service) Sync(ctx context.Context, firstPage func()) error {
 	// announced before this tab listened: catch up with them now.
 	h.catchUpLocked(ctx)
 	h.snapshotIfDue(ctx)
+	go h.migrateTails()
 	return nil
 }
 

@@ -37,15 +37,15 @@ type MessageOrder struct {
 	MessageClientID string
 }
 
-// compareOrder orders a before (-1), at (0) or after (1) b.
-func compareOrder(a, b MessageOrder) int {
+// Compare orders o before (-1), at (0) or after (1) p.
+func (o MessageOrder) Compare(p MessageOrder) int {
 	switch {
-	case a.CreateTime < b.CreateTime:
+	case o.CreateTime < p.CreateTime:
 		return -1
-	case a.CreateTime > b.CreateTime:
+	case o.CreateTime > p.CreateTime:
 		return 1
 	}
-	return CompareStrings(a.MessageClientID, b.MessageClientID)
+	return CompareStrings(o.MessageClientID, p.MessageClientID)
 }
 
 // Order is where m sorts.
@@ -80,7 +80,7 @@ func (t *Tail) find(messageClientID string) (int, *MessageRecord) {
 // forgets reports whether a message at o was forgotten, or would be: at or
 // before Floor.
 func (t *Tail) forgets(o MessageOrder) bool {
-	return t.HasFloor && compareOrder(o, t.Floor) <= 0
+	return t.HasFloor && o.Compare(t.Floor) <= 0
 }
 
 // clears reports whether a message created at createTime is gone with a
@@ -92,7 +92,7 @@ func (t *Tail) clears(createTime int64) bool {
 // insert keeps m, in order.
 func (t *Tail) insert(m *MessageRecord) {
 	i, _ := slices.BinarySearchFunc(t.Messages, m.Order(), func(x *MessageRecord, o MessageOrder) int {
-		return compareOrder(x.Order(), o)
+		return x.Order().Compare(o)
 	})
 	t.Messages = slices.Insert(t.Messages, i, m)
 }

@@ -168,6 +168,39 @@ func (c codec) message(m *core.MessageRecord) {
 	}
 }
 
+// tail stores a conversation's tail (core.Tail): its floor, its clear, and
+// its messages one after the other, oldest first.
+func (c codec) tail(t *core.Tail) {
+	c.flags(&t.HasFloor, &t.Cleared)
+	if t.HasFloor {
+		c.int(&t.Floor.CreateTime)
+		c.str(&t.Floor.MessageClientID)
+	}
+	if t.Cleared {
+		c.int(&t.ClearedTo)
+	}
+	n := uint64(len(t.Messages))
+	c.uint(&n)
+	if c.d != nil {
+		if c.d.err != nil || n > uint64(len(c.d.s)) { // each message takes bytes
+			if c.d.err == nil {
+				c.d.err = fmt.Errorf("%d messages in %d bytes", n, len(c.d.s))
+			}
+			return
+		}
+		t.Messages = nil
+		if n > 0 {
+			t.Messages = make([]*core.MessageRecord, n)
+		}
+		for i := range t.Messages {
+			t.Messages[i] = &core.MessageRecord{}
+		}
+	}
+	for _, m := range t.Messages {
+		c.message(m)
+	}
+}
+
 // A message's content is stored in two runs: a lastMessage keeps its revoke
 // fields between them.
 func (c codec) contentHead(m *core.MessageContent) {
@@ -212,6 +245,22 @@ func encodeMessage(m *core.MessageRecord) []byte {
 	e := &encoder{b: append(make([]byte, 0, 64+len(m.Text)+len(m.Attachment)), recordFormatV1)}
 	codec{e: e}.message(m)
 	return e.b
+}
+
+func encodeTail(t *core.Tail) []byte {
+	e := &encoder{b: append(make([]byte, 0, 16+len(t.Messages)*128), recordFormatV1)}
+	codec{e: e}.tail(t)
+	return e.b
+}
+
+// decodeTail decodes a tail; its strings share b's memory (a tail lives for
+// one call).
+func decodeTail(b []byte) (*core.Tail, error) {
+	t := &core.Tail{}
+	if err := decode(string(b), func(c codec) { c.tail(t) }); err != nil {
+		return nil, err
+	}
+	return t, nil
 }
 
 func decodeMessage(b []byte) (*core.MessageRecord, error) {

@@ -33,19 +33,23 @@ func (c *corruptions) take() []string {
 }
 
 // storeWithCorruptRecords has three good conversations, two damaged ones (bytes
-// that do not decode; no bytes at all) and one damaged message.
+// that do not decode; no bytes at all), a damaged tail (b's) and a damaged
+// message of version 2's layout (c's, whose value has no tail yet).
 func storeWithCorruptRecords(t *testing.T) (*Store, *corruptions) {
 	name := freshName(t)
 	writer := open(t, name, Options{})
 	good := []*core.ConversationRecord{liveConv("me|1|a", 300, 1), liveConv("me|1|b", 200, 1), liveConv("me|1|c", 100, 1)}
 	putConvs(t, writer, 1, good...)
-	require.NoError(t, writer.Update(ctx, func(tx core.Tx) error {
-		return tx.PutMessages([]*core.MessageRecord{
-			storedMessage("me|1|a", "good", 10, ""),
-			storedMessage("me|1|a", "bad", 20, ""),
-		})
-	}))
 	raw := rawOpen(t, name)
+	rawPut(t, raw, storeConversations, jsObj(map[string]any{
+		"id": "me|1|b", "seq": 1, "sortOrder": 200, "rec": recString(encodeConversation(good[1])), propTail: recString([]byte{recordFormatV1, 0, 5}),
+	}), js.Undefined())
+	rawPut(t, raw, storeConversations, jsObj(map[string]any{
+		"id": "me|1|c", "seq": 1, "sortOrder": 100, "rec": recString(encodeConversation(good[2])),
+	}), js.Undefined())
+	require.NoError(t, raw.Close())
+	putLegacyMessages(t, name, storedMessage("me|1|c", "good", 10, ""))
+	raw = rawOpen(t, name)
 	rawPut(t, raw, storeConversations, jsObj(map[string]any{
 		"id": "me|1|garbled", "seq": 1, "sortOrder": 250, "rec": bytesToJS([]byte{recordFormatV1, 0xff}),
 	}), js.Undefined())
@@ -53,7 +57,7 @@ func storeWithCorruptRecords(t *testing.T) (*Store, *corruptions) {
 		"id": "me|1|plain", "seq": 1, "sortOrder": 150, "name": "a plain object, no rec",
 	}), js.Undefined())
 	rawPut(t, raw, storeMessages, jsObj(map[string]any{
-		"conversationId": "me|1|a", "messageClientId": "bad", "createTime": 20, "rec": bytesToJS([]byte{7}),
+		"conversationId": "me|1|c", "messageClientId": "bad", "createTime": 20, "rec": bytesToJS([]byte{7}),
 	}), js.Undefined())
 	require.NoError(t, raw.Close())
 	require.NoError(t, writer.Close())
@@ -83,24 +87,20 @@ func testCorruptRecordsSkipped(t *testing.T) {
 	}))
 	require.Empty(t, c.take())
 
-	// A damaged message: reported once, skipped by every read.
-	require.NoError(t, s.View(ctx, func(tx core.Tx) error {
-		msgs, err := tx.MessagesAfter("me|1|a", -1)
-		require.NoError(t, err)
-		require.Len(t, msgs, 1)
-		require.Equal(t, "good", msgs[0].MessageClientID)
-		var newest []string
-		require.NoError(t, tx.NewestMessages("me|1|a", func(m *core.MessageRecord) bool {
-			newest = append(newest, m.MessageClientID)
-			return true
+	// A damaged tail reads as empty, a damaged message is skipped: each
+	// reported once.
+	for range 2 {
+		require.NoError(t, s.View(ctx, func(tx core.Tx) error {
+			tails, err := tx.Tails([]string{"me|1|a", "me|1|b", "me|1|c"})
+			require.NoError(t, err)
+			require.Empty(t, tails[0].Messages)
+			require.Equal(t, &core.Tail{}, tails[1])
+			require.Len(t, tails[2].Messages, 1)
+			require.Equal(t, "good", tails[2].Messages[0].MessageClientID)
+			return nil
 		}))
-		require.Equal(t, []string{"good"}, newest)
-		got, err := tx.GetMessages([]core.MessageKey{{ConversationID: "me|1|a", MessageClientID: "bad"}})
-		require.NoError(t, err)
-		require.Equal(t, []*core.MessageRecord{nil}, got)
-		return nil
-	}))
-	require.Equal(t, []string{`messages["me|1|a", "bad"]`}, c.take())
+	}
+	require.ElementsMatch(t, []string{`conversations["me|1|b"].tail`, `messages["me|1|c", "bad"]`}, c.take())
 
 	// Writing the record again repairs it.
 	putConvs(t, s, 2, liveConv("me|1|garbled", 250, 2))

@@ -36,10 +36,8 @@ func TestFailedCommitLeavesDatabaseUnchanged(t *testing.T) {
 	testHookBeforeCommit = func(tx *idb.Tx) { _ = tx.Add(storeMeta, metaSeq, 0) }
 	defer func() { testHookBeforeCommit = nil }()
 	err := s.Update(ctx, func(tx core.Tx) error {
-		if err := tx.PutConversations([]*core.ConversationRecord{liveConv("me|1|a", 999, 2), liveConv("me|1|b", 200, 2)}); err != nil {
-			return err
-		}
-		if err := tx.PutMessages([]*core.MessageRecord{storedMessage("me|1|b", "m1", 0, "")}); err != nil {
+		if err := tx.PutConversations([]*core.ConversationRecord{liveConv("me|1|a", 999, 2), liveConv("me|1|b", 200, 2)},
+			[]*core.Tail{{}, {Messages: []*core.MessageRecord{storedMessage("me|1|b", "m1", 0, "")}}}); err != nil {
 			return err
 		}
 		return tx.SetSeq(2)
@@ -50,8 +48,8 @@ func TestFailedCommitLeavesDatabaseUnchanged(t *testing.T) {
 
 	requireOnly(t, s, 1, a)
 	require.NoError(t, s.View(ctx, func(tx core.Tx) error {
-		msgs, err := tx.MessagesAfter("me|1|b", -1)
-		require.Empty(t, msgs)
+		tails, err := tx.Tails([]string{"me|1|b"})
+		require.Equal(t, []*core.Tail{{}}, tails)
 		return err
 	}))
 }
@@ -63,7 +61,7 @@ func TestFailedRequestFailsTheClosure(t *testing.T) {
 
 	err := s.Update(ctx, func(tx core.Tx) error {
 		x := tx.(*transaction)
-		if err := x.PutConversations([]*core.ConversationRecord{liveConv("me|1|b", 200, 2)}); err != nil {
+		if err := x.PutConversations([]*core.ConversationRecord{liveConv("me|1|b", 200, 2)}, emptyTails(1)); err != nil {
 			return err
 		}
 		_ = x.tx.Add(storeMeta, metaSeq, 0) // fails: the key exists
@@ -77,11 +75,11 @@ func TestFailedRequestFailsTheClosure(t *testing.T) {
 func TestClosureThatWaitsOnSomethingElseIsCaught(t *testing.T) {
 	s := open(t, freshName(t), Options{})
 	err := s.Update(ctx, func(tx core.Tx) error {
-		if err := tx.PutConversations([]*core.ConversationRecord{liveConv("me|1|a", 100, 1)}); err != nil {
+		if err := tx.PutConversations([]*core.ConversationRecord{liveConv("me|1|a", 100, 1)}, emptyTails(1)); err != nil {
 			return err
 		}
 		time.Sleep(100 * time.Millisecond) // breaks the rule: IndexedDB commits meanwhile
-		return tx.PutConversations([]*core.ConversationRecord{liveConv("me|1|b", 100, 1)})
+		return tx.PutConversations([]*core.ConversationRecord{liveConv("me|1|b", 100, 1)}, emptyTails(1))
 	})
 	require.ErrorContains(t, err, "had already committed")
 }
@@ -140,7 +138,7 @@ func TestBlockedUpgradeGivesUp(t *testing.T) {
 	defer stuck.Call("close")
 
 	start := time.Now()
-	v2 := newWithSchema(name, Options{OpenTimeout: 300 * time.Millisecond}, schemaV2())
+	v2 := newWithSchema(name, Options{OpenTimeout: 300 * time.Millisecond}, schemaNext())
 	_, err := v2.Load(ctx, func([]*core.ConversationRecord) {})
 	require.ErrorIs(t, err, ErrBlocked)
 	require.ErrorContains(t, err, "gave up after 300ms")
@@ -148,7 +146,7 @@ func TestBlockedUpgradeGivesUp(t *testing.T) {
 
 	// Once the old tab lets go, the upgrade goes through, data and all.
 	stuck.Call("close")
-	again := newWithSchema(name, Options{}, schemaV2())
+	again := newWithSchema(name, Options{}, schemaNext())
 	t.Cleanup(func() { _ = again.Close() })
 	require.Len(t, mustLoad(t, again), 1)
 	require.Equal(t, currentSchema.version()+1, again.db.Version())
@@ -161,7 +159,7 @@ func TestNewerVersionElsewhereClosesThisConnection(t *testing.T) {
 	putConvs(t, old, 1, liveConv("me|1|a", 100, 1))
 
 	// The newer tab is not blocked: the old connection lets go at once.
-	newer := newWithSchema(name, Options{OpenTimeout: 2 * time.Second}, schemaV2())
+	newer := newWithSchema(name, Options{OpenTimeout: 2 * time.Second}, schemaNext())
 	t.Cleanup(func() { _ = newer.Close() })
 	require.Len(t, mustLoad(t, newer), 1)
 

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strings"
 	"sync/atomic"
+	"syscall/js"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -60,9 +61,42 @@ func liveConv(id string, sortOrder int64, seq uint64) *core.ConversationRecord {
 func putConvs(t *testing.T, s core.Store, seq uint64, recs ...*core.ConversationRecord) {
 	t.Helper()
 	require.NoError(t, s.Update(ctx, func(tx core.Tx) error {
-		if err := tx.PutConversations(recs); err != nil {
+		if err := tx.PutConversations(recs, emptyTails(len(recs))); err != nil {
 			return err
 		}
 		return tx.SetSeq(seq)
 	}))
+}
+
+// emptyTails is n empty tails, one for each record put.
+func emptyTails(n int) []*core.Tail {
+	out := make([]*core.Tail, n)
+	for i := range out {
+		out[i] = &core.Tail{}
+	}
+	return out
+}
+
+// putLegacyMessages writes messages into the messages store as version 2
+// did, one value each, for a conversation whose value has no tail.
+func putLegacyMessages(t *testing.T, name string, msgs ...*core.MessageRecord) {
+	t.Helper()
+	db := rawOpen(t, name)
+	for _, m := range msgs {
+		rawPut(t, db, storeMessages, jsObj(map[string]any{
+			"conversationId": m.ConversationID, "messageClientId": m.MessageClientID, "createTime": m.CreateTime,
+			"rec": recString(encodeMessage(m)),
+		}), js.Undefined())
+	}
+	require.NoError(t, db.Close())
+}
+
+// recString is b as the store keeps record bytes: a string of one character
+// per byte (rectext.go).
+func recString(b []byte) string {
+	r := make([]rune, len(b))
+	for i, c := range b {
+		r[i] = rune(c)
+	}
+	return string(r)
 }

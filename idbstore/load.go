@@ -66,7 +66,7 @@ func (s *Store) loadRecords(ctx context.Context, db *idb.DB, delivered map[strin
 	var top, snapshot *idb.Pending
 	if firstTry {
 		// First, so that it is answered before the big snapshot is read.
-		if top, _, err = tx.GetLast(storeConversations, indexSortOrder, firstBatchSize); err != nil {
+		if top, _, err = tx.GetLast(storeConversations, indexSortOrder, firstBatchSize, recordProps...); err != nil {
 			return 0, err
 		}
 		if snapshot, err = tx.Fetch(storeMeta, metaSnapshot); err != nil {
@@ -100,7 +100,7 @@ func (s *Store) loadRecords(ctx context.Context, db *idb.DB, delivered map[strin
 	if snapSeq != 0 {
 		changed = idb.Above(float64(snapSeq))
 	}
-	tail, err := tx.GetAll(storeConversations, indexChange, changed)
+	tail, err := tx.GetAll(storeConversations, indexChange, changed, recordProps...)
 	if err != nil {
 		return 0, err
 	}

@@ -14,7 +14,7 @@ import (
 // schema only adds stores and indexes, it never changes or removes these.
 var needs = []idb.StoreSpec{
 	{Name: storeConversations, KeyPath: "id", Indexes: []idb.IndexSpec{{Name: indexChange, KeyPath: "seq"}, {Name: indexSortOrder, KeyPath: []any{"sortOrder", "id"}}}},
-	{Name: storeMessages, KeyPath: []any{"conversationId", "messageClientId"}, Indexes: []idb.IndexSpec{{Name: indexTime, KeyPath: []any{"conversationId", "createTime"}}}},
+	{Name: storeMessages, KeyPath: []any{"conversationId", "messageClientId"}},
 	{Name: storeMeta},
 }
 
@@ -27,7 +27,7 @@ type migration func(u *idb.Upgrade)
 type schema []migration
 
 // currentSchema is the schema this code writes.
-var currentSchema = schema{createV1, renameChangeIndex}
+var currentSchema = schema{createV1, renameChangeIndex, tailsInConversations}
 
 func (s schema) version() int { return len(s) }
 
@@ -53,7 +53,7 @@ func createV1(u *idb.Upgrade) {
 	u.CreateIndex(storeConversations, "bySeq", "seq")
 	u.CreateIndex(storeConversations, indexSortOrder, []any{"sortOrder", "id"})
 	u.CreateStore(storeMessages, []any{"conversationId", "messageClientId"})
-	u.CreateIndex(storeMessages, indexTime, []any{"conversationId", "createTime"})
+	u.CreateIndex(storeMessages, "byTime", []any{"conversationId", "createTime"})
 	u.CreateStore(storeMeta, nil)
 }
 
@@ -65,4 +65,14 @@ func createV1(u *idb.Upgrade) {
 func renameChangeIndex(u *idb.Upgrade) {
 	u.DeleteIndex(storeConversations, "bySeq")
 	u.CreateIndex(storeConversations, indexChange, "seq")
+}
+
+// tailsInConversations is version 3: a conversation's messages are kept in
+// its own value, as its tail, no longer one value each in the messages store
+// (legacy.go moves them, after the upgrade, never in it: the database opens
+// at once whatever it holds). Version 2's code would read the messages store
+// and miss every message since, so it must not use this database: it needs
+// the byTime index, which goes.
+func tailsInConversations(u *idb.Upgrade) {
+	u.DeleteIndex(storeMessages, "byTime")
 }

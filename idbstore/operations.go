@@ -4,7 +4,6 @@ package idbstore
 
 import (
 	"fmt"
-	"math"
 
 	"github.com/localconv/localconv/core"
 	"github.com/localconv/localconv/idbstore/internal/idb"
@@ -16,7 +15,7 @@ import (
 // JSON decoded in Go (records.go).
 
 func (x *transaction) ConversationsChangedSince(seq uint64) ([]*core.ConversationRecord, error) {
-	p, err := x.tx.GetAll(storeConversations, indexChange, idb.Above(float64(seq)))
+	p, err := x.tx.GetAll(storeConversations, indexChange, idb.Above(float64(seq)), recordProps...)
 	if err != nil {
 		return nil, err
 	}
@@ -30,7 +29,7 @@ func (x *transaction) ConversationsChangedSince(seq uint64) ([]*core.Conversatio
 func (x *transaction) GetConversations(ids []string) ([]*core.ConversationRecord, error) {
 	values, err := x.getEach(storeConversations, len(ids), func(b []byte, i int) []byte {
 		return jsonx.AppendString(b, ids[i])
-	})
+	}, recordProps...)
 	if err != nil || values == nil {
 		return nil, err
 	}
@@ -38,21 +37,27 @@ func (x *transaction) GetConversations(ids []string) ([]*core.ConversationRecord
 }
 
 // getEach gets n values from a store, the key of each written by key, in
-// one batch.
-func (x *transaction) getEach(store string, n int, key func(b []byte, i int) []byte) ([]any, error) {
+// one batch; only as idb's GetEach.
+func (x *transaction) getEach(store string, n int, key func(b []byte, i int) []byte, only ...string) ([]any, error) {
 	if n == 0 {
 		return nil, nil
 	}
-	p, err := x.tx.GetEach(store, n, key)
+	p, err := x.tx.GetEach(store, n, key, only...)
 	if err != nil {
 		return nil, err
 	}
 	return valuesOf(p)
 }
 
-func (x *transaction) PutConversations(recs []*core.ConversationRecord) error {
+// PutConversations writes each record with its tail as one value. A
+// conversation whose messages were still in version 2's messages store
+// (legacy.go) has them there no more: its tail holds what is kept of them.
+func (x *transaction) PutConversations(recs []*core.ConversationRecord, tails []*core.Tail) error {
 	if len(recs) == 0 {
 		return nil
+	}
+	if len(tails) != len(recs) {
+		return fmt.Errorf("storing conversations: %d tails for %d records", len(tails), len(recs))
 	}
 	for _, r := range recs {
 		if !exactInJS(r.SortOrder) || !seqInJS(r.Seq) {
@@ -60,104 +65,59 @@ func (x *transaction) PutConversations(recs []*core.ConversationRecord) error {
 		}
 	}
 	if err := x.tx.PutEach(storeConversations, len(recs), func(b []byte, i int) []byte {
-		return conversationValueJSON(b, recs[i])
+		return conversationValueJSON(b, recs[i], tails[i])
 	}); err != nil {
 		return fmt.Errorf("storing conversations: %w", err)
+	}
+	for _, r := range recs {
+		if err := x.dropLegacy(r.ConversationID); err != nil {
+			return err
+		}
 	}
 	x.wroteConversations = true
 	x.conversationsPut += len(recs)
 	return nil
 }
 
-func (x *transaction) GetMessages(keys []core.MessageKey) ([]*core.MessageRecord, error) {
-	values, err := x.getEach(storeMessages, len(keys), func(b []byte, i int) []byte {
-		return appendMessageKey(b, keys[i])
-	})
-	if err != nil || values == nil {
-		return nil, err
-	}
-	return x.s.messagesFromJSON(values, keys), nil
-}
-
-// AddMessages adds each message whose key holds none yet, in one batch: a
-// key that is stored already fails its add, which leaves the stored message
-// as it was and the transaction going (idb's AddEach).
-func (x *transaction) AddMessages(recs []*core.MessageRecord) ([]bool, error) {
-	if len(recs) == 0 {
-		return nil, nil
-	}
-	added, err := x.tx.AddEach(storeMessages, len(recs), func(b []byte, i int) []byte {
-		return messageValueJSON(b, recs[i])
-	})
-	if err != nil {
-		return nil, fmt.Errorf("storing messages: %w", err)
-	}
-	return added, nil
-}
-
-func appendMessageKey(b []byte, k core.MessageKey) []byte {
-	b = append(b, '[')
-	b = jsonx.AppendString(b, k.ConversationID)
-	b = append(b, ',')
-	b = jsonx.AppendString(b, k.MessageClientID)
-	return append(b, ']')
-}
-
-func (x *transaction) PutMessages(recs []*core.MessageRecord) error {
-	if len(recs) == 0 {
-		return nil
-	}
-	if err := x.tx.PutEach(storeMessages, len(recs), func(b []byte, i int) []byte {
-		return messageValueJSON(b, recs[i])
-	}); err != nil {
-		return fmt.Errorf("storing messages: %w", err)
-	}
-	return nil
-}
-
-// conversationEnd is above every [conversationID, createTime] key of the
-// conversation and below the next conversation's: arrays sort above numbers.
-func conversationEnd(conversationID string) []any {
-	return []any{conversationID, []any{}}
-}
-
-func (x *transaction) MessagesAfter(conversationID string, t int64) ([]*core.MessageRecord, error) {
-	lower := []any{conversationID, float64(t)}
-	if t == -1 {
-		lower = []any{conversationID, math.Inf(-1)}
-	}
-	p, err := x.tx.GetAll(storeMessages, indexTime, idb.Between(lower, conversationEnd(conversationID), t != -1, true))
+// Tails reads the tails of the conversations in one batch: only their
+// tails, not their records, cross to Go. A conversation written before its
+// tail was kept with it has its messages in version 2's store (legacy.go).
+func (x *transaction) Tails(ids []string) ([]*core.Tail, error) {
+	values, err := x.getEach(storeConversations, len(ids), func(b []byte, i int) []byte {
+		return jsonx.AppendString(b, ids[i])
+	}, propTail)
 	if err != nil {
 		return nil, err
 	}
-	values, err := valuesOf(p)
-	if err != nil {
-		return nil, err
-	}
-	return dropNil(x.s.messagesFromJSON(values, nil)), nil
-}
-
-// NewestMessages walks the conversation's messages backwards with a cursor:
-// the caller stops it after a few, so reading them all would cost more.
-func (x *transaction) NewestMessages(conversationID string, fn func(*core.MessageRecord) bool) error {
-	// The cursor calls back from a JS event handler, where nothing may block:
-	// corrupt records are reported after it.
-	type corrupt struct {
-		key string
-		err error
-	}
-	var bad []corrupt
-	r := idb.Between([]any{conversationID, math.Inf(-1)}, conversationEnd(conversationID), false, true)
-	err := x.tx.Iterate(storeMessages, indexTime, r, true, func(key, value idb.Value) bool {
-		m, err := messageOf(value)
-		if err != nil {
-			bad = append(bad, corrupt{messageKeyNameOf(key), err})
-			return true
+	out := make([]*core.Tail, len(ids))
+	var legacy []int
+	for i, v := range values {
+		obj, ok := v.(map[string]any)
+		if !ok { // no such conversation
+			out[i] = &core.Tail{}
+			continue
 		}
-		return fn(m)
-	})
-	for _, b := range bad {
-		x.s.reportCorrupt(b.key, b.err)
+		text, ok := obj[propTail].(string)
+		if !ok {
+			legacy = append(legacy, i)
+			continue
+		}
+		b, err := bytesOfString(text)
+		var t *core.Tail
+		if err == nil {
+			t, err = decodeTail(b)
+		}
+		if err != nil {
+			// Its messages are lost; the conversation itself is intact.
+			x.s.reportCorrupt(tailKeyName(ids[i]), err)
+			t = &core.Tail{}
+		}
+		out[i] = t
 	}
-	return err
+	if len(legacy) > 0 {
+		if err := x.legacyTails(ids, legacy, out); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

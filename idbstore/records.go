@@ -14,8 +14,7 @@ import (
 // indexes need, which DevTools shows, and the record itself as bytes
 // (codec.go) in rec, as a string of one character per byte (rectext.go).
 // Many values come back as one JSON text, decoded here in Go without a JS
-// call per record; a single value found by a cursor is read property by
-// property (messageOf).
+// call per record.
 
 // maxExactJS is the largest integer a JS number (a float64) holds exactly,
 // with every integer below it: the bound of the numbers this store writes
@@ -103,22 +102,6 @@ func dropNil[T any](list []*T) []*T {
 	return out
 }
 
-// messageOf decodes a message value read by a cursor.
-func messageOf(v idb.Value) (*core.MessageRecord, error) {
-	if v.Missing() {
-		return nil, fmt.Errorf("the stored value is %s, not an object", v)
-	}
-	rec, ok := v.Get("rec").Text()
-	if !ok {
-		return nil, fmt.Errorf("the stored value has no rec string")
-	}
-	b, err := bytesOfString(rec)
-	if err != nil {
-		return nil, err
-	}
-	return decodeMessage(b)
-}
-
 // conversationKeyName and messageKeyName name a record for OnCorruptRecord.
 func conversationKeyName(id string) string { return fmt.Sprintf("%s[%q]", storeConversations, id) }
 
@@ -126,10 +109,5 @@ func messageKeyName(cid, mid string) string {
 	return fmt.Sprintf("%s[%q, %q]", storeMessages, cid, mid)
 }
 
-// messageKeyNameOf names a message by its primary key as a cursor gives it.
-func messageKeyNameOf(key idb.Value) string {
-	if parts, ok := key.List(); ok && len(parts) == 2 {
-		return messageKeyName(parts[0].String(), parts[1].String())
-	}
-	return fmt.Sprintf("%s[%s]", storeMessages, key)
-}
+// tailKeyName names a conversation's tail for OnCorruptRecord.
+func tailKeyName(id string) string { return conversationKeyName(id) + "." + propTail }

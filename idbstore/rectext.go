@@ -51,9 +51,9 @@ func bytesOfString(s string) ([]byte, error) {
 }
 
 // conversationValueJSON writes the value stored for r: the properties the key
-// and the indexes need, and the record's bytes (codec.go). A tombstone has no
-// sortOrder, so the list's index leaves it out.
-func conversationValueJSON(b []byte, r *core.ConversationRecord) []byte {
+// and the indexes need, the record's bytes (codec.go) and its tail's. A
+// tombstone has no sortOrder, so the list's index leaves it out.
+func conversationValueJSON(b []byte, r *core.ConversationRecord, t *core.Tail) []byte {
 	o := jsonx.BeginObject(b)
 	o.Str("id", r.ConversationID)
 	o.Num("seq", int64(r.Seq))
@@ -62,17 +62,8 @@ func conversationValueJSON(b []byte, r *core.ConversationRecord) []byte {
 	}
 	o.Key("rec")
 	o.B = appendBytesString(o.B, encodeConversation(r))
-	return o.End()
-}
-
-// messageValueJSON writes the value stored for m.
-func messageValueJSON(b []byte, m *core.MessageRecord) []byte {
-	o := jsonx.BeginObject(b)
-	o.Str("conversationId", m.ConversationID)
-	o.Str("messageClientId", m.MessageClientID)
-	o.Num("createTime", m.CreateTime)
-	o.Key("rec")
-	o.B = appendBytesString(o.B, encodeMessage(m))
+	o.Key(propTail)
+	o.B = appendBytesString(o.B, encodeTail(t))
 	return o.End()
 }
 

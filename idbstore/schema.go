@@ -1,20 +1,23 @@
 package idbstore
 
-// The layout, version 2: every name the store uses, beside what it holds.
+// The layout, version 3: every name the store uses, beside what it holds.
 //
 //	conversations  key: id (the conversationId)
-//	               value: {id, seq, sortOrder, rec}; tombstones have no sortOrder
+//	               value: {id, seq, sortOrder, rec, tail}; tombstones have no
+//	               sortOrder; tail is what the conversation keeps of its
+//	               messages (core.Tail), read only by Tails: every other read
+//	               names the properties it takes (recordProps), so that a
+//	               tail never crosses to Go unasked
 //	               byChange:    seq              → ConversationsChangedSince,
 //	                                               and Load's records written
 //	                                               since the snapshot
 //	               bySortOrder: [sortOrder, id]  → Load, top of the list first;
 //	                            tombstones are not in it, so Load skips them
 //	                            without reading them
-//	messages       key: [conversationId, messageClientId]
+//	messages       version 2's messages, one value each, until they move
+//	               into tails (legacy.go); nothing is written there any more
+//	               key: [conversationId, messageClientId]
 //	               value: {conversationId, messageClientId, createTime, rec}
-//	               byTime: [conversationId, createTime] → MessagesAfter, and
-//	                       NewestMessages read backwards (ties go by the primary
-//	                       key, so by messageClientId)
 //	meta           out-of-line keys (meta.go, snapshot.go):
 //	               "seq" → the change sequence, a number
 //	               "account" → the account the database belongs to
@@ -23,8 +26,9 @@ package idbstore
 //	               "readMarks" → the read marks, [type, seq, time, ...]
 //	               "firstPage" → the top of the list as JSON, for the wrapper
 //
-// Version 1 had the same stores; its change index was named bySeq
-// (migrate.go).
+// Version 1 had the same stores; its change index was named bySeq. Version
+// 2 kept every message in the messages store, with a byTime index
+// [conversationId, createTime] (migrate.go).
 //
 // rec is the record in the codec's bytes (codec.go) as a string of one
 // character per byte (rectext.go); the other properties are plain so that
@@ -36,7 +40,8 @@ const (
 
 	indexChange    = "byChange"
 	indexSortOrder = "bySortOrder"
-	indexTime      = "byTime"
+
+	propTail = "tail"
 
 	metaSeq       = "seq"
 	metaAccount   = "account"
@@ -44,6 +49,10 @@ const (
 	metaReadMarks = "readMarks"
 	metaFirstPage = "firstPage"
 )
+
+// recordProps are the properties of a conversation value that reading its
+// record needs (records.go).
+var recordProps = []string{"id", "rec"}
 
 // allStores is every transaction's scope: a call may touch any of them, and
 // one scope for all keeps read-write transactions strictly one after another.

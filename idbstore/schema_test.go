@@ -4,6 +4,7 @@ package idbstore
 
 import (
 	"slices"
+	"syscall/js"
 	"testing"
 	"time"
 
@@ -13,10 +14,10 @@ import (
 	"github.com/localconv/localconv/idbstore/internal/idb"
 )
 
-// schemaV2 is what a later version may look like: this one plus an index.
-func schemaV2() schema {
+// schemaNext is what a later version may look like: this one plus an index.
+func schemaNext() schema {
 	return append(slices.Clip(currentSchema), func(u *idb.Upgrade) {
-		u.CreateIndex(storeMessages, "byServerTime", "createTime")
+		u.CreateIndex(storeConversations, "byCreateTime", "createTime")
 	})
 }
 
@@ -30,17 +31,14 @@ func TestUpgradeKeepsData(t *testing.T) {
 		storedMessage("me|1|a", "m2", 20, "two"),
 	}
 	require.NoError(t, v1.Update(ctx, func(tx core.Tx) error {
-		if err := tx.PutConversations(append(convs, dead)); err != nil {
-			return err
-		}
-		if err := tx.PutMessages(msgs); err != nil {
+		if err := tx.PutConversations(append(convs, dead), []*core.Tail{{Messages: msgs}, {}, {}}); err != nil {
 			return err
 		}
 		return tx.SetSeq(1)
 	}))
 	require.NoError(t, v1.Close())
 
-	v2 := newWithSchema(name, Options{}, schemaV2())
+	v2 := newWithSchema(name, Options{}, schemaNext())
 	t.Cleanup(func() { _ = v2.Close() })
 	var loaded []*core.ConversationRecord
 	seq, err := v2.Load(ctx, func(b []*core.ConversationRecord) { loaded = append(loaded, b...) })
@@ -51,9 +49,9 @@ func TestUpgradeKeepsData(t *testing.T) {
 		got, err := tx.GetConversations([]string{"me|1|a", "me|1|b", "me|1|c"})
 		require.NoError(t, err)
 		require.Equal(t, append(convs, dead), got)
-		all, err := tx.MessagesAfter("me|1|a", -1)
+		tails, err := tx.Tails([]string{"me|1|a"})
 		require.NoError(t, err)
-		require.ElementsMatch(t, msgs, all)
+		require.Equal(t, msgs, tails[0].Messages)
 		changed, err := tx.ConversationsChangedSince(0)
 		require.NoError(t, err)
 		require.Len(t, changed, 3)
@@ -62,7 +60,7 @@ func TestUpgradeKeepsData(t *testing.T) {
 
 	// The new index holds the old data, and the version moved.
 	require.Equal(t, currentSchema.version()+1, v2.db.Version())
-	require.Equal(t, 2, rawCount(t, rawOpen(t, name), storeMessages, "byServerTime"))
+	require.Equal(t, 0, rawCount(t, rawOpen(t, name), storeConversations, "byCreateTime"), "no value has a createTime property")
 
 	// This code still opens it, a version ahead: a newer schema only adds
 	// stores and indexes, and this one has everything this code needs.
@@ -71,7 +69,7 @@ func TestUpgradeKeepsData(t *testing.T) {
 	require.ElementsMatch(t, append(convs, dead), mustLoad(t, v1again))
 	require.Equal(t, currentSchema.version()+1, v1again.db.Version())
 	putConvs(t, v1again, 2, liveConv("me|1|d", 400, 2))
-	v2again := newWithSchema(name, Options{}, schemaV2())
+	v2again := newWithSchema(name, Options{}, schemaNext())
 	t.Cleanup(func() { _ = v2again.Close() })
 	require.Len(t, mustLoad(t, v2again), 4, "a, b, the tombstone and what the old code wrote, d")
 }
@@ -83,7 +81,7 @@ func TestOldCodeOpensNewerSchemaWhileNewerTabHoldsIt(t *testing.T) {
 	putConvs(t, old, 1, liveConv("me|1|a", 100, 1))
 
 	// A newer tab upgrades: the old connection lets go and says why.
-	v3 := append(schemaV2(), func(u *idb.Upgrade) { u.CreateStore("drafts", nil) })
+	v3 := append(schemaNext(), func(u *idb.Upgrade) { u.CreateStore("drafts", nil) })
 	newer := newWithSchema(name, Options{OpenTimeout: 2 * time.Second}, v3)
 	t.Cleanup(func() { _ = newer.Close() })
 	require.Len(t, mustLoad(t, newer), 1)
@@ -111,7 +109,6 @@ func TestOldCodeRefusesNewerSchemaThatLacksWhatItNeeds(t *testing.T) {
 	putConvs(t, v1, 1, liveConv("me|1|a", 100, 1))
 	require.NoError(t, v1.Close())
 	breaking := append(slices.Clip(currentSchema), func(u *idb.Upgrade) {
-		u.DeleteIndex(storeMessages, indexTime)
 		u.DeleteIndex(storeConversations, indexChange)
 		u.CreateIndex(storeConversations, indexChange, "otherSeq")
 	})
@@ -120,8 +117,7 @@ func TestOldCodeRefusesNewerSchemaThatLacksWhatItNeeds(t *testing.T) {
 	require.NoError(t, b.Close())
 
 	_, err := New(name, Options{}).Load(ctx, func([]*core.ConversationRecord) {})
-	require.ErrorContains(t, err, "newer schema (version 3) than this code's (version 2)")
-	require.ErrorContains(t, err, "index messages.byTime")
+	require.ErrorContains(t, err, "newer schema (version 4) than this code's (version 3)")
 	require.ErrorContains(t, err, "index conversations.byChange with key path seq")
 	require.ErrorContains(t, err, "reload to get the new code")
 }
@@ -136,7 +132,7 @@ func TestFailedUpgradeLeavesDatabaseAsItWas(t *testing.T) {
 		u.CreateIndex(storeConversations, indexChange, "seq") // exists: throws
 	})
 	_, err := newWithSchema(name, Options{}, broken).Load(ctx, func([]*core.ConversationRecord) {})
-	require.ErrorContains(t, err, "upgrading the schema from version 2 to 3")
+	require.ErrorContains(t, err, "upgrading the schema from version 3 to 4")
 
 	again := open(t, name, Options{})
 	require.Len(t, mustLoad(t, again), 1)
@@ -144,7 +140,8 @@ func TestFailedUpgradeLeavesDatabaseAsItWas(t *testing.T) {
 }
 
 // A database written by version 1 (the first release's layout: the change
-// index named bySeq, no read marks) opens at version 2 with everything in it,
+// index named bySeq, no read marks) opens at the current version with
+// everything in it,
 // and version 1's code, meeting it, refuses it for what it lacks rather than
 // reading records without their read marks.
 func TestAVersion1DatabaseMigrates(t *testing.T) {
@@ -153,21 +150,25 @@ func TestAVersion1DatabaseMigrates(t *testing.T) {
 	convs := []*core.ConversationRecord{liveConv("me|1|a", 300, 1), liveConv("me|1|b", 200, 2)}
 	dead := &core.ConversationRecord{Conversation: core.Conversation{ConversationID: "me|1|c"}, Deleted: true, Seq: 2}
 	msgs := []*core.MessageRecord{storedMessage("me|1|a", "m1", 10, "one")}
-	require.NoError(t, v1.Update(ctx, func(tx core.Tx) error {
-		if err := tx.PutConversations(append(convs, dead)); err != nil {
-			return err
-		}
-		if err := tx.PutMessages(msgs); err != nil {
-			return err
-		}
-		return tx.SetSeq(2)
-	}))
+	putConvs(t, v1, 2, append(convs, dead)...)
 	require.Equal(t, 1, v1.db.Version())
 	require.NoError(t, v1.Close())
+	// Version 1 kept its messages as version 2 did, one value each, and its
+	// conversation values had no tail.
+	raw := rawOpen(t, name)
+	for _, r := range append(convs, dead) {
+		v := map[string]any{"id": r.ConversationID, "seq": r.Seq, "rec": recString(encodeConversation(r))}
+		if !r.Deleted {
+			v["sortOrder"] = r.SortOrder
+		}
+		rawPut(t, raw, storeConversations, jsObj(v), js.Undefined())
+	}
+	require.NoError(t, raw.Close())
+	putLegacyMessages(t, name, msgs...)
 
 	cur := open(t, name, Options{})
 	require.ElementsMatch(t, append(convs, dead), mustLoad(t, cur))
-	require.Equal(t, 2, cur.db.Version())
+	require.Equal(t, currentSchema.version(), cur.db.Version())
 	require.NoError(t, cur.View(ctx, func(tx core.Tx) error {
 		changed, err := tx.ConversationsChangedSince(1)
 		require.NoError(t, err)
@@ -175,9 +176,9 @@ func TestAVersion1DatabaseMigrates(t *testing.T) {
 		marks, err := tx.ReadMarks()
 		require.NoError(t, err)
 		require.Equal(t, core.ReadMarks{}, marks)
-		all, err := tx.MessagesAfter("me|1|a", -1)
+		tails, err := tx.Tails([]string{"me|1|a"})
 		require.NoError(t, err)
-		require.Equal(t, msgs, all)
+		require.Equal(t, msgs, tails[0].Messages, "read from the messages store")
 		return nil
 	}))
 	require.NoError(t, cur.Close())

@@ -17,8 +17,9 @@ import (
 // so later reads see them, and a failed write aborts the transaction, which
 // run reports.
 type transaction struct {
-	tx *idb.Tx
-	s  *Store
+	tx       *idb.Tx
+	s        *Store
+	writable bool
 
 	seq uint64
 	// wroteConversations: the commit is news for other connections.
@@ -26,6 +27,9 @@ type transaction struct {
 	// conversationsPut and snapshotLive (-1: none written) feed SnapshotDue.
 	conversationsPut int
 	snapshotLive     int
+	// legacy are the conversations whose messages Tails read from the
+	// messages store (legacy.go).
+	legacy map[string]bool
 }
 
 // Update runs fn in one read-write transaction. It returns once the
@@ -64,7 +68,7 @@ func (s *Store) run(ctx context.Context, mode idb.Mode, fn func(core.Tx) error) 
 		}
 		return s.errorf("starting a transaction: %w", err)
 	}
-	x := &transaction{tx: tx, s: s, snapshotLive: -1}
+	x := &transaction{tx: tx, s: s, writable: mode == idb.ReadWrite, snapshotLive: -1}
 	// Every way out that is not a clean return of fn — a panic above all —
 	// aborts, so the writes fn issued are never left to commit on their own
 	// (as bbolt's Update rolls back in a deferred call).

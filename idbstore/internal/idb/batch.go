@@ -3,13 +3,9 @@
 package idb
 
 import (
-	"errors"
-	"fmt"
 	"sync"
 	"syscall/js"
 	"unsafe"
-
-	"github.com/localconv/localconv/internal/jsonx"
 )
 
 // The raw requests: what go-indexeddb has no API for, or costs a record too
@@ -123,10 +119,23 @@ func firstError(reqs js.Value) error {
 	return errorOf(arrayFind.Call("call", arrayMap.Call("call", reqs, fnCall, requestError()), jsBoolean))
 }
 
-func stringify(v js.Value) string { return jsJSON.Call("stringify", v).String() }
+// stringify is v's JSON. With only, the objects in it keep only those
+// properties (JSON.stringify's replacer list, a built-in): a value's large
+// properties that the reader does not need never become text.
+func stringify(v js.Value, only []string) string {
+	if len(only) == 0 {
+		return jsJSON.Call("stringify", v).String()
+	}
+	list := make([]any, len(only))
+	for i, p := range only {
+		list[i] = p
+	}
+	return jsJSON.Call("stringify", v, list).String()
+}
 
-// GetAll makes a getAll of store's values, through index if not "", over r.
-func (tx *Tx) GetAll(store, index string, r Range) (*Pending, error) {
+// GetAll makes a getAll of store's values, through index if not "", over r;
+// only, if given, names the properties read back (stringify).
+func (tx *Tx) GetAll(store, index string, r Range, only ...string) (*Pending, error) {
 	src, err := tx.rawStore(store)
 	if err != nil {
 		return nil, err
@@ -146,15 +155,41 @@ func (tx *Tx) GetAll(store, index string, r Range) (*Pending, error) {
 		return nil, err
 	}
 	return tx.follow(store,
-		func() string { return stringify(req.Get("result")) },
+		func() string { return stringify(req.Get("result"), only) },
 		func() error { return errorOf(req.Get("error")) })
+}
+
+// GetAllKeys makes a getAllKeys of store's first n primary keys over r.
+func (tx *Tx) GetAllKeys(store string, r Range, n int) (*Pending, error) {
+	src, err := tx.rawStore(store)
+	if err != nil {
+		return nil, err
+	}
+	var req js.Value
+	err = catch(func() { req = src.Call("getAllKeys", r.raw(), n) })
+	if err != nil {
+		return nil, err
+	}
+	return tx.follow(store,
+		func() string { return stringify(req.Get("result"), nil) },
+		func() error { return errorOf(req.Get("error")) })
+}
+
+// DeleteRange deletes every value of store whose key is in r, not waited
+// for (as Put).
+func (tx *Tx) DeleteRange(store string, r Range) error {
+	src, err := tx.rawStore(store)
+	if err != nil {
+		return err
+	}
+	return catch(func() { src.Call("delete", r.raw()) })
 }
 
 // GetLast makes a read of the n values of the index with the highest keys,
 // highest first, with getAllRecords (IndexedDB 3.0). ok is false where the
 // browser has none: then there is no fast way, and the caller reads them
 // with the rest.
-func (tx *Tx) GetLast(store, index string, n int) (p *Pending, ok bool, err error) {
+func (tx *Tx) GetLast(store, index string, n int, only ...string) (p *Pending, ok bool, err error) {
 	src, err := tx.rawStore(store)
 	if err != nil {
 		return nil, false, err
@@ -172,13 +207,14 @@ func (tx *Tx) GetLast(store, index string, n int) (p *Pending, ok bool, err erro
 	// An IDBRecord keeps its value behind a getter, which JSON.stringify does
 	// not see: the values are taken out first.
 	p, err = tx.follow(store,
-		func() string { return stringify(arrayMap.Call("call", req.Get("result"), fnCall, recordValue())) },
+		func() string { return stringify(arrayMap.Call("call", req.Get("result"), fnCall, recordValue()), only) },
 		func() error { return errorOf(req.Get("error")) })
 	return p, err == nil, err
 }
 
-// GetEach makes n gets in store, the key of get i written by key as JSON.
-func (tx *Tx) GetEach(store string, n int, key func(b []byte, i int) []byte) (*Pending, error) {
+// GetEach makes n gets in store, the key of get i written by key as JSON;
+// only as GetAll's.
+func (tx *Tx) GetEach(store string, n int, key func(b []byte, i int) []byte, only ...string) (*Pending, error) {
 	st, err := tx.rawStore(store)
 	if err != nil {
 		return nil, err
@@ -188,7 +224,7 @@ func (tx *Tx) GetEach(store string, n int, key func(b []byte, i int) []byte) (*P
 		return nil, err
 	}
 	return tx.follow(store,
-		func() string { return stringify(arrayMap.Call("call", reqs, fnCall, requestResult())) },
+		func() string { return stringify(arrayMap.Call("call", reqs, fnCall, requestResult()), only) },
 		func() error { return firstError(reqs) })
 }
 
@@ -202,62 +238,3 @@ func (tx *Tx) PutEach(store string, n int, value func(b []byte, i int) []byte) e
 	_, err = issueEach(st, "put", n, value)
 	return err
 }
-
-// AddEach makes n adds in store, value i written by value as JSON, and
-// reports which stored their value: a key that holds one already fails its
-// add with a ConstraintError, which ignoreDuplicate cancels, so that the
-// transaction goes on and the stored value stays as it was.
-func (tx *Tx) AddEach(store string, n int, value func(b []byte, i int) []byte) ([]bool, error) {
-	st, err := tx.rawStore(store)
-	if err != nil {
-		return nil, err
-	}
-	reqs, err := issueEach(st, "add", n, value)
-	if err != nil {
-		return nil, err
-	}
-	if err := catch(func() {
-		for i := range n {
-			reqs.Index(i).Set("onerror", ignoreDuplicate())
-		}
-	}); err != nil {
-		return nil, err
-	}
-	// A DOMException is "{}" in JSON, no error null. The adds' first error
-	// may be a cancelled ConstraintError, which does not say why the
-	// transaction aborted: the count's error is given then.
-	p, err := tx.follow(store,
-		func() string { return stringify(arrayMap.Call("call", reqs, fnCall, requestError())) },
-		nil)
-	if err != nil {
-		return nil, err
-	}
-	text, err := p.JSON()
-	if err != nil {
-		return nil, err
-	}
-	v, err := jsonx.Parse([]byte(text))
-	errs, ok := v.([]any)
-	if err != nil || !ok || len(errs) != n {
-		return nil, fmt.Errorf("reading the adds' outcome back: %w", errors.Join(err, errors.New("not an array of one entry per add")))
-	}
-	added := make([]bool, n)
-	for i, e := range errs {
-		added[i] = e == nil
-	}
-	return added, nil
-}
-
-// ignoreDuplicate is an add request's error handler: a ConstraintError (the
-// key is stored) neither aborts the transaction nor reaches its error
-// listeners; any other error does both, as always.
-var ignoreDuplicate = sync.OnceValue(func() js.Value {
-	return js.FuncOf(func(_ js.Value, args []js.Value) any {
-		e := args[0]
-		if err := e.Get("target").Get("error"); err.Truthy() && err.Get("name").String() == "ConstraintError" {
-			e.Call("preventDefault")
-			e.Call("stopPropagation")
-		}
-		return nil
-	}).Value
-})

@@ -8,8 +8,8 @@
 //	db.go           the connection: one per Store; its loss; Begin
 //	transaction.go  a transaction's lifetime: Begin to Commit and Wait
 //	request.go      single requests, and the one way to wait for a request
-//	batch.go        many records in a few JS calls; getAll
-//	cursor.go       cursors
+//	batch.go        many records in a few JS calls; getAll, getAllKeys,
+//	                deleting a key range
 //	keyrange.go     key ranges
 //	value.go        JS values as the store reads them
 //	exception.go    the one way a JS exception or DOMException becomes an error
@@ -19,7 +19,7 @@
 //
 // github.com/hack-pad/go-indexeddb (v0.3.2, its latest) is used for all it
 // can do: the connection, every transaction with its commit, abort and end,
-// single gets, puts and deletes, cursors, the schema check, and deleting a
+// single gets, puts and deletes, the schema check, and deleting a
 // database. The rest is raw syscall/js, in this package only, because
 // go-indexeddb has no API for it:
 //
@@ -33,8 +33,9 @@
 //     versionchange and tells nobody, and does not listen for close.
 //   - Many records (batch.go): it has no getAll (only getAllKeys) and no
 //     getAllRecords, and a request through it costs several syscall/js
-//     calls, with a value built from Go more still; a cursor costs a round
-//     trip a record. A batch is a few JS calls however many records it has.
+//     calls, with a value built from Go more still. A batch is a few JS
+//     calls however many records it has, and may name the properties it
+//     reads back (a value's large ones never become text).
 //   - The IDBTransaction itself, which the raw requests are made on:
 //     go-indexeddb does not give it out, so Tx.Anchor reaches it through
 //     the source of a cursor it opens.

@@ -2,11 +2,7 @@
 
 package idb
 
-import (
-	"syscall/js"
-
-	goidb "github.com/hack-pad/go-indexeddb/idb"
-)
+import "syscall/js"
 
 // Range is a range of keys (an IDBKeyRange). The zero Range is every key.
 // Keys are Go values as toJS makes them: numbers, strings, and []any for
@@ -37,17 +33,4 @@ func (r Range) raw() js.Value {
 		return kr.Call("upperBound", toJS(r.upper), r.upperOpen)
 	}
 	return js.Undefined()
-}
-
-// wrapped is the range as go-indexeddb's, for its cursors; nil for every key.
-func (r Range) wrapped() (*goidb.KeyRange, error) {
-	switch {
-	case r.hasLower && r.hasUpper:
-		return goidb.NewKeyRangeBound(toJS(r.lower), toJS(r.upper), r.lowerOpen, r.upperOpen)
-	case r.hasLower:
-		return goidb.NewKeyRangeLowerBound(toJS(r.lower), r.lowerOpen)
-	case r.hasUpper:
-		return goidb.NewKeyRangeUpperBound(toJS(r.upper), r.upperOpen)
-	}
-	return nil, nil
 }
