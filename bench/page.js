@@ -667,6 +667,69 @@ const bench = {
     return { moduleTotal, baselineTotal: total, moduleCount: list.length, baselineCount: map.size };
   },
 
+  // Scenario 11: what IndexedDB holds, by navigator.storage.estimate() (the
+  // origin's usage, so taken as differences, nothing else writing meanwhile):
+  // convs conversations × perConv messages from the other side, applied in
+  // calls of batch and then read (markConversationRead each), then as many
+  // again, read too; beside a baseline that keeps what localconv used to
+  // keep: every message as a value of its own, with the conversations.
+  async storage({ db, baselineDb, convs, perConv, batch, t0 }) {
+    if (state.svc) await state.svc.close();
+    state.svc = null;
+    await deleteDb(db);
+    await deleteDb(baselineDb);
+    const usage = async () => (await navigator.storage.estimate()).usage;
+    const rand = data.rng(11);
+    const cs = Array.from({ length: convs }, (_, i) => data.conversationOf(i));
+    const round = (r) => {
+      const out = [];
+      for (let i = 0; i < perConv; i++) {
+        for (const c of cs) out.push(data.message(rand, c, t0 + (r * perConv + i) * 10, false));
+      }
+      return out;
+    };
+    const rounds = [round(0), round(1)];
+    const lc = await localconv();
+    const before = await usage();
+    const svc = await lc.LocalConversationService.open({ accountId: data.ACCOUNT, dbName: db });
+    const module = [];
+    let t = now();
+    for (const msgs of rounds) {
+      for (let i = 0; i < msgs.length; i += batch) await svc.applyMessages(msgs.slice(i, i + batch));
+      for (const c of cs) await svc.markConversationRead(c.id);
+      module.push(await usage() - before);
+    }
+    const moduleMs = now() - t;
+    const total = await svc.getTotalUnreadCount();
+    await svc.close();
+
+    const baselineBefore = await usage();
+    const d = await openWithMessages(baselineDb);
+    const map = new Map();
+    const baseline = [];
+    t = now();
+    for (const msgs of rounds) {
+      for (let i = 0; i < msgs.length; i += batch) {
+        const part = msgs.slice(i, i + batch);
+        const stamp = Date.now();
+        const changed = new Set(part.map((m) => plainApply(map, m, stamp)));
+        const tx = d.transaction([STORE, 'messages'], 'readwrite');
+        for (const c of changed) tx.objectStore(STORE).put(c);
+        for (const m of part) tx.objectStore('messages').put(m);
+        await done(tx);
+      }
+      const tx = d.transaction(STORE, 'readwrite');
+      for (const c of map.values()) tx.objectStore(STORE).put({ ...c, unreadCount: 0 });
+      await done(tx);
+      baseline.push(await usage() - baselineBefore);
+    }
+    const baselineMs = now() - t;
+    d.close();
+    await deleteDb(db);
+    await deleteDb(baselineDb);
+    return { convs, perConv, messages: rounds.map((r) => r.length), module, baseline, total, moduleMs, baselineMs };
+  },
+
   // Opens the service on the work page (a step of its own in the memory table).
   async open({ db }) {
     await service(db);

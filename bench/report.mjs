@@ -55,7 +55,42 @@ export function evaluate(report) {
     }
   }
   if (report.nimSync) out.nimSync = evaluateNim(report.nimSync);
+  if (report.storage) out.storage = evaluateStorage(report.storage);
   return out;
+}
+
+// Scenario 11's targets: the read messages of 100 conversations × 400 take at
+// most 1 MB, and as many again grow that by under 10 %.
+export const STORAGE_LIMIT_BYTES = 1e6;
+export const STORAGE_GROWTH_LIMIT = 0.1;
+function evaluateStorage(st) {
+  const [first, second] = st.module;
+  const growth = first > 0 ? (second - first) / first : null;
+  return {
+    first, second, growth,
+    firstPass: st.perConv >= 400 ? first <= STORAGE_LIMIT_BYTES : null,
+    growthPass: num(growth) ? growth < STORAGE_GROWTH_LIMIT : null,
+    ratio: st.baseline[0] > 0 ? first / st.baseline[0] : null,
+  };
+}
+
+const STORAGE_HEAD = ['', 'messages applied (all read)', 'localconv', 'baseline keeping every message', 'ratio', 'target'];
+function storageRows(report) {
+  const st = report.storage;
+  const v = report.verdicts.storage ?? {};
+  const mb = (b) => num(b) ? `${(b / 1e6).toFixed(2)} MB` : 'n/a';
+  const verdict = (p) => (p === null || p === undefined ? '' : p ? ' ✓' : ' ✗');
+  return [
+    ['first', st.messages[0].toLocaleString('en'), mb(st.module[0]), mb(st.baseline[0]), fmtRatio(v.ratio), `≤ 1 MB${verdict(v.firstPass)}`],
+    ['then as many again', (st.messages[0] + st.messages[1]).toLocaleString('en'), mb(st.module[1]), mb(st.baseline[1]),
+      fmtRatio(st.baseline[1] > 0 ? st.module[1] / st.baseline[1] : null),
+      `growth ${num(v.growth) ? (v.growth * 100).toFixed(1) + ' %' : 'n/a'} < 10 %${verdict(v.growthPass)}`],
+  ];
+}
+function storageIntro(report) {
+  const st = report.storage;
+  return `${st.convs} conversations × ${st.perConv} short text messages from the other side, applied in calls of 100, then every conversation read (markConversationRead); then as many again, read too. ` +
+    'IndexedDB usage is navigator.storage.estimate()\'s, the difference from before the database was made. The baseline keeps what localconv kept before version 3: each message a value of its own beside the conversations.';
 }
 
 // Scenario 10's figures: each attached placement's time as a ratio of the
@@ -378,6 +413,10 @@ export function renderMarkdown(report) {
     lines.push('## 10 — login sync through attachToNIM', '', nimIntro(report), '');
     lines.push(mdTable(NIM_HEAD, nimRows(report)), '');
   }
+  if (report.storage) {
+    lines.push('## 11 — storage', '', storageIntro(report), '');
+    lines.push(mdTable(STORAGE_HEAD, storageRows(report)), '');
+  }
   for (const n of Object.keys(report.sizes).map(Number).sort((a, b) => a - b)) {
     lines.push(`## ${n.toLocaleString('en')} conversations`, '');
     lines.push(sizeLine(report.sizes[n]), '');
@@ -560,6 +599,7 @@ ${sizes.length ? `<h2>Cost against number of conversations (log–log)</h2>
 ${sum.sizes.length ? `<h2>Targets</h2>
 ${htmlTable(['#', 'target', 'limit', ...sum.sizes.map(fmtN), 'verdict'], sum.rows)}` : ''}
 ${report.nimSync ? `<h2>10 — login sync through attachToNIM</h2><p>${esc(nimIntro(report))}</p>${htmlTable(NIM_HEAD, nimRows(report))}` : ''}
+${report.storage ? `<h2>11 — storage</h2><p>${esc(storageIntro(report))}</p>${htmlTable(STORAGE_HEAD, storageRows(report))}` : ''}
 ${sizes.map((n) => `<h2>${n.toLocaleString('en')} conversations</h2><p>${esc(sizeLine(report.sizes[n]))}</p>${htmlTable(['#', 'scenario', 'module', 'baseline', 'ratio', 'target', 'verdict'], sizeRows(report, n))}`).join('\n')}
 ${peakRows(report).length ? `<h2>Peak memory by step</h2><p>${esc(PEAK_INTRO).replace(/`(.+?)`/g, '<code>$1</code>')}</p>${htmlTable(PEAK_HEAD, peakRows(report))}` : ''}
 ${sizes.length ? `<h2>Where the cold-open time goes (medians, ms since navigation start)</h2>

@@ -9,6 +9,7 @@
 //          --timeout-s S (cap on any one step)  --keep-profile
 //          --nim-messages N --nim-convs M (scenario 10's login sync)
 //          --only nim-sync (scenario 10 alone, no list sizes)
+//          --only storage (scenario 11 alone)
 //          --browser chromium|firefox|webkit (default chromium; the other two
 //          through the tests' drivers, test/drivers/)
 // Writes DIR/report.json, report.md and report.html (default bench/out/).
@@ -53,7 +54,7 @@ function parseArgs(argv) {
     else if (a === '--nim-convs') opts.nimConvs = Number(val());
     else if (a === '--only') {
       opts.only = val();
-      if (opts.only !== 'nim-sync') throw new Error(`--only ${opts.only}: the one scenario that runs alone is nim-sync`);
+      if (opts.only !== 'nim-sync' && opts.only !== 'storage') throw new Error(`--only ${opts.only}: the scenarios that run alone are nim-sync and storage`);
     }
     else throw new Error(`unknown option ${a}`);
   }
@@ -90,6 +91,13 @@ function config(opts) {
       convs: opts.nimConvs ?? (opts.smoke ? 60 : quick ? 500 : 2000),
       batch: 100,
       rounds: opts.rounds ?? (opts.smoke ? 1 : quick ? 1 : 3),
+    },
+    // Scenario 11, storage, as the issue has it: 100 conversations × 400
+    // messages, read, then as many again; the smoke run 10 × 40.
+    storage: {
+      convs: opts.smoke ? 10 : 100,
+      perConv: opts.smoke ? 40 : 400,
+      batch: 100,
     },
     only: opts.only ?? null,
     reps4: opts.smoke ? 20 : quick ? 200 : 500,
@@ -648,6 +656,17 @@ class Bench {
     return out;
   }
 
+  // Scenario 11: storage, on the work page (bench/page.js's storage).
+  async storage() {
+    const { convs, perConv, batch } = this.cfg.storage;
+    log(`11: storage of ${convs} conversations × ${perConv} messages, read, then as many again`);
+    const r = await this.call('storage', { db: `bench-storage-${process.pid}`, baselineDb: `bench-storage-base-${process.pid}`, convs, perConv, batch, t0: 1.6e12 });
+    await this.closeWork();
+    const mb = (b) => (b / 1e6).toFixed(2) + ' MB';
+    log(`11: module ${r.module.map(mb).join(' → ')}, baseline ${r.baseline.map(mb).join(' → ')}`);
+    return r;
+  }
+
   // Scenario 10: the login sync of a real nim-web-sdk-ng instance (offline,
   // on bench/nim.html), each variant in a page of its own, a fresh database
   // each, the variants' order reversed every other round. The SDK is served
@@ -825,7 +844,8 @@ async function main() {
     for (const n of cfg.sizes) {
       report.sizes[n] = await bench.runSize(n);
     }
-    report.nimSync = await bench.nimSync();
+    if (cfg.only !== 'nim-sync') report.storage = await bench.storage();
+    if (cfg.only !== 'storage') report.nimSync = await bench.nimSync();
   } finally {
     report.meta.seconds = (Date.now() - started) / 1000;
     report.meta.loadAverageAtEnd = os.loadavg();

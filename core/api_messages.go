@@ -33,7 +33,11 @@ func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResul
 		// one by one would do. By key: the same message may come again with
 		// other fields, even another createTime, and must still count once.
 		for i := range msgs {
-			if t.applyOne(s, &msgs[i]) {
+			applied, err := t.applyOne(s, &msgs[i])
+			if err != nil {
+				return err
+			}
+			if applied {
 				res.Applied++
 			} else {
 				res.Duplicates++
@@ -45,31 +49,42 @@ func (s *Service) ApplyMessages(ctx context.Context, msgs []Message) (ApplyResul
 }
 
 // applyOne applies one message and reports whether it was new.
-func (t *txn) applyOne(s *Service, msg *Message) bool {
+func (t *txn) applyOne(s *Service, msg *Message) (bool, error) {
 	id := msg.ConversationID
 	tl := t.tails[id]
 	// One at or before its conversation's clear is gone already
 	// (docs/api.md "Clear history"), whatever comes after it.
 	if tl.clears(msg.CreateTime) {
-		return false
+		return false, nil
+	}
+	mine := msg.SenderID == s.h.account
+	order := MessageOrder{msg.CreateTime, msg.MessageClientID}
+	// The messages kept apart are read only for one that may be among them,
+	// or older than the tail's own (it goes before them), or one that may
+	// move (an update may give it an older createTime).
+	if len(tl.SpilledKeys) > 0 && (len(tl.Messages) == 0 || order.Compare(tl.Messages[0].Order()) < 0 ||
+		tl.maybeSpilled(msg.MessageClientID) || msg.mayUpdate(mine)) {
+		if err := t.readSpilled([]string{id}); err != nil {
+			return false, err
+		}
 	}
 	if i, old := tl.find(msg.MessageClientID); old != nil {
-		u := old.updatedBy(msg, msg.SenderID == s.h.account)
+		u := old.updatedBy(msg, mine)
 		if u != *old {
 			tl.replace(i, &u)
 			t.tailChanged(id)
 			t.applyUpdate(&u)
 		}
-		return false
+		return false, nil
 	}
-	if tl.forgets(MessageOrder{msg.CreateTime, msg.MessageClientID}) {
-		return false
+	if tl.forgets(order) {
+		return false, nil
 	}
 	m := s.messageRecord(msg)
 	tl.insert(m)
 	t.tailChanged(id)
 	t.applyMessage(m)
-	return true
+	return true, nil
 }
 
 func (s *Service) messageRecord(m *Message) *MessageRecord {
@@ -211,6 +226,9 @@ func (s *Service) DeleteMessages(ctx context.Context, keys []MessageKey) error {
 			ids[i] = k.ConversationID
 		}
 		if err := t.loadTails(ids); err != nil {
+			return err
+		}
+		if err := t.readSpilled(ids); err != nil {
 			return err
 		}
 		var gone []*MessageRecord

@@ -15,6 +15,7 @@ type MemDB struct {
 	convs    map[string]*ConversationRecord
 	bySeq    map[uint64]map[string]struct{} // seq → ids last written by it
 	tails    map[string]*Tail
+	spilled  map[MessageKey]*MessageRecord
 	marks    ReadMarks
 	watchers map[*memConn]func()
 
@@ -28,6 +29,7 @@ func NewMemDB() *MemDB {
 		convs:    map[string]*ConversationRecord{},
 		bySeq:    map[uint64]map[string]struct{}{},
 		tails:    map[string]*Tail{},
+		spilled:  map[MessageKey]*MessageRecord{},
 		watchers: map[*memConn]func(){},
 	}
 }
@@ -72,11 +74,17 @@ func (db *MemDB) Conversations() map[string]*ConversationRecord {
 	return out
 }
 
-// Messages returns a copy of the conversation's kept messages, oldest first.
+// Messages returns a copy of the conversation's kept messages, those kept
+// apart first.
 func (db *MemDB) Messages(conversationID string) []MessageRecord {
 	db.mu.Lock()
 	defer db.mu.Unlock()
 	var out []MessageRecord
+	for k, m := range db.spilled {
+		if k.ConversationID == conversationID {
+			out = append(out, *m)
+		}
+	}
 	if tl := db.tails[conversationID]; tl != nil {
 		for _, m := range tl.Messages {
 			out = append(out, *m)
@@ -281,6 +289,58 @@ func (t *memTx) Tails(ids []string) ([]*Tail, error) {
 		}
 	}
 	return out, nil
+}
+
+func (t *memTx) Spilled(ids []string) ([][]*MessageRecord, error) {
+	out := make([][]*MessageRecord, len(ids))
+	at := make(map[string]int, len(ids))
+	for i, id := range ids {
+		at[id] = i
+	}
+	for k, m := range t.db.spilled {
+		if i, ok := at[k.ConversationID]; ok {
+			out[i] = append(out[i], m)
+		}
+	}
+	return out, nil
+}
+
+func (t *memTx) PutSpilled(recs []*MessageRecord) error {
+	if err := t.write(); err != nil {
+		return err
+	}
+	for _, m := range recs {
+		t.setSpilled(m.Key(), m)
+	}
+	return nil
+}
+
+func (t *memTx) DeleteSpilled(keys []MessageKey) error {
+	if err := t.write(); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		t.setSpilled(k, nil)
+	}
+	return nil
+}
+
+// setSpilled stores m at k, or deletes what is there if m is nil.
+func (t *memTx) setSpilled(k MessageKey, m *MessageRecord) {
+	db := t.db
+	old, had := db.spilled[k]
+	t.undo = append(t.undo, func() {
+		if had {
+			db.spilled[k] = old
+		} else {
+			delete(db.spilled, k)
+		}
+	})
+	if m == nil {
+		delete(db.spilled, k)
+	} else {
+		db.spilled[k] = m
+	}
 }
 
 func (t *memTx) putTail(id string, tl *Tail) {

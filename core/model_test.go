@@ -311,7 +311,7 @@ func (r *modelRun) clientID() string {
 
 func (r *modelRun) openTab() *tabRun {
 	tab := &tabRun{ev: &recorder{}}
-	s, err := Open(context.Background(), Options{AccountID: me, Store: r.db.Connect(), Listener: tab.ev.listen, Now: r.clock.now, KeepNewest: r.m.keep})
+	s, err := Open(context.Background(), Options{AccountID: me, Store: r.db.Connect(), Listener: tab.ev.listen, Now: r.clock.now, KeepNewest: r.m.keep, TailHead: 1 + int(r.seed%3)})
 	require.NoError(r.t, err, "%v", r)
 	tab.s = s
 	require.Equal(r.t, []string{EventSyncStarted, EventSyncFinished}, tab.ev.types(), "%v: sync events", r)
@@ -848,14 +848,8 @@ func (rp *replayState) apply(events []Event) error {
 // storedUnread counts the conversation's stored messages that count as unread
 // against the read time (docs/api.md §3), straight from the database.
 func storedUnread(db *MemDB, id string, readTime int64) int {
-	db.mu.Lock()
-	defer db.mu.Unlock()
 	n := 0
-	tl := db.tails[id]
-	if tl == nil {
-		return 0
-	}
-	for _, m := range tl.Messages {
+	for _, m := range db.Messages(id) {
 		if !m.Deleted && !m.Revoked && m.SenderID != me && m.UnreadEnabled && m.CreateTime > readTime {
 			n++
 		}
@@ -1805,7 +1799,7 @@ func TestModelTabsConcurrentStayConsistent(t *testing.T) {
 			var recs []*recorder
 			for range 3 {
 				ev := &recorder{}
-				s, err := Open(context.Background(), Options{AccountID: me, Store: db.Connect(), Listener: ev.listen, Now: clk.now, KeepNewest: 2})
+				s, err := Open(context.Background(), Options{AccountID: me, Store: db.Connect(), Listener: ev.listen, Now: clk.now, KeepNewest: 2, TailHead: 2})
 				require.NoError(t, err)
 				t.Cleanup(func() { _ = s.Close() })
 				services, recs = append(services, s), append(recs, ev)

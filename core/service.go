@@ -21,6 +21,10 @@ type Options struct {
 	// last it keeps, read or not, for lastMessage to fall back on (Tail);
 	// 0 means DefaultKeepNewest.
 	KeepNewest int
+	// TailHead is how many of a conversation's kept messages its tail holds
+	// in its own record before the oldest are kept apart (Tail.spill); 0
+	// means DefaultTailHead. Tests make it small.
+	TailHead int
 }
 
 // Service is the local conversation service of one account as one tab sees
@@ -47,6 +51,7 @@ type hub struct {
 	account string
 	now     func() int64
 	keep    int // Options.KeepNewest
+	head    int // Options.TailHead
 
 	// writeMu serializes everything that writes the store or the cache:
 	// calls that change something, the sync, catch-ups, attaching and closing.
@@ -74,11 +79,15 @@ func New(opts Options) (*Service, error) {
 		account: opts.AccountID,
 		now:     opts.Now,
 		keep:    opts.KeepNewest,
+		head:    opts.TailHead,
 		store:   opts.Store,
 		cache:   newCache(),
 	}
 	if h.keep <= 0 {
 		h.keep = DefaultKeepNewest
+	}
+	if h.head <= 0 {
+		h.head = DefaultTailHead
 	}
 	if h.now == nil {
 		h.now = func() int64 { return time.Now().UnixMilli() }

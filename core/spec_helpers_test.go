@@ -102,6 +102,10 @@ func (f *specFixture) pin(ids ...string) {
 func (f *specFixture) stored(conv, clientID string) *MessageRecord {
 	f.db.mu.Lock()
 	defer f.db.mu.Unlock()
+	if m := f.db.spilled[MessageKey{conv, clientID}]; m != nil {
+		c := *m
+		return &c
+	}
 	if tl := f.db.tails[conv]; tl != nil {
 		if _, m := tl.find(clientID); m != nil {
 			c := *m
@@ -217,6 +221,9 @@ func (f *specFixture) snapshot() observed {
 		for _, m := range tl.Messages {
 			o.DBMsgs[m.Key()] = *m
 		}
+	}
+	for k, m := range f.db.spilled {
+		o.DBMsgs[k] = *m
 	}
 	f.db.mu.Unlock()
 	return o

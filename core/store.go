@@ -65,6 +65,13 @@ type Tx interface {
 	// Tails returns each conversation's tail, one per id; one with none
 	// stored is an empty Tail. They are the caller's to change.
 	Tails(ids []string) ([]*Tail, error)
+	// Spilled returns, per conversation, the messages its tail keeps apart
+	// (Tail.SpilledKeys), in any order. PutSpilled stores such messages
+	// (again: a message's key is its conversationId and messageClientId),
+	// DeleteSpilled deletes them by key.
+	Spilled(ids []string) ([][]*MessageRecord, error)
+	PutSpilled(recs []*MessageRecord) error
+	DeleteSpilled(keys []MessageKey) error
 }
 
 // SnapshotStore is a Store that can keep the whole list as one snapshot, to

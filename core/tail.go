@@ -28,6 +28,32 @@ type Tail struct {
 	// before it is gone, however often it comes again.
 	ClearedTo int64
 	Cleared   bool
+	// SpilledKeys are, when a conversation keeps many messages (unread ones
+	// pile up), the keys (spillKey) of those it keeps apart (Tx.Spilled),
+	// each older than every one of Messages, and SpilledOldest the
+	// createTime of the oldest: so a tail written with its record stays
+	// small, and a message that comes is looked for apart only if its key
+	// is among these (a key found may be another's: then it is not there).
+	SpilledKeys   []uint32
+	SpilledOldest int64
+}
+
+// spillKey is a message's key among a tail's SpilledKeys: FNV-1a of its
+// messageClientId, 4 bytes where the id takes 32.
+func spillKey(messageClientID string) uint32 {
+	h := uint32(2166136261)
+	for i := 0; i < len(messageClientID); i++ {
+		h = (h ^ uint32(messageClientID[i])) * 16777619
+	}
+	return h
+}
+
+// maybeSpilled reports whether the message of that id may be one kept apart.
+func (t *Tail) maybeSpilled(messageClientID string) bool {
+	if len(t.SpilledKeys) == 0 {
+		return false
+	}
+	return slices.Contains(t.SpilledKeys, spillKey(messageClientID))
 }
 
 // MessageOrder is where a message sorts among its conversation's: by
@@ -64,7 +90,29 @@ const DefaultKeepNewest = 8
 func (t *Tail) clone() *Tail {
 	c := *t
 	c.Messages = slices.Clone(t.Messages)
+	c.SpilledKeys = slices.Clone(t.SpilledKeys)
 	return &c
+}
+
+// DefaultTailHead is Options.TailHead's default.
+const DefaultTailHead = 32
+
+// spill keeps apart the oldest of Messages when there are more than twice
+// head of them, down to head: it returns those to store apart.
+func (t *Tail) spill(head int) []*MessageRecord {
+	if len(t.Messages) <= 2*head {
+		return nil
+	}
+	n := len(t.Messages) - head
+	out := slices.Clone(t.Messages[:n])
+	t.Messages = slices.Clone(t.Messages[n:])
+	for _, m := range out {
+		t.SpilledKeys = append(t.SpilledKeys, spillKey(m.MessageClientID))
+		if len(t.SpilledKeys) == 1 || m.CreateTime < t.SpilledOldest {
+			t.SpilledOldest = m.CreateTime
+		}
+	}
+	return out
 }
 
 // find returns the index and the kept message of that messageClientId, or -1, nil.

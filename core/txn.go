@@ -1,5 +1,7 @@
 package core
 
+import "slices"
+
 // txn is one call's working set inside its store transaction: the records it
 // changes, staged until the transaction commits. It reads the cache, which the
 // transaction has just brought up to date with the database (see catchUpIn)
@@ -24,6 +26,9 @@ type txn struct {
 	// tail changed is written (rewritten) with it.
 	tails        map[string]*Tail
 	tailsChanged map[string]bool
+	// spillsRead are, per conversation whose messages kept apart the call
+	// read (readSpilled), those messages by messageClientId.
+	spillsRead map[string]map[string]*MessageRecord
 	// afterCommit, if set, runs once the call committed, with the cache locked.
 	afterCommit func()
 
@@ -171,10 +176,71 @@ func readTimeMarked(r *ConversationRecord, now int64) int64 {
 	return max(r.ReadTime, now, r.MaxMessageTime)
 }
 
+// writeTails writes the written records with their tails, forgotten what
+// their read times let go and their oldest messages kept apart if they are
+// many (Tail.spill), and what is kept apart changed.
+func (t *txn) writeTails() error {
+	ids := make([]string, len(t.written))
+	for i, r := range t.written {
+		ids[i] = r.ConversationID
+	}
+	if err := t.loadTails(ids); err != nil {
+		return err
+	}
+	var whole []string
+	for _, r := range t.written {
+		if tl := t.tails[r.ConversationID]; len(tl.SpilledKeys) > 0 && r.ReadTime >= tl.SpilledOldest {
+			whole = append(whole, r.ConversationID)
+		}
+	}
+	if err := t.readSpilled(whole); err != nil {
+		return err
+	}
+	tails := make([]*Tail, len(ids))
+	var puts []*MessageRecord
+	var drops []MessageKey
+	for i, r := range t.written {
+		tl := t.tails[ids[i]]
+		tl.prune(r.ReadTime, t.h.keep)
+		out := tl.spill(t.h.head)
+		was := t.spillsRead[ids[i]]
+		for _, m := range out {
+			if was[m.MessageClientID] != m {
+				puts = append(puts, m)
+			}
+		}
+		if len(was) > 0 {
+			still := make(map[string]bool, len(out))
+			for _, m := range out {
+				still[m.MessageClientID] = true
+			}
+			for mid := range was {
+				if !still[mid] {
+					drops = append(drops, MessageKey{ids[i], mid})
+				}
+			}
+		}
+		tails[i] = tl
+	}
+	if err := t.tx.PutConversations(t.written, tails); err != nil {
+		return err
+	}
+	if len(drops) > 0 {
+		if err := t.tx.DeleteSpilled(drops); err != nil {
+			return err
+		}
+	}
+	if len(puts) > 0 {
+		return t.tx.PutSpilled(puts)
+	}
+	return nil
+}
+
 // loadTails reads the tails of the conversations that the call has not read
 // yet, in one request. What the conversation's read time (as the call began)
 // lets go is forgotten at once (Tail.prune), so that whatever the call does
-// sees what every call would: forgetting never waits for a write.
+// sees what every call would: forgetting never waits for a write. A tail
+// whose messages kept apart that read time may reach is read whole first.
 func (t *txn) loadTails(ids []string) error {
 	var read []string
 	seen := map[string]bool{}
@@ -194,18 +260,65 @@ func (t *txn) loadTails(ids []string) error {
 	if t.tails == nil {
 		t.tails = make(map[string]*Tail, len(read))
 	}
+	var whole []string
 	for i, id := range read {
-		if b := t.base(id); b != nil {
-			tails[i].prune(b.ReadTime, t.h.keep)
-		}
 		t.tails[id] = tails[i]
+		if b := t.base(id); b != nil && len(tails[i].SpilledKeys) > 0 && b.ReadTime >= tails[i].SpilledOldest {
+			whole = append(whole, id)
+		}
+	}
+	if err := t.readSpilled(whole); err != nil {
+		return err
+	}
+	for _, id := range read {
+		if b := t.base(id); b != nil {
+			t.tails[id].prune(b.ReadTime, t.h.keep)
+		}
 	}
 	return nil
 }
 
-// tail is the conversation's tail as the call has it.
+// readSpilled reads the messages the conversations keep apart into their
+// tails (loaded already), in one request, and remembers what it read, so
+// that write stores apart again only what changed.
+func (t *txn) readSpilled(ids []string) error {
+	var read []string
+	for _, id := range ids {
+		if len(t.tails[id].SpilledKeys) > 0 && t.spillsRead[id] == nil {
+			read = append(read, id)
+		}
+	}
+	if len(read) == 0 {
+		return nil
+	}
+	lists, err := t.tx.Spilled(read)
+	if err != nil {
+		return err
+	}
+	if t.spillsRead == nil {
+		t.spillsRead = map[string]map[string]*MessageRecord{}
+	}
+	for i, id := range read {
+		was := make(map[string]*MessageRecord, len(lists[i]))
+		for _, m := range lists[i] {
+			was[m.MessageClientID] = m
+		}
+		t.spillsRead[id] = was
+		tl := t.tails[id]
+		all := append(lists[i], tl.Messages...)
+		slices.SortFunc(all, func(a, b *MessageRecord) int { return a.Order().Compare(b.Order()) })
+		tl.Messages, tl.SpilledKeys, tl.SpilledOldest = all, nil, 0
+	}
+	return nil
+}
+
+// tail is the conversation's whole tail as the call has it, what it keeps
+// apart included.
 func (t *txn) tail(id string) (*Tail, error) {
 	if err := t.loadTails([]string{id}); err != nil {
+		return nil, err
+	}
+	if err := t.readSpilled([]string{id}); err != nil {
 		return nil, err
 	}
 	return t.tails[id], nil
@@ -272,15 +385,7 @@ func (t *txn) write() error {
 		for i, r := range t.written {
 			ids[i] = r.ConversationID
 		}
-		if err := t.loadTails(ids); err != nil {
-			return err
-		}
-		tails := make([]*Tail, len(ids))
-		for i, r := range t.written {
-			tails[i] = t.tails[ids[i]]
-			tails[i].prune(r.ReadTime, t.h.keep)
-		}
-		if err := t.tx.PutConversations(t.written, tails); err != nil {
+		if err := t.writeTails(); err != nil {
 			return err
 		}
 	}

@@ -20,10 +20,11 @@ import (
 // the background, a few conversations a transaction (core's migration, which
 // asks Unmigrated). Until then a conversation value has no tail property.
 
-// legacyRange is every key of the conversation's messages in the messages
-// store: [conversationId, messageClientId] sorts after [conversationId] and
-// before [conversationId, []], as arrays sort after strings.
-func legacyRange(conversationID string) idb.Range {
+// conversationRange is every key of the conversation's messages in the
+// messages store (and in the spill store, keyed alike): [conversationId,
+// messageClientId] sorts after [conversationId] and before
+// [conversationId, []], as arrays sort after strings.
+func conversationRange(conversationID string) idb.Range {
 	return idb.Between([]any{conversationID}, []any{conversationID, []any{}}, false, true)
 }
 
@@ -34,7 +35,7 @@ func legacyRange(conversationID string) idb.Range {
 func (x *transaction) legacyTails(ids []string, at []int, out []*core.Tail) error {
 	pending := make([]*idb.Pending, len(at))
 	for j, i := range at {
-		p, err := x.tx.GetAll(storeMessages, "", legacyRange(ids[i]))
+		p, err := x.tx.GetAll(storeMessages, "", conversationRange(ids[i]))
 		if err != nil {
 			return err
 		}
@@ -46,7 +47,7 @@ func (x *transaction) legacyTails(ids []string, at []int, out []*core.Tail) erro
 			return err
 		}
 		t := &core.Tail{}
-		for _, m := range dropNil(x.s.messagesFromJSON(values, nil)) {
+		for _, m := range dropNil(x.s.messagesFromJSON(values, nil, storeMessages)) {
 			if m.MessageClientID == "" {
 				t.ClearedTo, t.Cleared = m.CreateTime, true
 				continue
@@ -70,7 +71,7 @@ func (x *transaction) dropLegacy(conversationID string) error {
 		return nil
 	}
 	delete(x.legacy, conversationID)
-	return x.tx.DeleteRange(storeMessages, legacyRange(conversationID))
+	return x.tx.DeleteRange(storeMessages, conversationRange(conversationID))
 }
 
 // Unmigrated returns up to n conversations whose messages are still in the
@@ -84,7 +85,7 @@ func (x *transaction) Unmigrated(n int) ([]string, error) {
 			return append(ids, orphans...), err
 		}
 		for _, id := range orphans {
-			if err := x.tx.DeleteRange(storeMessages, legacyRange(id)); err != nil {
+			if err := x.tx.DeleteRange(storeMessages, conversationRange(id)); err != nil {
 				return nil, err
 			}
 		}

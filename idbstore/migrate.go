@@ -14,6 +14,7 @@ import (
 // schema only adds stores and indexes, it never changes or removes these.
 var needs = []idb.StoreSpec{
 	{Name: storeConversations, KeyPath: "id", Indexes: []idb.IndexSpec{{Name: indexChange, KeyPath: "seq"}, {Name: indexSortOrder, KeyPath: []any{"sortOrder", "id"}}}},
+	{Name: storeSpill, KeyPath: []any{"conversationId", "messageClientId"}},
 	{Name: storeMessages, KeyPath: []any{"conversationId", "messageClientId"}},
 	{Name: storeMeta},
 }
@@ -68,11 +69,13 @@ func renameChangeIndex(u *idb.Upgrade) {
 }
 
 // tailsInConversations is version 3: a conversation's messages are kept in
-// its own value, as its tail, no longer one value each in the messages store
+// its own value, as its tail (those it keeps apart in the spill store), no
+// longer one value each in the messages store
 // (legacy.go moves them, after the upgrade, never in it: the database opens
 // at once whatever it holds). Version 2's code would read the messages store
 // and miss every message since, so it must not use this database: it needs
 // the byTime index, which goes.
 func tailsInConversations(u *idb.Upgrade) {
+	u.CreateStore(storeSpill, []any{"conversationId", "messageClientId"})
 	u.DeleteIndex(storeMessages, "byTime")
 }

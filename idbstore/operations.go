@@ -121,3 +121,51 @@ func (x *transaction) Tails(ids []string) ([]*core.Tail, error) {
 	}
 	return out, nil
 }
+
+// Spilled reads the messages each conversation keeps apart, a getAll each.
+func (x *transaction) Spilled(ids []string) ([][]*core.MessageRecord, error) {
+	pending := make([]*idb.Pending, len(ids))
+	for i, id := range ids {
+		p, err := x.tx.GetAll(storeSpill, "", conversationRange(id))
+		if err != nil {
+			return nil, err
+		}
+		pending[i] = p
+	}
+	out := make([][]*core.MessageRecord, len(ids))
+	for i, p := range pending {
+		values, err := valuesOf(p)
+		if err != nil {
+			return nil, err
+		}
+		if list := dropNil(x.s.messagesFromJSON(values, nil, storeSpill)); len(list) > 0 {
+			out[i] = list
+		}
+	}
+	return out, nil
+}
+
+func (x *transaction) PutSpilled(recs []*core.MessageRecord) error {
+	if len(recs) == 0 {
+		return nil
+	}
+	if err := x.tx.PutEach(storeSpill, len(recs), func(b []byte, i int) []byte {
+		return spillValueJSON(b, recs[i])
+	}); err != nil {
+		return fmt.Errorf("storing messages kept apart: %w", err)
+	}
+	return nil
+}
+
+func (x *transaction) DeleteSpilled(keys []core.MessageKey) error {
+	if len(keys) == 0 {
+		return nil
+	}
+	return x.tx.DeleteEach(storeSpill, len(keys), func(b []byte, i int) []byte {
+		b = append(b, '[')
+		b = jsonx.AppendString(b, keys[i].ConversationID)
+		b = append(b, ',')
+		b = jsonx.AppendString(b, keys[i].MessageClientID)
+		return append(b, ']')
+	})
+}

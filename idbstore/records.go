@@ -81,14 +81,15 @@ func (s *Store) conversationsFromJSON(values []any, ids []string) []*core.Conver
 	})
 }
 
-// messagesFromJSON decodes stored message values, as conversationsFromJSON.
-func (s *Store) messagesFromJSON(values []any, keys []core.MessageKey) []*core.MessageRecord {
+// messagesFromJSON decodes message values of store (messages, spill), as
+// conversationsFromJSON.
+func (s *Store) messagesFromJSON(values []any, keys []core.MessageKey, store string) []*core.MessageRecord {
 	return recordsFromJSON(s, values, decodeMessage, func(i int) string {
 		if keys != nil {
-			return messageKeyName(keys[i].ConversationID, keys[i].MessageClientID)
+			return messageKeyName(store, keys[i].ConversationID, keys[i].MessageClientID)
 		}
 		id := valueID(values[i], "conversationId", "messageClientId")
-		return messageKeyName(id[0], id[1])
+		return messageKeyName(store, id[0], id[1])
 	})
 }
 
@@ -105,8 +106,8 @@ func dropNil[T any](list []*T) []*T {
 // conversationKeyName and messageKeyName name a record for OnCorruptRecord.
 func conversationKeyName(id string) string { return fmt.Sprintf("%s[%q]", storeConversations, id) }
 
-func messageKeyName(cid, mid string) string {
-	return fmt.Sprintf("%s[%q, %q]", storeMessages, cid, mid)
+func messageKeyName(store, cid, mid string) string {
+	return fmt.Sprintf("%s[%q, %q]", store, cid, mid)
 }
 
 // tailKeyName names a conversation's tail for OnCorruptRecord.

@@ -67,6 +67,16 @@ func conversationValueJSON(b []byte, r *core.ConversationRecord, t *core.Tail) [
 	return o.End()
 }
 
+// spillValueJSON writes the value stored for m, a message a tail keeps apart.
+func spillValueJSON(b []byte, m *core.MessageRecord) []byte {
+	o := jsonx.BeginObject(b)
+	o.Str("conversationId", m.ConversationID)
+	o.Str("messageClientId", m.MessageClientID)
+	o.Key("rec")
+	o.B = appendBytesString(o.B, encodeMessage(m))
+	return o.End()
+}
+
 // recBytes reads a stored value's record bytes out of its JSON form.
 func recBytes(v any) ([]byte, error) {
 	obj, ok := v.(map[string]any)

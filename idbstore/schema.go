@@ -14,6 +14,9 @@ package idbstore
 //	               bySortOrder: [sortOrder, id]  → Load, top of the list first;
 //	                            tombstones are not in it, so Load skips them
 //	                            without reading them
+//	spill          the messages a tail keeps apart (core.Tail.SpilledKeys)
+//	               key: [conversationId, messageClientId]
+//	               value: {conversationId, messageClientId, rec}
 //	messages       version 2's messages, one value each, until they move
 //	               into tails (legacy.go); nothing is written there any more
 //	               key: [conversationId, messageClientId]
@@ -36,6 +39,7 @@ package idbstore
 const (
 	storeConversations = "conversations"
 	storeMessages      = "messages"
+	storeSpill         = "spill"
 	storeMeta          = "meta"
 
 	indexChange    = "byChange"
@@ -56,7 +60,7 @@ var recordProps = []string{"id", "rec"}
 
 // allStores is every transaction's scope: a call may touch any of them, and
 // one scope for all keeps read-write transactions strictly one after another.
-var allStores = []string{storeConversations, storeMessages, storeMeta}
+var allStores = []string{storeConversations, storeSpill, storeMessages, storeMeta}
 
 // FirstPageLocation is where the first page is, for cmd/genmethods, which
 // writes it into js/methods.js: the wrapper reads the page itself, before

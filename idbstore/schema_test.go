@@ -150,12 +150,13 @@ func TestAVersion1DatabaseMigrates(t *testing.T) {
 	convs := []*core.ConversationRecord{liveConv("me|1|a", 300, 1), liveConv("me|1|b", 200, 2)}
 	dead := &core.ConversationRecord{Conversation: core.Conversation{ConversationID: "me|1|c"}, Deleted: true, Seq: 2}
 	msgs := []*core.MessageRecord{storedMessage("me|1|a", "m1", 10, "one")}
-	putConvs(t, v1, 2, append(convs, dead)...)
+	require.NoError(t, v1.Open(ctx)) // creates version 1's stores and claims the database
 	require.Equal(t, 1, v1.db.Version())
 	require.NoError(t, v1.Close())
 	// Version 1 kept its messages as version 2 did, one value each, and its
 	// conversation values had no tail.
 	raw := rawOpen(t, name)
+	rawPut(t, raw, storeMeta, js.ValueOf(2), js.ValueOf(metaSeq))
 	for _, r := range append(convs, dead) {
 		v := map[string]any{"id": r.ConversationID, "seq": r.Seq, "rec": recString(encodeConversation(r))}
 		if !r.Deleted {

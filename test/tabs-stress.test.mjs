@@ -162,7 +162,10 @@ function tally(plans, outcomes, why) {
       }
     }
   }
-  assert.equal(out.appliedCount, out.applied.size, `every message applied once across the tabs, the rest duplicates ${why}`);
+  // At most once: a message older than what its conversation keeps is a
+  // duplicate even the first time it comes (docs/api.md "What is kept"), so
+  // fewer may be applied; counted twice, checkState's counts would show it.
+  assert.ok(out.appliedCount <= out.applied.size, `no message applied twice across the tabs: ${out.appliedCount} applied, ${out.applied.size} different ${why}`);
   return out;
 }
 

@@ -48,6 +48,7 @@ func Run(t *testing.T, open Opener) {
 		{"ClosedStoreFails", testClosedStoreFails},
 		{"ReadMarks", testReadMarks},
 		{"TailGoesWithItsRecord", testTailGoesWithItsRecord},
+		{"Spilled", testSpilled},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) { tt.fn(t, open(t)) })
@@ -784,4 +785,50 @@ func testTailGoesWithItsRecord(t *testing.T, connect func() core.Store) {
 	require.ErrorIs(t, err, boom)
 	require.Equal(t, [][]*core.MessageRecord{{m2}}, messagesOf(tails(t, s, a.ConversationID)))
 	require.Equal(t, []*core.ConversationRecord{a2}, getConvs(t, s, a.ConversationID))
+}
+
+// testSpilled: messages kept apart are stored by key, read per conversation,
+// replaced and deleted by key, and go with an aborted transaction.
+func testSpilled(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	a1, a2, b1 := msg("alice", "m1", 10), msg("alice", "m2", 20), msg("bob", "m1", 30)
+	spilled := func() [][]*core.MessageRecord {
+		var out [][]*core.MessageRecord
+		view(t, s, func(tx core.Tx) (err error) {
+			out, err = tx.Spilled([]string{convID("alice"), convID("nobody"), convID("bob")})
+			return err
+		})
+		for _, list := range out {
+			slices.SortFunc(list, func(x, y *core.MessageRecord) int { return strings.Compare(x.MessageClientID, y.MessageClientID) })
+		}
+		return out
+	}
+	update(t, s, func(tx core.Tx) error { return tx.PutSpilled([]*core.MessageRecord{a1, a2, b1}) })
+	require.Equal(t, [][]*core.MessageRecord{{a1, a2}, nil, {b1}}, spilled())
+
+	a2r := *a2
+	a2r.Revoked, a2r.Text = true, ""
+	update(t, s, func(tx core.Tx) error {
+		if err := tx.PutSpilled([]*core.MessageRecord{&a2r}); err != nil {
+			return err
+		}
+		return tx.DeleteSpilled([]core.MessageKey{a1.Key(), {ConversationID: convID("carol"), MessageClientID: "m1"}})
+	})
+	require.Equal(t, [][]*core.MessageRecord{{&a2r}, nil, {b1}}, spilled())
+
+	boom := errors.New("boom")
+	err := s.Update(ctx, func(tx core.Tx) error {
+		if err := tx.DeleteSpilled([]core.MessageKey{b1.Key()}); err != nil {
+			return err
+		}
+		if err := tx.PutSpilled([]*core.MessageRecord{a1}); err != nil {
+			return err
+		}
+		got, err := tx.Spilled([]string{convID("bob")})
+		require.NoError(t, err)
+		require.Equal(t, [][]*core.MessageRecord{nil}, got, "reads see the transaction's own writes")
+		return boom
+	})
+	require.ErrorIs(t, err, boom)
+	require.Equal(t, [][]*core.MessageRecord{{&a2r}, nil, {b1}}, spilled())
 }

@@ -175,6 +175,17 @@ func (tx *Tx) GetAllKeys(store string, r Range, n int) (*Pending, error) {
 		func() error { return errorOf(req.Get("error")) })
 }
 
+// DeleteEach makes n deletes in store, the key of delete i written by key
+// as JSON, not waited for (as Put).
+func (tx *Tx) DeleteEach(store string, n int, key func(b []byte, i int) []byte) error {
+	st, err := tx.rawStore(store)
+	if err != nil {
+		return err
+	}
+	_, err = issueEach(st, "delete", n, key)
+	return err
+}
+
 // DeleteRange deletes every value of store whose key is in r, not waited
 // for (as Put).
 func (tx *Tx) DeleteRange(store string, r Range) error {
