@@ -63,34 +63,39 @@ export function evaluate(report) {
 // most 1 MB, and as many again grow that by under 10 %.
 export const STORAGE_LIMIT_BYTES = 1e6;
 export const STORAGE_GROWTH_LIMIT = 0.1;
+// The targets are on what the database holds (moduleHeld); estimate()'s
+// figures are shown beside them.
 function evaluateStorage(st) {
-  const [first, second] = st.module;
+  const [first, second] = st.moduleHeld;
   const growth = first > 0 ? (second - first) / first : null;
   return {
     first, second, growth,
     firstPass: st.perConv >= 400 ? first <= STORAGE_LIMIT_BYTES : null,
     growthPass: num(growth) ? growth < STORAGE_GROWTH_LIMIT : null,
-    ratio: st.baseline[0] > 0 ? first / st.baseline[0] : null,
+    ratio: st.baselineHeld[0] > 0 ? first / st.baselineHeld[0] : null,
+    timeRatio: st.baselineMs > 0 ? st.moduleMs / st.baselineMs : null,
   };
 }
 
-const STORAGE_HEAD = ['', 'messages applied (all read)', 'localconv', 'baseline keeping every message', 'ratio', 'target'];
+const STORAGE_HEAD = ['', 'messages applied (all read)', 'localconv: held (estimate())', 'baseline keeping every message: held (estimate())', 'ratio (held)', 'target (held)'];
 function storageRows(report) {
   const st = report.storage;
   const v = report.verdicts.storage ?? {};
   const mb = (b) => num(b) ? `${(b / 1e6).toFixed(2)} MB` : 'n/a';
   const verdict = (p) => (p === null || p === undefined ? '' : p ? ' ✓' : ' ✗');
   return [
-    ['first', st.messages[0].toLocaleString('en'), mb(st.module[0]), mb(st.baseline[0]), fmtRatio(v.ratio), `≤ 1 MB${verdict(v.firstPass)}`],
-    ['then as many again', (st.messages[0] + st.messages[1]).toLocaleString('en'), mb(st.module[1]), mb(st.baseline[1]),
-      fmtRatio(st.baseline[1] > 0 ? st.module[1] / st.baseline[1] : null),
+    ['first', st.messages[0].toLocaleString('en'), `${mb(st.moduleHeld[0])} (${mb(st.module[0])})`, `${mb(st.baselineHeld[0])} (${mb(st.baseline[0])})`,
+      fmtRatio(v.ratio), `≤ 1 MB${verdict(v.firstPass)}`],
+    ['then as many again', (st.messages[0] + st.messages[1]).toLocaleString('en'), `${mb(st.moduleHeld[1])} (${mb(st.module[1])})`, `${mb(st.baselineHeld[1])} (${mb(st.baseline[1])})`,
+      fmtRatio(st.baselineHeld[1] > 0 ? st.moduleHeld[1] / st.baselineHeld[1] : null),
       `growth ${num(v.growth) ? (v.growth * 100).toFixed(1) + ' %' : 'n/a'} < 10 %${verdict(v.growthPass)}`],
+    ['time (both rounds)', '', fmtMs(st.moduleMs), fmtMs(st.baselineMs), fmtRatio(v.timeRatio), ''],
   ];
 }
 function storageIntro(report) {
   const st = report.storage;
   return `${st.convs} conversations × ${st.perConv} short text messages from the other side, applied in calls of 100, then every conversation read (markConversationRead); then as many again, read too. ` +
-    'IndexedDB usage is navigator.storage.estimate()\'s, the difference from before the database was made. The baseline keeps what localconv kept before version 3: each message a value of its own beside the conversations.';
+    '"Held" is what the database holds, counted value by value after the round (a string\'s characters, 8 bytes a number, property names); in brackets navigator.storage.estimate()\'s usage, the difference from before the database was made, once it settled: it adds what the engine has not compacted yet, and varied by 2× between runs here. The baseline keeps what localconv kept before version 3: each message a value of its own beside the conversations.';
 }
 
 // Scenario 10's figures: each attached placement's time as a ratio of the

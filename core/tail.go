@@ -95,7 +95,7 @@ func (t *Tail) clone() *Tail {
 }
 
 // DefaultTailHead is Options.TailHead's default.
-const DefaultTailHead = 32
+const DefaultTailHead = 8
 
 // spill keeps apart the oldest of Messages when there are more than twice
 // head of them, down to head: it returns those to store apart.

@@ -168,16 +168,37 @@ func (c codec) message(m *core.MessageRecord) {
 	}
 }
 
-// tail stores a conversation's tail (core.Tail): its floor, its clear, and
-// its messages one after the other, oldest first.
+// tail stores a conversation's tail (core.Tail): its floor, its clear, the
+// keys of what it keeps apart, and its messages one after the other, oldest
+// first.
 func (c codec) tail(t *core.Tail) {
-	c.flags(&t.HasFloor, &t.Cleared)
+	spilled := len(t.SpilledKeys) > 0
+	c.flags(&t.HasFloor, &t.Cleared, &spilled)
 	if t.HasFloor {
 		c.int(&t.Floor.CreateTime)
 		c.str(&t.Floor.MessageClientID)
 	}
 	if t.Cleared {
 		c.int(&t.ClearedTo)
+	}
+	if spilled {
+		c.int(&t.SpilledOldest)
+		n := uint64(len(t.SpilledKeys))
+		c.uint(&n)
+		if c.d != nil {
+			if c.d.err != nil || n > uint64(len(c.d.s)) {
+				if c.d.err == nil {
+					c.d.err = fmt.Errorf("%d keys in %d bytes", n, len(c.d.s))
+				}
+				return
+			}
+			t.SpilledKeys = make([]uint32, n)
+		}
+		for i := range t.SpilledKeys {
+			k := uint64(t.SpilledKeys[i])
+			c.uint(&k)
+			t.SpilledKeys[i] = uint32(k)
+		}
 	}
 	n := uint64(len(t.Messages))
 	c.uint(&n)

@@ -32,6 +32,12 @@ func fillAll(v reflect.Value, n *int) {
 		v.SetInt(int64(*n) * -1_000_000_007)
 	case reflect.Uint64:
 		v.SetUint(uint64(*n) << 40)
+	case reflect.Uint32:
+		v.SetUint(uint64(*n) * 2654435761 % (1 << 32))
+	case reflect.Slice:
+		v.Set(reflect.MakeSlice(v.Type(), 2, 2))
+		fillAll(v.Index(0), n)
+		fillAll(v.Index(1), n)
 	default:
 		panic("fillAll: add a case for " + v.Kind().String())
 	}
@@ -42,6 +48,19 @@ func filledConversation() *core.ConversationRecord {
 	n := 0
 	fillAll(reflect.ValueOf(r).Elem(), &n)
 	return r
+}
+
+// A tail with every field set comes back whole (its messages filled too).
+func TestTailCodecKnowsEveryField(t *testing.T) {
+	tl := &core.Tail{}
+	n := 0
+	fillAll(reflect.ValueOf(tl).Elem(), &n)
+	for i := range tl.Messages {
+		tl.Messages[i].ConversationID, tl.Messages[i].ConversationType = "me|3|"+tl.Messages[i].ConversationID, core.TypeSuperTeam
+	}
+	got, err := decodeTail(encodeTail(tl))
+	require.NoError(t, err)
+	require.Equal(t, tl, got)
 }
 
 func filledMessage() *core.MessageRecord {

@@ -5,6 +5,7 @@ package idbstore
 import (
 	_ "embed"
 	"encoding/json"
+	"fmt"
 	"syscall/js"
 	"testing"
 	"time"
@@ -183,4 +184,40 @@ func TestAVersion2DatabaseServesCallsBeforeItMoved(t *testing.T) {
 	require.NoError(t, err)
 	require.Equal(t, before.UnreadCount-2+1, got.UnreadCount)
 	require.Equal(t, "new", got.LastMessage.MessageRefer.MessageClientID)
+}
+
+// A conversation with many unread keeps most of them in the spill store;
+// another connection knows them, and reading them lets them go.
+func TestManyUnreadAreKeptApartAcrossConnections(t *testing.T) {
+	name := freshName(t)
+	open := func() *core.Service {
+		svc, err := core.Open(ctx, core.Options{AccountID: "me", Store: New(name, Options{}), TailHead: 2,
+			Now: func() int64 { return 1e6 }})
+		require.NoError(t, err)
+		t.Cleanup(func() { _ = svc.Close() })
+		return svc
+	}
+	a := open()
+	var msgs []core.Message
+	for i := range 30 {
+		msgs = append(msgs, message("me|1|bob", fmt.Sprintf("m%02d", i), int64(1000+i), false))
+	}
+	for _, m := range msgs {
+		_, err := a.ApplyMessages(ctx, []core.Message{m})
+		require.NoError(t, err)
+	}
+	db := rawOpen(t, name)
+	require.Greater(t, storeCount(t, db, storeSpill), 20)
+
+	b := open()
+	res, err := b.ApplyMessages(ctx, msgs)
+	require.NoError(t, err)
+	require.Equal(t, core.ApplyResult{Duplicates: 30}, res)
+	require.NoError(t, b.RevokeMessage(ctx, core.MessageKey{ConversationID: "me|1|bob", MessageClientID: "m03"}, core.RevokeInfo{RevokeAccountID: "bob"}))
+	c, err := b.GetConversation("me|1|bob")
+	require.NoError(t, err)
+	require.Equal(t, 29, c.UnreadCount)
+	_, err = b.MarkConversationRead(ctx, "me|1|bob")
+	require.NoError(t, err)
+	require.Equal(t, core.DefaultKeepNewest-2, storeCount(t, db, storeSpill), "read: the newest few are kept, all but 2 of them apart")
 }

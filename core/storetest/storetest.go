@@ -744,6 +744,7 @@ func testTailsComeBackWhole(t *testing.T, connect func() core.Store) {
 		Floor:     core.MessageOrder{CreateTime: 5, MessageClientID: "m0 ü"},
 		HasFloor:  true,
 		ClearedTo: 4, Cleared: true,
+		SpilledKeys: []uint32{0, 1, 1<<32 - 1}, SpilledOldest: 6,
 	}
 	tb := &core.Tail{ClearedTo: 0, Cleared: true}
 	update(t, s, func(tx core.Tx) error {
