@@ -12,6 +12,13 @@
 // page starts a new worker and opens its services there again — with the
 // filters they subscribed and the conversation they had on screen — so that
 // later calls work (they wait for the new worker). No call stays pending.
+//
+// A page's own worker is also stopped when the page goes into the
+// back/forward cache (bfcache.js): terminated, it holds no transaction open
+// there. When the page is shown again, the worker is treated as stopped in
+// the same way: the calls it had reject, the services reopen on a new one.
+import { onBackForwardCache } from './bfcache.js';
+
 const connections = new Map(); // placement + worker URL → connection
 
 // workerUrl is the app's own URL for worker.js (a URL), or undefined for the
@@ -68,8 +75,31 @@ class Connection {
     this.nextId = 1;
     this.nextHandle = 1;
     this.failed = false; // it could not start: later calls reject at once
-    this.generation = 0; // counts the workers started
+    this.generation = 0; // counts the workers started and given up: an older one's messages are dropped
+    this.hidden = false; // its worker was terminated as the page went into the back/forward cache
     this.start();
+    if (placement === 'worker') onBackForwardCache(() => this.hide(), () => this.show());
+  }
+
+  // hide terminates the page's own worker as the page goes into the
+  // back/forward cache: its transactions abort, where WebKit would have kept
+  // them open while the page is cached. Its messages still on their way are
+  // dropped (a new generation), as is its lock's release; the calls waiting
+  // for it, and any made until the page is shown, wait for show.
+  hide() {
+    if (this.failed || this.hidden) return;
+    this.hidden = true;
+    this.generation++;
+    try {
+      this.port.terminate();
+    } catch {} // gone already
+  }
+
+  // show starts a new worker once the page is back from the cache.
+  show() {
+    if (!this.hidden) return;
+    this.hidden = false;
+    this.lost('the page went into the back/forward cache, which stopped its worker', false);
   }
 
   start() {

@@ -62,7 +62,7 @@ func (tx *Tx) Iterate(store, index string, r Range, reverse bool, fn func(key, v
 		return nil
 	})
 	if err != nil {
-		return err
+		return tx.failed(err)
 	}
 	// As Await, Iter says nothing when ctx ends first.
 	return tx.ctx.Err()
