@@ -17,6 +17,9 @@
 // back/forward cache (bfcache.js): terminated, it holds no transaction open
 // there. When the page is shown again, the worker is treated as stopped in
 // the same way: the calls it had reject, the services reopen on a new one.
+// A SharedWorker runs on while the page is cached, its calls with it, but may
+// close the page's services meanwhile (WebKit does: the page's port or lock
+// goes); so the page reopens them on it when it is shown again, as above.
 import { onBackForwardCache } from './bfcache.js';
 
 const connections = new Map(); // placement + worker URL → connection
@@ -78,7 +81,7 @@ class Connection {
     this.generation = 0; // counts the workers started and given up: an older one's messages are dropped
     this.hidden = false; // its worker was terminated as the page went into the back/forward cache
     this.start();
-    if (placement === 'worker') onBackForwardCache(() => this.hide(), () => this.show());
+    onBackForwardCache(() => this.hide(), () => this.show());
   }
 
   // hide terminates the page's own worker as the page goes into the
@@ -89,17 +92,22 @@ class Connection {
   hide() {
     if (this.failed || this.hidden) return;
     this.hidden = true;
+    if (this.placement !== 'worker') return; // a SharedWorker runs on
     this.generation++;
     try {
       this.port.terminate();
     } catch {} // gone already
   }
 
-  // show starts a new worker once the page is back from the cache.
+  // show reopens the services once the page is back from the cache: on a
+  // new worker, or on the SharedWorker through a new port (start lets go of
+  // the page's lock on the last one: the services left there close).
   show() {
     if (!this.hidden) return;
     this.hidden = false;
-    this.lost('the page went into the back/forward cache, which stopped its worker', false);
+    this.lost(this.placement === 'worker'
+      ? 'the page went into the back/forward cache, which stopped its worker'
+      : 'the page was in the back/forward cache, where the shared worker may have closed its services', false);
   }
 
   start() {

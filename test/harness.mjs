@@ -109,13 +109,14 @@ export const uniqueName = (prefix = 'acc') => `${prefix}${process.pid}x${Date.no
 //                      share (cheaper: the module's compiled code is cached);
 //                      tests keep apart there by unique account names;
 //   isolatedPage(t)    page(t, await context(t)): nothing shared at all.
-// A page that logged an error fails its test.
-export function useBrowser() {
+// A page that logged an error fails its test. launchOptions go to
+// Playwright's chromium.launch (Chromium only).
+export function useBrowser(launchOptions = {}) {
   const env = { base: null, browser: null, server: null, shared: null, engine: ENGINE };
   before(async () => {
     env.server = await startServer();
     env.base = env.server.url;
-    env.browser = await launch();
+    env.browser = await launch(launchOptions);
   });
   after(async () => {
     await env.browser?.close();

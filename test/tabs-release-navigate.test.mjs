@@ -10,13 +10,20 @@ import { useBrowser, ENGINE, uniqueName } from './harness.mjs';
 import { leaveMidCall, bigCall, assertExact, view } from './release.mjs';
 import { T, msg, newTabContext, openTab, installTabKit } from './tabs.mjs';
 
-const env = useBrowser();
+// Playwright turns Chromium's back/forward cache off; on here, so that
+// Chromium may keep the page too.
+const env = useBrowser({ ignoreDefaultArgs: ['--disable-back-forward-cache'] });
 
 for (const placement of ['page', 'worker']) {
   test(`${placement}: a tab navigated away 30 ms into its applyMessages of 10,000 leaves the other tab exact`, { timeout: 240_000 }, async (t) => {
     await leaveMidCall(env, t, placement, 'navigated away', (a) => a.page.goto(env.base + '/test/pages/blank.html?elsewhere'));
   });
+}
 
+// In every placement, a tab that comes back from the cache finds its call
+// settled and its service working. (In 'sharedWorker' the call runs on in the
+// worker while the page is away: tabs-release.test.mjs.)
+for (const placement of ['page', 'worker', 'sharedWorker']) {
   test(`${placement}: a tab that comes back from the back/forward cache has its call settled and its service working`, { timeout: 240_000 }, async (t) => {
     const acc = uniqueName('bfcache');
     const context = await newTabContext(env, t);
@@ -70,7 +77,12 @@ for (const placement of ['page', 'worker']) {
       assert.ok(outcome.message.length > 0);
     }
     const applied = await assertExact(b, acc, 'after A came back');
-    assert.equal(applied, outcome.applied === true, 'the database holds the call exactly when A was told it was applied');
+    // A worker given up (stopped at pagehide, or a SharedWorker whose
+    // services are reopened) says the call may or may not have been stored:
+    // true either way. Any other answer is the database's.
+    if (!/may or may not have been stored/.test(outcome.message ?? '')) {
+      assert.equal(applied, outcome.applied === true, 'the database holds the call exactly when A was told it was applied');
+    }
 
     // A's service works: a call of its own, within a minute, seen by B, and
     // A's list agrees with the database.
