@@ -196,6 +196,7 @@ async function run({ variant, dbName, total, convs, batch, t0, seed }) {
   // each), the read times (on its local and its cloud service, as it emits
   // them; a task per batch of conversations), then the sync's end.
   const start = now();
+  performance.mark('nim-sync-start'); // where a trace of the run begins and ends (bench/trace.mjs)
   const ls = nim.V2NIMLoginService;
   ls.account = data.ACCOUNT;
   ls.emit('onLoginStatus', 1);
@@ -217,6 +218,7 @@ async function run({ variant, dbName, total, convs, batch, t0, seed }) {
   if (side) await side.done;
   else await nextTask();
   const end = now();
+  performance.mark('nim-sync-end');
 
   // Long-task entries arrive a little after their task.
   await new Promise((resolve) => setTimeout(resolve, 300));
@@ -224,6 +226,7 @@ async function run({ variant, dbName, total, convs, batch, t0, seed }) {
   const result = {
     variant,
     ms: end - start,
+    startEpochMs: performance.timeOrigin + start, // to line the run up with outside records (a trace, the OS's)
     emittedMs: marks.emitted - start,
     openedMs: marks.opened === undefined ? null : marks.opened - start,
     longTasks: LONGTASK ? { count: during.length, totalMs: during.reduce((a, e) => a + e.duration, 0), maxMs: during.reduce((a, e) => Math.max(a, e.duration), 0),

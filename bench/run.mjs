@@ -8,6 +8,9 @@
 // Options: --sizes 1000,10000  --rounds N  --apply-messages N  --out DIR
 //          --timeout-s S (cap on any one step)  --keep-profile
 //          --nim-messages N --nim-convs M (scenario 10's login sync)
+//          --nim-variants worker,sharedWorker (scenario 10's variants to run)
+//          --trace DIR (scenario 10: a full Chromium trace of each run, for
+//          bench/trace.mjs)
 //          --only nim-sync (scenario 10 alone, no list sizes)
 //          --only storage (scenario 11 alone)
 //          --browser chromium|firefox|webkit (default chromium; the other two
@@ -25,6 +28,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { evaluate, renderMarkdown, renderHtml } from './report.mjs';
+import { LIGHT_CATEGORIES, FULL_CATEGORIES, parseTrace, longTaskCpu } from './trace.mjs';
 import { startServer, chromiumArgs } from '../test/harness.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -52,6 +56,8 @@ function parseArgs(argv) {
     else if (a === '--browser') opts.browser = val();
     else if (a === '--nim-messages') opts.nimMessages = Number(val());
     else if (a === '--nim-convs') opts.nimConvs = Number(val());
+    else if (a === '--trace') opts.trace = path.resolve(val());
+    else if (a === '--nim-variants') opts.nimVariants = val().split(',');
     else if (a === '--only') {
       opts.only = val();
       if (opts.only !== 'nim-sync' && opts.only !== 'storage') throw new Error(`--only ${opts.only}: the scenarios that run alone are nim-sync and storage`);
@@ -91,6 +97,7 @@ function config(opts) {
       convs: opts.nimConvs ?? (opts.smoke ? 60 : quick ? 500 : 2000),
       batch: 100,
       rounds: opts.rounds ?? (opts.smoke ? 1 : quick ? 1 : 3),
+      variants: opts.nimVariants ?? null,
     },
     // Scenario 11, storage, as the issue has it: 100 conversations × 400
     // messages, read, then as many again; the smoke run 10 × 40.
@@ -111,6 +118,7 @@ function config(opts) {
     out: opts.out ?? path.join(root, 'bench', 'out'),
     keepProfile: opts.keepProfile,
     browser: opts.browser ?? 'chromium',
+    trace: opts.trace ?? null,
   };
 }
 
@@ -141,11 +149,66 @@ const minOf = (xs) => {
   return s.length ? Math.min(...s) : null;
 };
 const summary = (xs) => ({ median: median(xs), min: minOf(xs), runs: xs.length, values: xs });
+// withCpu adds to a run's long tasks (bench/nim-page.js's) the CPU time of
+// each, from the run's trace: cpuMs per task, and over the run the longest
+// (maxCpuMs) and how many took over 50 ms of CPU (ownCount), the page's own
+// work; the others waited for a core that other threads or processes had.
+function withCpu(longTasks, events) {
+  try {
+    longTasks.list = longTaskCpu(events, longTasks.list);
+  } catch (e) {
+    log(`10: the trace gives no CPU time: ${e.message}`);
+    return;
+  }
+  const cpu = longTasks.list.map((x) => x.cpuMs);
+  if (cpu.some((x) => x === null)) return;
+  longTasks.maxCpuMs = cpu.length ? Math.max(...cpu) : 0;
+  longTasks.ownCount = cpu.filter((x) => x > 50).length;
+}
 const pct = (sorted, p) => sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))];
 function stats(times) {
   const s = [...times].sort((a, b) => a - b);
   if (!s.length) return null;
   return { n: s.length, p50: pct(s, 50), p90: pct(s, 90), p99: pct(s, 99), min: s[0], max: s[s.length - 1], mean: s.reduce((a, b) => a + b, 0) / s.length };
+}
+
+// ---------------------------------------------------------------------------
+// Traces (scenario 10)
+
+// Tracer records a Chromium trace of a scenario-10 page through CDP Tracing:
+// light (the tasks of each thread with their CPU time, and the page's marks)
+// for every run, from which each long task gets the CPU time its thread
+// spent in it (bench/trace.mjs); full with --trace DIR (the functions called,
+// V8's collections and compiles, the CPU profiler's samples), written to DIR
+// for bench/trace.mjs or DevTools' Performance panel. Chromium only.
+class Tracer {
+  static async start(context, page, full) {
+    if (typeof context.newCDPSession !== 'function') return null;
+    const session = await context.newCDPSession(page);
+    const includedCategories = full ? FULL_CATEGORIES : LIGHT_CATEGORIES;
+    await session.send('Tracing.start', { transferMode: 'ReturnAsStream', traceConfig: { recordMode: 'recordAsMuchAsPossible', includedCategories, excludedCategories: ['*'] } });
+    return new Tracer(session);
+  }
+
+  constructor(session) {
+    this.session = session;
+  }
+
+  // end ends the trace and returns its text.
+  async end() {
+    const done = new Promise((resolve) => this.session.once('Tracing.tracingComplete', resolve));
+    await this.session.send('Tracing.end');
+    const { stream } = await done;
+    const parts = [];
+    for (;;) {
+      const { data, eof, base64Encoded } = await this.session.send('IO.read', { handle: stream, size: 1 << 20 });
+      parts.push(base64Encoded ? Buffer.from(data, 'base64') : Buffer.from(data));
+      if (eof) break;
+    }
+    await this.session.send('IO.close', { handle: stream });
+    await this.session.detach().catch(() => {});
+    return Buffer.concat(parts).toString('utf8');
+  }
 }
 
 // ---------------------------------------------------------------------------
@@ -673,7 +736,7 @@ class Bench {
   // by the tests' dev server (startServer passes -tests).
   async nimSync() {
     const { total, convs, batch, rounds } = this.cfg.nim;
-    const order = ['sdk', 'baseline', 'page', 'worker', 'sharedWorker', 'baselineWithMessages'];
+    const order = ['sdk', 'baseline', 'page', 'worker', 'sharedWorker', 'baselineWithMessages'].filter((v) => !this.cfg.nim.variants || this.cfg.nim.variants.includes(v));
     const runs = Object.fromEntries(order.map((v) => [v, []]));
     const t0 = Date.now();
     const prefix = `bench-nim-${process.pid}-`;
@@ -683,7 +746,8 @@ class Bench {
         runs[variant].push(await this.nimRun({ variant, dbName: `${prefix}${r}-${variant}`, total, convs, batch, t0, seed: 5 }));
       }
       const fmt = (x) => (x.error ? 'error' : x.timeout ? 'timeout' : `${x.ms.toFixed(0)} ms` +
-        (x.longTasks ? ` (${x.longTasks.count} long tasks, ${x.longTasks.totalMs.toFixed(0)} ms)` : ''));
+        (x.longTasks ? ` (${x.longTasks.count} long tasks, ${x.longTasks.totalMs.toFixed(0)} ms` +
+          (typeof x.longTasks.maxCpuMs === 'number' && x.longTasks.count ? `; CPU ≤ ${x.longTasks.maxCpuMs.toFixed(0)} ms each` : '') + ')' : ''));
       log(`10: round ${r + 1}/${rounds}: ${order.map((v) => `${v} ${fmt(runs[v].at(-1))}`).join(', ')}`);
     }
     const page = await this.context.newPage();
@@ -710,11 +774,15 @@ class Bench {
           maxMs: Math.max(...lt.map((x) => x.longTasks.maxMs)),
           runsWithAny: lt.filter((x) => x.longTasks.count > 0).length,
           runs: lt.length,
+          // From the traces (Chromium): the most CPU any long task took, and
+          // the runs with one that took over 50 ms of CPU; null without them.
+          maxCpuMs: lt.every((x) => typeof x.longTasks.maxCpuMs === 'number') ? Math.max(0, ...lt.map((x) => x.longTasks.maxCpuMs)) : null,
+          runsWithOwn: lt.every((x) => typeof x.longTasks.ownCount === 'number') ? lt.filter((x) => x.longTasks.ownCount > 0).length : null,
         } : null,
         failed: runs[v].filter((x) => x.error || x.timeout || !x.ok).map((x) => x.error ?? (x.timeout ? 'timeout' : `check: got ${JSON.stringify(x.got)}, want ${JSON.stringify(x.expect)}`)),
       };
     }
-    out.expect = runs.baseline.find((x) => x.expect)?.expect ?? null;
+    out.expect = Object.values(runs).flat().find((x) => x.expect)?.expect ?? null;
     return out;
   }
 
@@ -738,7 +806,17 @@ class Bench {
       return await withTimeout((async () => {
         await page.goto(`${this.base}${this.nimPagePath}`);
         await page.waitForFunction(() => document.title === 'ready', null, { timeout: 60000 });
+        const tracer = await Tracer.start(this.context, page, Boolean(this.cfg.trace));
         const r = await page.evaluate((a) => globalThis.nimBench.run(a), args);
+        if (tracer) {
+          const text = await tracer.end();
+          if (this.cfg.trace) {
+            r.trace = path.join(this.cfg.trace, `${args.dbName}.json`);
+            mkdirSync(this.cfg.trace, { recursive: true });
+            writeFileSync(r.trace, text);
+          }
+          if (r.longTasks) withCpu(r.longTasks, parseTrace(text));
+        }
         if (offOrigin.length) return { ...r, ok: false, error: `a response came from off the machine: ${offOrigin[0]}` };
         return r;
       })(), this.cfg.timeoutMs, label);

@@ -12,6 +12,16 @@
 // page starts a new worker and opens its services there again — with the
 // filters they subscribed and the conversation they had on screen — so that
 // later calls work (they wait for the new worker). No call stays pending.
+//
+// A page's own worker is also stopped when the page goes into the
+// back/forward cache (bfcache.js): terminated, it holds no transaction open
+// there. When the page is shown again, the worker is treated as stopped in
+// the same way: the calls it had reject, the services reopen on a new one.
+// A SharedWorker runs on while the page is cached, its calls with it, but may
+// close the page's services meanwhile (WebKit does: the page's port or lock
+// goes); so the page reopens them on it when it is shown again, as above.
+import { onBackForwardCache } from './bfcache.js';
+
 const connections = new Map(); // placement + worker URL → connection
 
 // workerUrl is the app's own URL for worker.js (a URL), or undefined for the
@@ -68,8 +78,36 @@ class Connection {
     this.nextId = 1;
     this.nextHandle = 1;
     this.failed = false; // it could not start: later calls reject at once
-    this.generation = 0; // counts the workers started
+    this.generation = 0; // counts the workers started and given up: an older one's messages are dropped
+    this.hidden = false; // its worker was terminated as the page went into the back/forward cache
     this.start();
+    onBackForwardCache(() => this.hide(), () => this.show());
+  }
+
+  // hide terminates the page's own worker as the page goes into the
+  // back/forward cache: its transactions abort, where WebKit would have kept
+  // them open while the page is cached. Its messages still on their way are
+  // dropped (a new generation), as is its lock's release; the calls waiting
+  // for it, and any made until the page is shown, wait for show.
+  hide() {
+    if (this.failed || this.hidden) return;
+    this.hidden = true;
+    if (this.placement !== 'worker') return; // a SharedWorker runs on
+    this.generation++;
+    try {
+      this.port.terminate();
+    } catch {} // gone already
+  }
+
+  // show reopens the services once the page is back from the cache: on a
+  // new worker, or on the SharedWorker through a new port (start lets go of
+  // the page's lock on the last one: the services left there close).
+  show() {
+    if (!this.hidden) return;
+    this.hidden = false;
+    this.lost(this.placement === 'worker'
+      ? 'the page went into the back/forward cache, which stopped its worker'
+      : 'the page was in the back/forward cache, where the shared worker may have closed its services', false);
   }
 
   start() {

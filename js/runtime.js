@@ -3,6 +3,7 @@
 // Everything it passes is strings, so the same seam carries calls to a Worker
 // or a SharedWorker over postMessage (remote.js, worker.js).
 import './wasm_exec.js';
+import { onBackForwardCache } from './bfcache.js';
 
 const bridges = new Map(); // wasm URL → Promise<bridge>
 // How many modules this context has started (read by worker.js's 'stats' op).
@@ -37,6 +38,14 @@ async function instantiate(url) {
     // the wrapper races each call with this, so none stays pending.
     exited.catch(() => {});
     bridge.stopped = exited;
+    // In a page: no transaction of the module stays open in the
+    // back/forward cache (bfcache.js). The calls they belonged to reject
+    // once the page is shown again; the module itself carries on.
+    onBackForwardCache(() => {
+      try {
+        bridge.abortTransactions();
+      } catch {} // a module that stopped has nothing open
+    });
     return bridge;
   } finally {
     delete globalThis.__localconvReady;

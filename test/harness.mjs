@@ -54,11 +54,8 @@ export const CHROMIUM_ONLY = {
 
 // KNOWN_GAPS: files that do not hold in an engine yet, with why; run.mjs
 // leaves them out there (and the closing note of the round says so).
-export const KNOWN_GAPS = {
-  'tabs-release-navigate.test.mjs': {
-    webkit: "WebKit keeps a page navigated away from in its back/forward cache with its IndexedDB transaction open: the other tabs' writes wait while it stays cached (docs/design.md, not handled yet)",
-  },
-};
+// None now: {'file.test.mjs': {engine: 'why'}}.
+export const KNOWN_GAPS = {};
 
 // chromiumOnly fails test t when a Chromium-only file (above) is run in
 // another engine by hand: run.mjs never does, so nothing is ever skipped.
@@ -112,13 +109,14 @@ export const uniqueName = (prefix = 'acc') => `${prefix}${process.pid}x${Date.no
 //                      share (cheaper: the module's compiled code is cached);
 //                      tests keep apart there by unique account names;
 //   isolatedPage(t)    page(t, await context(t)): nothing shared at all.
-// A page that logged an error fails its test.
-export function useBrowser() {
+// A page that logged an error fails its test. launchOptions go to
+// Playwright's chromium.launch (Chromium only).
+export function useBrowser(launchOptions = {}) {
   const env = { base: null, browser: null, server: null, shared: null, engine: ENGINE };
   before(async () => {
     env.server = await startServer();
     env.base = env.server.url;
-    env.browser = await launch();
+    env.browser = await launch(launchOptions);
   });
   after(async () => {
     await env.browser?.close();

@@ -26,7 +26,8 @@ const LEAVE = {
 for (const placement of PLACEMENTS) {
   for (const [how, leave] of Object.entries(LEAVE)) {
     // A page navigated away from, module in the page or its worker: in
-    // tabs-release-navigate.test.mjs (harness.mjs KNOWN_GAPS: not in WebKit).
+    // tabs-release-navigate.test.mjs, with the way back into a page kept in
+    // the back/forward cache.
     if (how === 'navigated away' && placement !== 'sharedWorker') continue;
     // Bounded (a failure, not a hang): a tab whose transaction outlives it
     // blocks every other tab's writes.

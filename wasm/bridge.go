@@ -40,12 +40,14 @@ func newBridge(openStore func(openOptions, func(string)) (core.Store, error)) *b
 	return &bridge{services: map[int]*core.Service{}, hubs: map[string]*core.Service{}, openStore: openStore}
 }
 
-// jsObject returns the object handed to JS: {open, call}.
+// jsObject returns the object handed to JS: {open, call, stats,
+// abortTransactions}.
 func (b *bridge) jsObject() js.Value {
 	obj := js.Global().Get("Object").New()
 	obj.Set("open", js.FuncOf(b.jsOpen))
 	obj.Set("call", js.FuncOf(b.jsCall))
 	obj.Set("stats", js.FuncOf(b.jsStats))
+	obj.Set("abortTransactions", js.FuncOf(jsAbortTransactions))
 	return obj
 }
 

@@ -3,6 +3,8 @@
 package main
 
 import (
+	"syscall/js"
+
 	"github.com/localconv/localconv/core"
 	"github.com/localconv/localconv/idbstore"
 )
@@ -18,3 +20,9 @@ func openIndexedDB(opts openOptions, lost func(reason string)) (core.Store, erro
 		},
 	}), nil
 }
+
+// jsAbortTransactions is abortTransactions() → how many IndexedDB
+// transactions it aborted: every one still open, of every service of this
+// module. js/bfcache.js calls it when the page goes into the back/forward
+// cache (idbstore.AbortTransactions says why).
+func jsAbortTransactions(js.Value, []js.Value) any { return idbstore.AbortTransactions() }

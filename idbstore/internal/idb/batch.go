@@ -102,10 +102,10 @@ func (p *Pending) JSON() (string, error) {
 		if p.why != nil && p.tx.ctx.Err() == nil {
 			var why error
 			if catch(func() { why = p.why() }) == nil && why != nil {
-				return "", why
+				return "", p.tx.failed(why)
 			}
 		}
-		return "", err
+		return "", p.tx.failed(err)
 	}
 	var text string
 	if err := catch(func() { text = p.text() }); err != nil {

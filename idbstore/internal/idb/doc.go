@@ -7,6 +7,7 @@
 //	                the check of a newer schema
 //	db.go           the connection: one per Store; its loss; Begin
 //	transaction.go  a transaction's lifetime: Begin to Commit and Wait
+//	freeze.go       every open transaction, aborted when the page is frozen
 //	request.go      single requests, and the one way to wait for a request
 //	batch.go        many records in a few JS calls; getAll, getAllKeys,
 //	                deleting a key range

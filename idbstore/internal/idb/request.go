@@ -50,7 +50,7 @@ type Pending struct {
 // Value waits for a go-indexeddb request (Fetch) and returns its result.
 func (p *Pending) Value() (Value, error) {
 	v, err := await(p.tx.ctx, p.req)
-	return Value{v}, err
+	return Value{v}, p.tx.failed(err)
 }
 
 // Fetch makes a get of the value at key in store.

@@ -5,7 +5,9 @@ package idb
 import (
 	"context"
 	"errors"
+	"fmt"
 	"sync"
+	"sync/atomic"
 	"syscall/js"
 
 	goidb "github.com/hack-pad/go-indexeddb/idb"
@@ -25,6 +27,10 @@ type Tx struct {
 	end     chan error
 	endOnce sync.Once
 	endErr  error
+	// abortedBy is why AbortAll aborted the transaction (freeze.go), nil
+	// if it did not: an abort() without a failed request may end with no
+	// error of its own, and must never read as a commit.
+	abortedBy atomic.Pointer[error]
 
 	// raw is the IDBTransaction go-indexeddb wraps, found by Anchor; the raw
 	// requests (batch.go) need it. rawStores are its object stores, by name.
@@ -34,9 +40,14 @@ type Tx struct {
 
 func begin(ctx context.Context, t *goidb.Transaction) *Tx {
 	tx := &Tx{ctx: ctx, t: t, end: make(chan error, 1)}
+	live.add(tx)
 	// Listen for the end before anything can end it. The goroutine runs
 	// before control returns to JS, so no event is missed.
-	go func() { tx.end <- t.Await(context.Background()) }()
+	go func() {
+		err := t.Await(context.Background())
+		live.remove(tx)
+		tx.end <- err
+	}()
 	return tx
 }
 
@@ -57,7 +68,7 @@ func (tx *Tx) Anchor(store string, key any) (Value, error) {
 	}
 	cursor, err := await(tx.ctx, req.Request)
 	if err != nil || cursor.Type() != js.TypeObject {
-		return Value{}, err
+		return Value{}, tx.failed(err)
 	}
 	tx.raw = cursor.Get("source").Get("transaction")
 	tx.rawStores = map[string]js.Value{}
@@ -91,6 +102,15 @@ func (tx *Tx) Commit() { _ = tx.t.Commit() }
 // committed, else why it aborted (the first failed request's error, or the
 // abort's own, such as a QuotaExceededError).
 func (tx *Tx) Wait() error {
-	tx.endOnce.Do(func() { tx.endErr = <-tx.end })
+	tx.endOnce.Do(func() {
+		tx.endErr = <-tx.end
+		if why := tx.abortedBy.Load(); why != nil {
+			if tx.endErr == nil {
+				tx.endErr = *why
+			} else {
+				tx.endErr = fmt.Errorf("%w (%v)", *why, tx.endErr)
+			}
+		}
+	})
 	return tx.endErr
 }
