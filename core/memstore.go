@@ -327,33 +327,29 @@ func (t *memTx) DeleteSpilled(keys []MessageKey) error {
 
 // setSpilled stores m at k, or deletes what is there if m is nil.
 func (t *memTx) setSpilled(k MessageKey, m *MessageRecord) {
-	db := t.db
-	old, had := db.spilled[k]
-	t.undo = append(t.undo, func() {
-		if had {
-			db.spilled[k] = old
-		} else {
-			delete(db.spilled, k)
-		}
-	})
-	if m == nil {
-		delete(db.spilled, k)
-	} else {
-		db.spilled[k] = m
-	}
+	setUndoable(t, t.db.spilled, k, m, m == nil)
 }
 
 func (t *memTx) putTail(id string, tl *Tail) {
-	db := t.db
-	old, had := db.tails[id]
+	setUndoable(t, t.db.tails, id, tl.clone(), false)
+}
+
+// setUndoable stores v at k in m (deletes what is there if del) and logs
+// how to undo it.
+func setUndoable[K comparable, V any](t *memTx, m map[K]V, k K, v V, del bool) {
+	old, had := m[k]
 	t.undo = append(t.undo, func() {
 		if had {
-			db.tails[id] = old
+			m[k] = old
 		} else {
-			delete(db.tails, id)
+			delete(m, k)
 		}
 	})
-	db.tails[id] = tl.clone()
+	if del {
+		delete(m, k)
+	} else {
+		m[k] = v
+	}
 }
 
 func (t *memTx) putConversation(r *ConversationRecord) {

@@ -48,6 +48,12 @@ func spillKey(messageClientID string) uint32 {
 	return h
 }
 
+// spillReached reports whether forgetting at readTime may reach what the
+// tail keeps apart: then it must be read first (txn.readSpilled).
+func (t *Tail) spillReached(readTime int64) bool {
+	return len(t.SpilledKeys) > 0 && readTime >= t.SpilledOldest
+}
+
 // maybeSpilled reports whether the message of that id may be one kept apart.
 func (t *Tail) maybeSpilled(messageClientID string) bool {
 	if len(t.SpilledKeys) == 0 {

@@ -189,7 +189,7 @@ func (t *txn) writeTails() error {
 	}
 	var whole []string
 	for _, r := range t.written {
-		if tl := t.tails[r.ConversationID]; len(tl.SpilledKeys) > 0 && r.ReadTime >= tl.SpilledOldest {
+		if t.tails[r.ConversationID].spillReached(r.ReadTime) {
 			whole = append(whole, r.ConversationID)
 		}
 	}
@@ -263,7 +263,7 @@ func (t *txn) loadTails(ids []string) error {
 	var whole []string
 	for i, id := range read {
 		t.tails[id] = tails[i]
-		if b := t.base(id); b != nil && len(tails[i].SpilledKeys) > 0 && b.ReadTime >= tails[i].SpilledOldest {
+		if b := t.base(id); b != nil && tails[i].spillReached(b.ReadTime) {
 			whole = append(whole, id)
 		}
 	}
