@@ -12,8 +12,10 @@
 // Load reads the whole list at open (load.go): the snapshot, the list as
 // one value (snapshot.go), and the records written since it.
 //
-// Three object stores: conversations, messages and meta. schema.go names
-// each store, index and meta key beside the layout. A record is stored as a
+// Four object stores: conversations (each with its tail, what it keeps of its
+// messages), spill (the oldest kept messages of a conversation with many),
+// meta, and version 2's messages until they move into tails (legacy.go).
+// schema.go names each store, index and meta key beside the layout. A record is stored as a
 // small plain object with the properties its keys and indexes need, and the
 // record itself as compact bytes (codec.go) in a string of one character per
 // byte (rectext.go); records.go reads them back.
