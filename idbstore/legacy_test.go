@@ -10,7 +10,6 @@ import (
 	"testing"
 	"time"
 
-	goidb "github.com/hack-pad/go-indexeddb/idb"
 	"github.com/stretchr/testify/require"
 
 	"github.com/localconv/localconv/core"
@@ -92,25 +91,12 @@ func requireAsInV2(t *testing.T, svc *core.Service, d *v2Dump) {
 	}
 }
 
-func storeCount(t *testing.T, db *goidb.Database, store string) int {
-	t.Helper()
-	tx, err := db.Transaction(goidb.TransactionReadOnly, store)
-	require.NoError(t, err)
-	st, err := tx.ObjectStore(store)
-	require.NoError(t, err)
-	req, err := st.Count()
-	require.NoError(t, err)
-	n, err := req.Await(ctx)
-	require.NoError(t, err)
-	return int(n)
-}
-
 // waitMigrated waits until the messages store is empty.
 func waitMigrated(t *testing.T, name string) {
 	t.Helper()
 	db := rawOpen(t, name)
 	deadline := time.Now().Add(20 * time.Second)
-	for storeCount(t, db, storeMessages) > 0 {
+	for rawCount(t, db, storeMessages, "") > 0 {
 		require.True(t, time.Now().Before(deadline), "the messages did not move into tails")
 		time.Sleep(20 * time.Millisecond)
 	}
@@ -207,7 +193,7 @@ func TestManyUnreadAreKeptApartAcrossConnections(t *testing.T) {
 		require.NoError(t, err)
 	}
 	db := rawOpen(t, name)
-	require.Greater(t, storeCount(t, db, storeSpill), 20)
+	require.Greater(t, rawCount(t, db, storeSpill, ""), 20)
 
 	b := open()
 	res, err := b.ApplyMessages(ctx, msgs)
@@ -219,5 +205,5 @@ func TestManyUnreadAreKeptApartAcrossConnections(t *testing.T) {
 	require.Equal(t, 29, c.UnreadCount)
 	_, err = b.MarkConversationRead(ctx, "me|1|bob")
 	require.NoError(t, err)
-	require.Equal(t, core.DefaultKeepNewest-2, storeCount(t, db, storeSpill), "read: the newest few are kept, all but 2 of them apart")
+	require.Equal(t, core.DefaultKeepNewest-2, rawCount(t, db, storeSpill, ""), "read: the newest few are kept, all but 2 of them apart")
 }

@@ -48,15 +48,21 @@ func rawPut(t *testing.T, db *goidb.Database, store string, value, key js.Value)
 	require.NoError(t, tx.Await(ctx))
 }
 
+// rawCount counts the values of store, or of its index if index is not "".
 func rawCount(t *testing.T, db *goidb.Database, store, index string) int {
 	t.Helper()
 	tx, err := db.Transaction(goidb.TransactionReadOnly, store)
 	require.NoError(t, err)
 	st, err := tx.ObjectStore(store)
 	require.NoError(t, err)
-	ix, err := st.Index(index)
-	require.NoError(t, err)
-	req, err := ix.Count()
+	var req *goidb.UintRequest
+	if index == "" {
+		req, err = st.Count()
+	} else {
+		ix, ierr := st.Index(index)
+		require.NoError(t, ierr)
+		req, err = ix.Count()
+	}
 	require.NoError(t, err)
 	n, err := req.Await(ctx)
 	require.NoError(t, err)
