@@ -15,8 +15,9 @@ import (
 	"github.com/localconv/localconv/core"
 )
 
-// v2Database is a database as version 2's code (the schema before tails)
-// left it, every store's keys and values dumped raw, with what that code's
+// v2Database is a database as version 2's code (the schema before tails,
+// commit 44c331b) left it, made through its Service and every store's keys
+// and values dumped raw (a Uint8Array as {"$u8": [...]}), with what that code's
 // Service said of it (expected) and the messages it applied (applied): 12
 // conversations — read, unread, partly read by a read time, a revoked and
 // deleted last message, a cleared history, a deleted conversation, a pinned
