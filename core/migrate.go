@@ -26,7 +26,10 @@ const migrateBatch = 20
 // stops when nothing is left, when a transaction fails (the next open goes
 // on), or when the hub stops.
 func (h *hub) migrateTails() {
-	for h.unmigrated() {
+	if !h.unmigrated() {
+		return
+	}
+	for {
 		moved := false
 		err := h.update(context.Background(), func(t *txn) error {
 			mt, ok := t.tx.(MigratingTx)
@@ -56,7 +59,8 @@ func (h *hub) migrateTails() {
 
 // unmigrated reports whether the store says it holds conversations in an
 // older layout, read in a read-only transaction: a store that never does
-// is never written for it.
+// is never written for it. Once moving, each step's own read says when to
+// stop.
 func (h *hub) unmigrated() bool {
 	if h.isStopped() {
 		return false

@@ -187,21 +187,14 @@ func (t *txn) writeTails() error {
 	if err := t.loadTails(ids); err != nil {
 		return err
 	}
-	var whole []string
-	for _, r := range t.written {
-		if t.tails[r.ConversationID].spillReached(r.ReadTime) {
-			whole = append(whole, r.ConversationID)
-		}
-	}
-	if err := t.readSpilled(whole); err != nil {
+	if err := t.forget(ids, func(i int) (int64, bool) { return t.written[i].ReadTime, true }); err != nil {
 		return err
 	}
 	tails := make([]*Tail, len(ids))
 	var puts []*MessageRecord
 	var drops []MessageKey
-	for i, r := range t.written {
+	for i := range t.written {
 		tl := t.tails[ids[i]]
-		tl.prune(r.ReadTime, t.h.keep)
 		out := tl.spill(t.h.head)
 		was := t.spillsRead[ids[i]]
 		for _, m := range out {
@@ -260,19 +253,33 @@ func (t *txn) loadTails(ids []string) error {
 	if t.tails == nil {
 		t.tails = make(map[string]*Tail, len(read))
 	}
-	var whole []string
 	for i, id := range read {
 		t.tails[id] = tails[i]
-		if b := t.base(id); b != nil && tails[i].spillReached(b.ReadTime) {
+	}
+	return t.forget(read, func(i int) (int64, bool) {
+		if b := t.base(read[i]); b != nil {
+			return b.ReadTime, true
+		}
+		return 0, false
+	})
+}
+
+// forget prunes the loaded tails of ids, each against its read time
+// (readTime; false leaves it as it is), reading first, in one request, what
+// they keep apart that the read time reaches (Tail.spillReached).
+func (t *txn) forget(ids []string, readTime func(i int) (int64, bool)) error {
+	var whole []string
+	for i, id := range ids {
+		if rt, ok := readTime(i); ok && t.tails[id].spillReached(rt) {
 			whole = append(whole, id)
 		}
 	}
 	if err := t.readSpilled(whole); err != nil {
 		return err
 	}
-	for _, id := range read {
-		if b := t.base(id); b != nil {
-			t.tails[id].prune(b.ReadTime, t.h.keep)
+	for i, id := range ids {
+		if rt, ok := readTime(i); ok {
+			t.tails[id].prune(rt, t.h.keep)
 		}
 	}
 	return nil

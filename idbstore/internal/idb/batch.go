@@ -154,6 +154,12 @@ func (tx *Tx) GetAll(store, index string, r Range, only ...string) (*Pending, er
 	if err != nil {
 		return nil, err
 	}
+	return tx.followOne(store, req, only)
+}
+
+// followOne is follow for one raw request: its result as JSON (only as
+// stringify's), its error if it failed.
+func (tx *Tx) followOne(store string, req js.Value, only []string) (*Pending, error) {
 	return tx.follow(store,
 		func() string { return stringify(req.Get("result"), only) },
 		func() error { return errorOf(req.Get("error")) })
@@ -170,19 +176,23 @@ func (tx *Tx) GetAllKeys(store string, r Range, n int) (*Pending, error) {
 	if err != nil {
 		return nil, err
 	}
-	return tx.follow(store,
-		func() string { return stringify(req.Get("result"), nil) },
-		func() error { return errorOf(req.Get("error")) })
+	return tx.followOne(store, req, nil)
 }
 
 // DeleteEach makes n deletes in store, the key of delete i written by key
 // as JSON, not waited for (as Put).
 func (tx *Tx) DeleteEach(store string, n int, key func(b []byte, i int) []byte) error {
+	return tx.writeEach(store, "delete", n, key)
+}
+
+// writeEach makes n calls of method (put, delete) on store, the arguments
+// of call i written by item as JSON, not waited for.
+func (tx *Tx) writeEach(store, method string, n int, item func(b []byte, i int) []byte) error {
 	st, err := tx.rawStore(store)
 	if err != nil {
 		return err
 	}
-	_, err = issueEach(st, "delete", n, key)
+	_, err = issueEach(st, method, n, item)
 	return err
 }
 
@@ -242,10 +252,5 @@ func (tx *Tx) GetEach(store string, n int, key func(b []byte, i int) []byte, onl
 // PutEach makes n puts in store, value i written by value as JSON. They are
 // not waited for, as Put.
 func (tx *Tx) PutEach(store string, n int, value func(b []byte, i int) []byte) error {
-	st, err := tx.rawStore(store)
-	if err != nil {
-		return err
-	}
-	_, err = issueEach(st, "put", n, value)
-	return err
+	return tx.writeEach(store, "put", n, value)
 }
