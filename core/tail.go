@@ -170,20 +170,18 @@ func (t *Tail) newestLast() *MessageRecord {
 
 // prune forgets what can no longer count or show against readTime: every
 // message at or before the newest one created at or before readTime that
-// has keep messages which may be last after it. It reports whether it
-// forgot anything.
-func (t *Tail) prune(readTime int64, keep int) bool {
+// has keep messages which may be last after it.
+func (t *Tail) prune(readTime int64, keep int) {
 	last := 0
 	for i := len(t.Messages) - 1; i >= 0; i-- {
 		m := t.Messages[i]
 		if last >= keep && m.CreateTime <= readTime {
 			t.Floor, t.HasFloor = m.Order(), true
 			t.Messages = slices.Clone(t.Messages[i+1:])
-			return true
+			return
 		}
 		if m.canBeLast() {
 			last++
 		}
 	}
-	return false
 }
