@@ -269,7 +269,12 @@ func encodeMessage(m *core.MessageRecord) []byte {
 }
 
 func encodeTail(t *core.Tail) []byte {
-	e := &encoder{b: append(make([]byte, 0, 16+len(t.Messages)*128), recordFormatV1)}
+	return appendTail(make([]byte, 0, 16+len(t.Messages)*128), t)
+}
+
+// appendTail appends t's bytes to b.
+func appendTail(b []byte, t *core.Tail) []byte {
+	e := &encoder{b: append(b, recordFormatV1)}
 	codec{e: e}.tail(t)
 	return e.b
 }
@@ -277,8 +282,13 @@ func encodeTail(t *core.Tail) []byte {
 // decodeTail decodes a tail; its strings share b's memory (a tail lives for
 // one call).
 func decodeTail(b []byte) (*core.Tail, error) {
+	return decodeTailString(string(b))
+}
+
+// decodeTailString is decodeTail on bytes already a string of their own.
+func decodeTailString(s string) (*core.Tail, error) {
 	t := &core.Tail{}
-	if err := decode(string(b), func(c codec) { c.tail(t) }); err != nil {
+	if err := decode(s, func(c codec) { c.tail(t) }); err != nil {
 		return nil, err
 	}
 	return t, nil

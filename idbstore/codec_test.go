@@ -50,14 +50,20 @@ func filledConversation() *core.ConversationRecord {
 	return r
 }
 
-// A tail with every field set comes back whole (its messages filled too).
-func TestTailCodecKnowsEveryField(t *testing.T) {
+// filledTail is a tail with every field set, its messages' too.
+func filledTail() *core.Tail {
 	tl := &core.Tail{}
 	n := 0
 	fillAll(reflect.ValueOf(tl).Elem(), &n)
 	for i := range tl.Messages {
 		tl.Messages[i].ConversationID, tl.Messages[i].ConversationType = "me|3|"+tl.Messages[i].ConversationID, core.TypeSuperTeam
 	}
+	return tl
+}
+
+// A tail with every field set comes back whole.
+func TestTailCodecKnowsEveryField(t *testing.T) {
+	tl := filledTail()
 	got, err := decodeTail(encodeTail(tl))
 	require.NoError(t, err)
 	require.Equal(t, tl, got)

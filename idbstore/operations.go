@@ -4,6 +4,8 @@ package idbstore
 
 import (
 	"fmt"
+	"sync"
+	"unsafe"
 
 	"github.com/localconv/localconv/core"
 	"github.com/localconv/localconv/idbstore/internal/idb"
@@ -64,8 +66,9 @@ func (x *transaction) PutConversations(recs []*core.ConversationRecord, tails []
 			return fmt.Errorf("conversation %q: sortOrder %d or seq %d is beyond what a JS number holds exactly", r.ConversationID, r.SortOrder, r.Seq)
 		}
 	}
+	var scratch []byte
 	if err := x.tx.PutEach(storeConversations, len(recs), func(b []byte, i int) []byte {
-		return conversationValueJSON(b, recs[i], tails[i])
+		return conversationValueJSON(b, &scratch, recs[i], tails[i])
 	}); err != nil {
 		return fmt.Errorf("storing conversations: %w", err)
 	}
@@ -79,40 +82,57 @@ func (x *transaction) PutConversations(recs []*core.ConversationRecord, tails []
 	return nil
 }
 
+// textBuffers hold the JSON texts of tails read, reused from call to call.
+var textBuffers = sync.Pool{New: func() any { return new([]byte) }}
+
 // Tails reads the tails of the conversations in one batch: only their
 // tails, not their records, cross to Go. A conversation written before its
 // tail was kept with it has its messages in version 2's store (legacy.go).
 func (x *transaction) Tails(ids []string) ([]*core.Tail, error) {
-	values, err := x.getEach(storeConversations, len(ids), func(b []byte, i int) []byte {
+	if len(ids) == 0 {
+		return nil, nil
+	}
+	p, err := x.tx.GetEach(storeConversations, len(ids), func(b []byte, i int) []byte {
 		return jsonx.AppendString(b, ids[i])
 	}, propTail)
 	if err != nil {
 		return nil, err
 	}
+	buf := textBuffers.Get().(*[]byte)
+	defer textBuffers.Put(buf)
+	if *buf, err = p.JSONInto((*buf)[:0]); err != nil {
+		return nil, err
+	}
+	// Both parses copy what they keep: the buffer is reused.
+	text := unsafe.String(unsafe.SliceData(*buf), len(*buf))
+	stored, err := tailsFromJSON(text, len(ids))
+	if err != nil {
+		// Something written by other code, or damaged: the generic parse
+		// tells each value apart.
+		if stored, err = tailsFromValues(text, len(ids)); err != nil {
+			return nil, err
+		}
+	}
 	out := make([]*core.Tail, len(ids))
 	var legacy []int
-	for i, v := range values {
-		obj, ok := v.(map[string]any)
-		if !ok { // no such conversation
+	for i, st := range stored {
+		switch {
+		case !st.found:
 			out[i] = &core.Tail{}
-			continue
-		}
-		text, ok := obj[propTail].(string)
-		if !ok {
+		case !st.hasTail:
 			legacy = append(legacy, i)
-			continue
+		default:
+			t, err := (*core.Tail)(nil), st.bad
+			if err == nil {
+				t, err = decodeTailString(st.bytes)
+			}
+			if err != nil {
+				// Its messages are lost; the conversation itself is intact.
+				x.s.reportCorrupt(tailKeyName(ids[i]), err)
+				t = &core.Tail{}
+			}
+			out[i] = t
 		}
-		b, err := bytesOfString(text)
-		var t *core.Tail
-		if err == nil {
-			t, err = decodeTail(b)
-		}
-		if err != nil {
-			// Its messages are lost; the conversation itself is intact.
-			x.s.reportCorrupt(tailKeyName(ids[i]), err)
-			t = &core.Tail{}
-		}
-		out[i] = t
 	}
 	if len(legacy) > 0 {
 		if err := x.legacyTails(ids, legacy, out); err != nil {

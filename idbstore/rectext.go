@@ -2,6 +2,7 @@ package idbstore
 
 import (
 	"errors"
+	"slices"
 	"unicode/utf8"
 
 	"github.com/localconv/localconv/core"
@@ -16,22 +17,37 @@ import (
 // one byte per character.
 
 // appendBytesString writes b as a JSON string of one character per byte.
+// Runs of bytes that JSON takes as they are go in one copy.
 func appendBytesString(out []byte, b []byte) []byte {
+	out = slices.Grow(out, len(b)+len(b)/4+2)
 	out = append(out, '"')
-	for _, c := range b {
+	plain := 0
+	for i, c := range b {
+		if jsonPlain[c] {
+			continue
+		}
+		out = append(out, b[plain:i]...)
+		plain = i + 1
 		switch {
 		case c == '"' || c == '\\':
 			out = append(out, '\\', c)
 		case c < 0x20 || c == 0x7f:
 			out = append(out, '\\', 'u', '0', '0', hexDigits[c>>4], hexDigits[c&0xf])
-		case c < utf8.RuneSelf:
-			out = append(out, c)
-		default:
-			out = utf8.AppendRune(out, rune(c))
+		default: // 0x80–0xff: the character's two bytes of UTF-8
+			out = append(out, 0xc0|c>>6, 0x80|c&0x3f)
 		}
 	}
+	out = append(out, b[plain:]...)
 	return append(out, '"')
 }
+
+// jsonPlain marks the bytes appendBytesString writes as they are.
+var jsonPlain = func() (t [256]bool) {
+	for c := 0x20; c < utf8.RuneSelf; c++ {
+		t[c] = c != '"' && c != '\\' && c != 0x7f
+	}
+	return t
+}()
 
 const hexDigits = "0123456789abcdef"
 
@@ -52,8 +68,13 @@ func bytesOfString(s string) ([]byte, error) {
 
 // conversationValueJSON writes the value stored for r: the properties the key
 // and the indexes need, the record's bytes (codec.go) and its tail's. A
-// tombstone has no sortOrder, so the list's index leaves it out.
-func conversationValueJSON(b []byte, r *core.ConversationRecord, t *core.Tail) []byte {
+// tombstone has no sortOrder, so the list's index leaves it out. scratch, if
+// not nil, is where the bytes are encoded first, reused from value to value.
+func conversationValueJSON(b []byte, scratch *[]byte, r *core.ConversationRecord, t *core.Tail) []byte {
+	var own []byte
+	if scratch == nil {
+		scratch = &own
+	}
 	o := jsonx.BeginObject(b)
 	o.Str("id", r.ConversationID)
 	o.Num("seq", int64(r.Seq))
@@ -61,9 +82,11 @@ func conversationValueJSON(b []byte, r *core.ConversationRecord, t *core.Tail) [
 		o.Num("sortOrder", r.SortOrder)
 	}
 	o.Key("rec")
-	o.B = appendBytesString(o.B, encodeConversation(r))
+	*scratch = appendConversation((*scratch)[:0], r)
+	o.B = appendBytesString(o.B, *scratch)
 	o.Key(propTail)
-	o.B = appendBytesString(o.B, encodeTail(t))
+	*scratch = appendTail((*scratch)[:0], t)
+	o.B = appendBytesString(o.B, *scratch)
 	return o.End()
 }
 

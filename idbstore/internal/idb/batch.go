@@ -49,13 +49,29 @@ func getter(class, property string) js.Value {
 // issueBytes bounds the JSON text of one piece of a batch.
 const issueBytes = 256 << 10
 
+// issueBuffers are the buffers the pieces are built in, reused from batch to
+// batch: a fresh one per batch grew by doubling to its size each time, the
+// largest share of what a call allocated and so of the collector's work.
+var issueBuffers = sync.Pool{New: func() any {
+	b := make([]byte, 0, issueBytes+16<<10)
+	return &b
+}}
+
 // issueEach calls target[method](...args) for n argument lists, list i
 // written by item as the JSON of its arguments (without brackets), and
 // returns the JS array of what each call returned. The lists reach JS as
 // JSON texts of about issueBytes, built one after the other in one buffer, so
 // that a batch of any size holds no more than that in Go at once.
 func issueEach(target js.Value, method string, n int, item func(b []byte, i int) []byte) (reqs js.Value, err error) {
-	b := make([]byte, 0, min(issueBytes, 64+n*256)+4<<10)
+	buf := issueBuffers.Get().(*[]byte)
+	b := *buf
+	defer func() {
+		// A piece of one huge value leaves a buffer too big to keep.
+		if cap(b) <= 2*issueBytes {
+			*buf = b[:0]
+			issueBuffers.Put(buf)
+		}
+	}()
 	err = catch(func() {
 		bound := fnBind.Call("call", reflectApply, js.Null(), target.Get(method), target)
 		reqs = jsArray.New()
@@ -83,7 +99,7 @@ func issueEach(target js.Value, method string, n int, item func(b []byte, i int)
 // after them, so when it succeeded they did. text reads their results as
 // JSON; why, if not nil, finds the error of the one that failed (and so
 // aborted the transaction), which says more than the count's AbortError.
-func (tx *Tx) follow(store string, text func() string, why func() error) (*Pending, error) {
+func (tx *Tx) follow(store string, text func() js.Value, why func() error) (*Pending, error) {
 	st, err := tx.t.ObjectStore(store)
 	if err != nil {
 		return nil, err
@@ -98,20 +114,46 @@ func (tx *Tx) follow(store string, text func() string, why func() error) (*Pendi
 // JSON waits for raw requests (GetAll, GetLast, GetEach) and returns their
 // results as one JSON array.
 func (p *Pending) JSON() (string, error) {
+	var text string
+	err := p.wait(func(v js.Value) { text = v.String() })
+	return text, err
+}
+
+// JSONInto is JSON with the text as UTF-8 in buf, grown if too small: a
+// string from JS is allocated twice in Go (syscall/js), and a batch's text
+// is most of what the batch allocates.
+func (p *Pending) JSONInto(buf []byte) ([]byte, error) {
+	err := p.wait(func(v js.Value) { buf = textBytes(v, buf) })
+	return buf, err
+}
+
+// wait waits for the raw requests and hands their results' JSON text, a JS
+// string, to read.
+func (p *Pending) wait(read func(js.Value)) error {
 	if _, err := await(p.tx.ctx, p.req); err != nil {
 		if p.why != nil && p.tx.ctx.Err() == nil {
 			var why error
 			if catch(func() { why = p.why() }) == nil && why != nil {
-				return "", p.tx.failed(why)
+				return p.tx.failed(why)
 			}
 		}
-		return "", p.tx.failed(err)
+		return p.tx.failed(err)
 	}
-	var text string
-	if err := catch(func() { text = p.text() }); err != nil {
-		return "", err
+	return catch(func() { read(p.text()) })
+}
+
+var textEncoder = sync.OnceValue(func() js.Value { return js.Global().Get("TextEncoder").New() })
+
+// textBytes copies s, a JS string, into buf as UTF-8.
+func textBytes(s js.Value, buf []byte) []byte {
+	arr := textEncoder().Call("encode", s)
+	n := arr.Length()
+	if cap(buf) < n {
+		buf = make([]byte, n)
 	}
-	return text, nil
+	buf = buf[:n]
+	js.CopyBytesToGo(buf, arr)
+	return buf
 }
 
 // firstError is the error of the first of reqs that failed, nil if none.
@@ -122,15 +164,15 @@ func firstError(reqs js.Value) error {
 // stringify is v's JSON. With only, the objects in it keep only those
 // properties (JSON.stringify's replacer list, a built-in): a value's large
 // properties that the reader does not need never become text.
-func stringify(v js.Value, only []string) string {
+func stringify(v js.Value, only []string) js.Value {
 	if len(only) == 0 {
-		return jsJSON.Call("stringify", v).String()
+		return jsJSON.Call("stringify", v)
 	}
 	list := make([]any, len(only))
 	for i, p := range only {
 		list[i] = p
 	}
-	return jsJSON.Call("stringify", v, list).String()
+	return jsJSON.Call("stringify", v, list)
 }
 
 // GetAll makes a getAll of store's values, through index if not "", over r;
@@ -161,7 +203,7 @@ func (tx *Tx) GetAll(store, index string, r Range, only ...string) (*Pending, er
 // stringify's), its error if it failed.
 func (tx *Tx) followOne(store string, req js.Value, only []string) (*Pending, error) {
 	return tx.follow(store,
-		func() string { return stringify(req.Get("result"), only) },
+		func() js.Value { return stringify(req.Get("result"), only) },
 		func() error { return errorOf(req.Get("error")) })
 }
 
@@ -228,7 +270,7 @@ func (tx *Tx) GetLast(store, index string, n int, only ...string) (p *Pending, o
 	// An IDBRecord keeps its value behind a getter, which JSON.stringify does
 	// not see: the values are taken out first.
 	p, err = tx.follow(store,
-		func() string { return stringify(arrayMap.Call("call", req.Get("result"), fnCall, recordValue()), only) },
+		func() js.Value { return stringify(arrayMap.Call("call", req.Get("result"), fnCall, recordValue()), only) },
 		func() error { return errorOf(req.Get("error")) })
 	return p, err == nil, err
 }
@@ -245,7 +287,7 @@ func (tx *Tx) GetEach(store string, n int, key func(b []byte, i int) []byte, onl
 		return nil, err
 	}
 	return tx.follow(store,
-		func() string { return stringify(arrayMap.Call("call", reqs, fnCall, requestResult()), only) },
+		func() js.Value { return stringify(arrayMap.Call("call", reqs, fnCall, requestResult()), only) },
 		func() error { return firstError(reqs) })
 }
 

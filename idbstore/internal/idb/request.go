@@ -43,7 +43,7 @@ type Pending struct {
 	tx  *Tx
 	req *goidb.Request // the request, or the one that follows raw ones
 	// text and why read raw requests' results and error (batch.go: follow).
-	text func() string
+	text func() js.Value
 	why  func() error
 }
 
