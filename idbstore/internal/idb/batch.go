@@ -270,7 +270,9 @@ func (tx *Tx) GetLast(store, index string, n int, only ...string) (p *Pending, o
 	// An IDBRecord keeps its value behind a getter, which JSON.stringify does
 	// not see: the values are taken out first.
 	p, err = tx.follow(store,
-		func() js.Value { return stringify(arrayMap.Call("call", req.Get("result"), fnCall, recordValue()), only) },
+		func() js.Value {
+			return stringify(arrayMap.Call("call", req.Get("result"), fnCall, recordValue()), only)
+		},
 		func() error { return errorOf(req.Get("error")) })
 	return p, err == nil, err
 }
