@@ -102,14 +102,15 @@ func TestEncodeEventsWritesTypeAndDetail(t *testing.T) {
 	require.Panics(t, func() { encodeEvents([]Event{{"bogus", struct{}{}}}) })
 }
 
-// A large batch of events goes out in groups of about the limit, which
-// together are the batch, in order.
 // encodeEvents is a batch of events as one JSON array: one group without limit.
 func encodeEvents(events []Event) []byte {
 	var out []byte
-	EncodeEventGroups(events, math.MaxInt, func(b []byte) { out = b })
+	EncodeEventGroups(events, math.MaxInt, func(b []byte) { out = append([]byte(nil), b...) })
 	return out
 }
+
+// A large batch of events goes out in groups of about the limit, which
+// together are the batch, in order.
 
 func TestEventGroupsAreTheBatchInPieces(t *testing.T) {
 	r := rand.New(rand.NewSource(7))

@@ -4,12 +4,12 @@ package idbstore
 
 import (
 	"fmt"
-	"sync"
 	"unsafe"
 
 	"github.com/localconv/localconv/core"
 	"github.com/localconv/localconv/idbstore/internal/idb"
 	"github.com/localconv/localconv/internal/jsonx"
+	"github.com/localconv/localconv/internal/jstext"
 )
 
 // The reads and writes of conversations and messages. Many records go as
@@ -82,9 +82,6 @@ func (x *transaction) PutConversations(recs []*core.ConversationRecord, tails []
 	return nil
 }
 
-// textBuffers hold the JSON texts of tails read, reused from call to call.
-var textBuffers = sync.Pool{New: func() any { return new([]byte) }}
-
 // Tails reads the tails of the conversations in one batch: only their
 // tails, not their records, cross to Go. A conversation written before its
 // tail was kept with it has its messages in version 2's store (legacy.go).
@@ -98,8 +95,8 @@ func (x *transaction) Tails(ids []string) ([]*core.Tail, error) {
 	if err != nil {
 		return nil, err
 	}
-	buf := textBuffers.Get().(*[]byte)
-	defer textBuffers.Put(buf)
+	buf := jstext.Buffers.Get().(*[]byte)
+	defer jstext.Put(buf)
 	if *buf, err = p.JSONInto((*buf)[:0]); err != nil {
 		return nil, err
 	}

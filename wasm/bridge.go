@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/localconv/localconv/core"
+	"github.com/localconv/localconv/internal/jstext"
 )
 
 // bridge is the JS-callable surface of the module: one object with open and
@@ -186,7 +187,7 @@ func (b *bridge) jsCall(this js.Value, args []js.Value) any {
 	if len(args) < 3 || args[0].Type() != js.TypeNumber || args[1].Type() != js.TypeString || args[2].Type() != js.TypeString {
 		return rejected(&core.Error{Code: core.CodeInvalidParam, Message: "call(handle, method, argsJSON) needs a number and two strings"})
 	}
-	h, method, argsJSON := args[0].Int(), args[1].String(), args[2].String()
+	h, method := args[0].Int(), args[1].String()
 	b.mu.Lock()
 	svc := b.services[h]
 	if method == "close" {
@@ -196,13 +197,17 @@ func (b *bridge) jsCall(this js.Value, args []js.Value) any {
 	if svc == nil {
 		return rejected(core.ErrClosed)
 	}
-	// The arguments are only read, and only during the call.
-	argBytes := unsafe.Slice(unsafe.StringData(argsJSON), len(argsJSON))
+	// The arguments are only read, and only during the call: their buffer
+	// is reused once it is over.
+	buf := jstext.Buffers.Get().(*[]byte)
+	*buf = jstext.Into(args[2], *buf)
 	if core.IsQuery(method) {
-		return b.query(svc, method, argBytes)
+		defer jstext.Put(buf)
+		return b.query(svc, method, *buf)
 	}
 	return promise(func(resolve func(any), reject func(*core.Error)) {
-		out, err := svc.Call(context.Background(), method, argBytes)
+		out, err := svc.Call(context.Background(), method, *buf)
+		jstext.Put(buf)
 		if method == "close" {
 			b.dropStopped(svc)
 		}

@@ -6,6 +6,8 @@ import (
 	"sync"
 	"syscall/js"
 	"unsafe"
+
+	"github.com/localconv/localconv/internal/jstext"
 )
 
 // The raw requests: what go-indexeddb has no API for, or costs a record too
@@ -119,11 +121,10 @@ func (p *Pending) JSON() (string, error) {
 	return text, err
 }
 
-// JSONInto is JSON with the text as UTF-8 in buf, grown if too small: a
-// string from JS is allocated twice in Go (syscall/js), and a batch's text
-// is most of what the batch allocates.
+// JSONInto is JSON with the text as UTF-8 in buf, grown if too small
+// (internal/jstext).
 func (p *Pending) JSONInto(buf []byte) ([]byte, error) {
-	err := p.wait(func(v js.Value) { buf = textBytes(v, buf) })
+	err := p.wait(func(v js.Value) { buf = jstext.Into(v, buf) })
 	return buf, err
 }
 
@@ -140,20 +141,6 @@ func (p *Pending) wait(read func(js.Value)) error {
 		return p.tx.failed(err)
 	}
 	return catch(func() { read(p.text()) })
-}
-
-var textEncoder = sync.OnceValue(func() js.Value { return js.Global().Get("TextEncoder").New() })
-
-// textBytes copies s, a JS string, into buf as UTF-8.
-func textBytes(s js.Value, buf []byte) []byte {
-	arr := textEncoder().Call("encode", s)
-	n := arr.Length()
-	if cap(buf) < n {
-		buf = make([]byte, n)
-	}
-	buf = buf[:n]
-	js.CopyBytesToGo(buf, arr)
-	return buf
 }
 
 // firstError is the error of the first of reqs that failed, nil if none.
