@@ -8,6 +8,7 @@ import (
 	"github.com/localconv/localconv/core"
 	"github.com/localconv/localconv/idbstore/internal/idb"
 	"github.com/localconv/localconv/internal/jsonx"
+	"github.com/localconv/localconv/internal/jstext"
 )
 
 // Reading records back. A stored value holds the properties its key and
@@ -29,15 +30,17 @@ func seqInJS(seq uint64) bool { return seq <= maxExactJS }
 
 // valuesOf waits for a batch or a getAll and parses its values.
 func valuesOf(p *idb.Pending) ([]any, error) {
-	text, err := p.JSON()
-	if err != nil {
+	buf := jstext.Buffers.Get().(*[]byte)
+	defer jstext.Put(buf)
+	var err error
+	if *buf, err = p.JSONInto((*buf)[:0]); err != nil {
 		return nil, err
 	}
-	return parseArray(text)
+	return parseArray(*buf) // it copies what it keeps: the buffer is reused
 }
 
-func parseArray(text string) ([]any, error) {
-	v, err := jsonx.Parse([]byte(text))
+func parseArray(text []byte) ([]any, error) {
+	v, err := jsonx.Parse(text)
 	if err != nil {
 		return nil, fmt.Errorf("reading values back: %w", err)
 	}

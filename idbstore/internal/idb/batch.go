@@ -113,16 +113,9 @@ func (tx *Tx) follow(store string, text func() js.Value, why func() error) (*Pen
 	return &Pending{tx: tx, req: marker.Request, text: text, why: why}, nil
 }
 
-// JSON waits for raw requests (GetAll, GetLast, GetEach) and returns their
-// results as one JSON array.
-func (p *Pending) JSON() (string, error) {
-	var text string
-	err := p.wait(func(v js.Value) { text = v.String() })
-	return text, err
-}
-
-// JSONInto is JSON with the text as UTF-8 in buf, grown if too small
-// (internal/jstext).
+// JSONInto waits for raw requests (GetAll, GetLast, GetEach) and returns
+// their results as one JSON array, in buf as UTF-8, grown if too small: a
+// caller reuses its buffer (internal/jstext).
 func (p *Pending) JSONInto(buf []byte) ([]byte, error) {
 	err := p.wait(func(v js.Value) { buf = jstext.Into(v, buf) })
 	return buf, err

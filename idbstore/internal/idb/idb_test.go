@@ -89,27 +89,34 @@ func TestRawRequestsShareTheTransaction(t *testing.T) {
 	}))
 	all, err := tx.GetAll("s", "byV", Above(10))
 	require.NoError(t, err)
-	text, err := all.JSON()
+	text, err := jsonText(all)
 	require.NoError(t, err)
 	require.Equal(t, `[{"k":"k1","v":11},{"k":"k2","v":12}]`, text)
 	each, err := tx.GetEach("s", 3, func(b []byte, i int) []byte { return fmt.Appendf(b, `"k%d"`, i+1) }, "v")
 	require.NoError(t, err)
-	text, err = each.JSON()
+	text, err = jsonText(each)
 	require.NoError(t, err)
 	require.Equal(t, `[{"v":11},{"v":12},null]`, text, "only v read back; k3 is missing")
 	require.NoError(t, tx.DeleteRange("s", Between("k1", "k2", false, false)))
 	keys, err := tx.GetAllKeys("s", Range{}, 10)
 	require.NoError(t, err)
-	text, err = keys.JSON()
+	text, err = jsonText(keys)
 	require.NoError(t, err)
 	require.Equal(t, `["anchor","k0"]`, text)
 	keys, err = tx.GetAllKeys("s", Above("anchor"), 1)
 	require.NoError(t, err)
-	text, err = keys.JSON()
+	text, err = jsonText(keys)
 	require.NoError(t, err)
 	require.Equal(t, `["k0"]`, text)
 	tx.Commit()
 	require.NoError(t, tx.Wait())
+}
+
+// jsonText is the JSON of p's results as a string, into a buffer of
+// some bytes already, which it overwrites.
+func jsonText(p *Pending) (string, error) {
+	b, err := p.JSONInto([]byte("stale bytes that must not show"))
+	return string(b), err
 }
 
 // A DOMException reads the same by name whether go-indexeddb or this
