@@ -177,8 +177,18 @@ function tally(plans, outcomes, why) {
 // time the deletion left, so they need no bookkeeping here.) The last message
 // is one that was applied, not deleted, allowed to be last, and shown revoked
 // exactly when it was.
-async function checkState(tabs, w, acc, { applied, revoked, deleted }, what) {
+async function checkState(tabs, w, acc, { applied, revoked, deleted, appliedCount }, what) {
   const fresh = await waitAgree(tabs, `${what}: every tab and a fresh load`);
+  // Exactly once for every message that can still count: one newer than its
+  // conversation's read time was never at or before what the conversation
+  // forgot (a read time only moves forward), so some tab applied it. With
+  // tally's bound, each was applied once, and the rest at most once.
+  const mustApply = [...applied].filter((k) => {
+    const m = w.messages.get(k);
+    const rt = fresh.readTimes[m.conversationId];
+    return fresh.list.some((c) => c.conversationId === m.conversationId) && m.createTime > rt;
+  }).length;
+  assert.ok(appliedCount >= mustApply, `${what}: ${appliedCount} applied, yet ${mustApply} messages are newer than their read times`);
   for (const tab of tabs) assertEventsTellTheList(afterSync(await tab.log()), fresh, FILTERS, `${what}: tab ${tab.index}`);
   let expectedTotal = 0;
   for (const c of fresh.list) {
