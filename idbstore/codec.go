@@ -144,10 +144,20 @@ func (c codec) lastMessage(lm *core.LastMessage) {
 // is a flag and a last field, so that a message without one keeps format
 // 1's bytes, which code that predates the field reads; that code takes a
 // message with one (an edited message) for a damaged record and skips it.
-func (c codec) message(m *core.MessageRecord) {
+func (c codec) message(m *core.MessageRecord) { c.messageOf(m, nil) }
+
+// messageOf is message for a message of a tail whose messages share one
+// conversation id, which the tail stores once (cid); nil stores the
+// message's own.
+func (c codec) messageOf(m *core.MessageRecord, cid *string) {
 	modified := m.ModifyTime != 0
 	c.flags(&m.UnreadEnabled, &m.LastMessageUpdateEnabled, &m.Mine, &m.Revoked, &m.Deleted, &modified)
-	c.str(&m.ConversationID)
+	switch {
+	case cid == nil:
+		c.str(&m.ConversationID)
+	case c.d != nil:
+		m.ConversationID = *cid
+	}
 	if c.d != nil {
 		// Not stored: a message's conversation type is the one its id names.
 		if cid, err := core.ParseConversationID(m.ConversationID); err == nil {
@@ -170,10 +180,14 @@ func (c codec) message(m *core.MessageRecord) {
 
 // tail stores a conversation's tail (core.Tail): its floor, its clear, the
 // keys of what it keeps apart, and its messages one after the other, oldest
-// first.
+// first. Their conversation id, the same for all (the tail's own), is stored
+// once, before them: it was an eighth of a message's bytes, rewritten with
+// every message its conversation got. (A tail whose flags lack that bit
+// stores it in each message, as the first tails did.)
 func (c codec) tail(t *core.Tail) {
 	spilled := len(t.SpilledKeys) > 0
-	c.flags(&t.HasFloor, &t.Cleared, &spilled)
+	shared := c.e != nil && oneConversation(t.Messages)
+	c.flags(&t.HasFloor, &t.Cleared, &spilled, &shared)
 	if t.HasFloor {
 		c.int(&t.Floor.CreateTime)
 		c.str(&t.Floor.MessageClientID)
@@ -217,9 +231,28 @@ func (c codec) tail(t *core.Tail) {
 			t.Messages[i] = &core.MessageRecord{}
 		}
 	}
-	for _, m := range t.Messages {
-		c.message(m)
+	var cid *string
+	if shared {
+		cid = new(string)
+		if c.e != nil {
+			*cid = t.Messages[0].ConversationID
+		}
+		c.str(cid)
 	}
+	for _, m := range t.Messages {
+		c.messageOf(m, cid)
+	}
+}
+
+// oneConversation reports whether there are messages and all are of one
+// conversation.
+func oneConversation(ms []*core.MessageRecord) bool {
+	for _, m := range ms {
+		if m.ConversationID != ms[0].ConversationID {
+			return false
+		}
+	}
+	return len(ms) > 0
 }
 
 // A message's content is stored in two runs: a lastMessage keeps its revoke

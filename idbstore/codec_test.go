@@ -87,6 +87,43 @@ func storedMessage(id, clientID string, createTime int64, text string) *core.Mes
 	return m
 }
 
+// A tail whose messages are all of its conversation stores the id once;
+// one written with an id in each message, as the first tails were, still
+// reads.
+func TestTailStoresItsConversationOnce(t *testing.T) {
+	tl := filledTail()
+	for _, m := range tl.Messages {
+		m.ConversationID = "me|3|team-of-a-rather-long-name"
+	}
+	b := encodeTail(tl)
+	got, err := decodeTail(b)
+	require.NoError(t, err)
+	require.Equal(t, tl, got)
+
+	perMessage := append([]byte{recordFormatV1}, mustHex(t, tailPerMessageHex)...)
+	old, err := decodeTail(perMessage)
+	require.NoError(t, err)
+	require.Len(t, old.Messages, 2)
+	for _, m := range old.Messages {
+		require.Equal(t, "me|1|bob", m.ConversationID)
+		require.Equal(t, core.TypeP2P, m.ConversationType)
+	}
+	require.Equal(t, []string{"a", "b"}, []string{old.Messages[0].MessageClientID, old.Messages[1].MessageClientID})
+	again := encodeTail(old)
+	require.Less(t, len(again), len(perMessage), "written again, the id is stored once")
+	back, err := decodeTail(again)
+	require.NoError(t, err)
+	require.Equal(t, old, back)
+}
+
+// tailPerMessageHex is a tail of two messages, "a" and "b" of me|1|bob, in
+// the layout with the conversation id in each message (after the format
+// byte): no flags, two messages, each its flags (unread-enabled, may be
+// last), id, clientId, the rest empty or zero.
+const tailPerMessageHex = "00" + "02" +
+	"03" + "086d657c317c626f62" + "0161" + "00" + "00" + "00" + "00" + "00000000000000000000" +
+	"03" + "086d657c317c626f62" + "0162" + "00" + "00" + "00" + "00" + "00000000000000000000"
+
 func TestConversationCodecKeepsEveryField(t *testing.T) {
 	for _, r := range []*core.ConversationRecord{
 		filledConversation(),
