@@ -4,8 +4,8 @@ import (
 	"math"
 	"slices"
 	"strconv"
-	"sync"
 
+	"github.com/localconv/localconv/internal/bufpool"
 	"github.com/localconv/localconv/internal/jsonx"
 )
 
@@ -168,27 +168,15 @@ func encodeValue(b []byte, v any) (_ []byte, ok bool) {
 	return b, false
 }
 
-// eventBuffers hold event groups' JSON, reused from call to call: grown
-// from nothing each time, a call's events were a quarter of what it
-// allocated.
-var eventBuffers = sync.Pool{New: func() any { return new([]byte) }}
-
-const keptEventBytes = 1 << 20
-
 // EncodeEventGroups writes events as consecutive JSON arrays the JS wrapper
 // dispatches, [{"type":…,"detail":…},…], each closed as soon as it passes
 // limit bytes, and hands each to emit, which must be done with it when it
 // returns (the buffer is reused). A call that changed 100,000 conversations is so told in pieces
 // of about limit bytes, never as one string the size of the list.
 func EncodeEventGroups(events []Event, limit int, emit func([]byte)) {
-	buf := eventBuffers.Get().(*[]byte)
-	b := (*buf)[:0]
-	defer func() {
-		if cap(b) <= keptEventBytes { // a huge group's buffer is not kept
-			*buf = b[:0]
-			eventBuffers.Put(buf)
-		}
-	}()
+	buf := bufpool.Get()
+	b := *buf
+	defer func() { *buf = b; bufpool.Put(buf) }()
 	for i, e := range events {
 		if len(b) == 0 {
 			b = append(b, '[')

@@ -8,8 +8,8 @@ import (
 
 	"github.com/localconv/localconv/core"
 	"github.com/localconv/localconv/idbstore/internal/idb"
+	"github.com/localconv/localconv/internal/bufpool"
 	"github.com/localconv/localconv/internal/jsonx"
-	"github.com/localconv/localconv/internal/jstext"
 )
 
 // The reads and writes of conversations and messages. Many records go as
@@ -95,8 +95,8 @@ func (x *transaction) Tails(ids []string) ([]*core.Tail, error) {
 	if err != nil {
 		return nil, err
 	}
-	buf := jstext.Buffers.Get().(*[]byte)
-	defer jstext.Put(buf)
+	buf := bufpool.Get()
+	defer bufpool.Put(buf)
 	if *buf, err = p.JSONInto((*buf)[:0]); err != nil {
 		return nil, err
 	}

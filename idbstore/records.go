@@ -7,8 +7,8 @@ import (
 
 	"github.com/localconv/localconv/core"
 	"github.com/localconv/localconv/idbstore/internal/idb"
+	"github.com/localconv/localconv/internal/bufpool"
 	"github.com/localconv/localconv/internal/jsonx"
-	"github.com/localconv/localconv/internal/jstext"
 )
 
 // Reading records back. A stored value holds the properties its key and
@@ -30,8 +30,8 @@ func seqInJS(seq uint64) bool { return seq <= maxExactJS }
 
 // valuesOf waits for a batch or a getAll and parses its values.
 func valuesOf(p *idb.Pending) ([]any, error) {
-	buf := jstext.Buffers.Get().(*[]byte)
-	defer jstext.Put(buf)
+	buf := bufpool.Get()
+	defer bufpool.Put(buf)
 	var err error
 	if *buf, err = p.JSONInto((*buf)[:0]); err != nil {
 		return nil, err

@@ -11,6 +11,7 @@ import (
 	"unsafe"
 
 	"github.com/localconv/localconv/core"
+	"github.com/localconv/localconv/internal/bufpool"
 	"github.com/localconv/localconv/internal/jstext"
 )
 
@@ -199,15 +200,15 @@ func (b *bridge) jsCall(this js.Value, args []js.Value) any {
 	}
 	// The arguments are only read, and only during the call: their buffer
 	// is reused once it is over.
-	buf := jstext.Buffers.Get().(*[]byte)
+	buf := bufpool.Get()
 	*buf = jstext.Into(args[2], *buf)
 	if core.IsQuery(method) {
-		defer jstext.Put(buf)
+		defer bufpool.Put(buf)
 		return b.query(svc, method, *buf)
 	}
 	return promise(func(resolve func(any), reject func(*core.Error)) {
 		out, err := svc.Call(context.Background(), method, *buf)
-		jstext.Put(buf)
+		bufpool.Put(buf)
 		if method == "close" {
 			b.dropStopped(svc)
 		}

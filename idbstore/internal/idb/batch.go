@@ -7,6 +7,7 @@ import (
 	"syscall/js"
 	"unsafe"
 
+	"github.com/localconv/localconv/internal/bufpool"
 	"github.com/localconv/localconv/internal/jstext"
 )
 
@@ -51,29 +52,15 @@ func getter(class, property string) js.Value {
 // issueBytes bounds the JSON text of one piece of a batch.
 const issueBytes = 256 << 10
 
-// issueBuffers are the buffers the pieces are built in, reused from batch to
-// batch: a fresh one per batch grew by doubling to its size each time, the
-// largest share of what a call allocated and so of the collector's work.
-var issueBuffers = sync.Pool{New: func() any {
-	b := make([]byte, 0, issueBytes+16<<10)
-	return &b
-}}
-
 // issueEach calls target[method](...args) for n argument lists, list i
 // written by item as the JSON of its arguments (without brackets), and
 // returns the JS array of what each call returned. The lists reach JS as
 // JSON texts of about issueBytes, built one after the other in one buffer, so
 // that a batch of any size holds no more than that in Go at once.
 func issueEach(target js.Value, method string, n int, item func(b []byte, i int) []byte) (reqs js.Value, err error) {
-	buf := issueBuffers.Get().(*[]byte)
+	buf := bufpool.Get() // a fresh one per batch grew by doubling each time
 	b := *buf
-	defer func() {
-		// A piece of one huge value leaves a buffer too big to keep.
-		if cap(b) <= 2*issueBytes {
-			*buf = b[:0]
-			issueBuffers.Put(buf)
-		}
-	}()
+	defer func() { *buf = b; bufpool.Put(buf) }()
 	err = catch(func() {
 		bound := fnBind.Call("call", reflectApply, js.Null(), target.Get(method), target)
 		reqs = jsArray.New()
@@ -115,7 +102,7 @@ func (tx *Tx) follow(store string, text func() js.Value, why func() error) (*Pen
 
 // JSONInto waits for raw requests (GetAll, GetLast, GetEach) and returns
 // their results as one JSON array, in buf as UTF-8, grown if too small: a
-// caller reuses its buffer (internal/jstext).
+// caller reuses its buffer (internal/bufpool).
 func (p *Pending) JSONInto(buf []byte) ([]byte, error) {
 	err := p.wait(func(v js.Value) { buf = jstext.Into(v, buf) })
 	return buf, err
