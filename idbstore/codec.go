@@ -301,10 +301,6 @@ func encodeMessage(m *core.MessageRecord) []byte {
 	return e.b
 }
 
-func encodeTail(t *core.Tail) []byte {
-	return appendTail(make([]byte, 0, 16+len(t.Messages)*128), t)
-}
-
 // appendTail appends t's bytes to b.
 func appendTail(b []byte, t *core.Tail) []byte {
 	e := &encoder{b: append(b, recordFormatV1)}
@@ -312,14 +308,9 @@ func appendTail(b []byte, t *core.Tail) []byte {
 	return e.b
 }
 
-// decodeTail decodes a tail; its strings share b's memory (a tail lives for
+// decodeTail decodes a tail; its strings share s's memory (a tail lives for
 // one call).
-func decodeTail(b []byte) (*core.Tail, error) {
-	return decodeTailString(string(b))
-}
-
-// decodeTailString is decodeTail on bytes already a string of their own.
-func decodeTailString(s string) (*core.Tail, error) {
+func decodeTail(s string) (*core.Tail, error) {
 	t := &core.Tail{}
 	if err := decode(s, func(c codec) { c.tail(t) }); err != nil {
 		return nil, err

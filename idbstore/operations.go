@@ -4,11 +4,9 @@ package idbstore
 
 import (
 	"fmt"
-	"unsafe"
 
 	"github.com/localconv/localconv/core"
 	"github.com/localconv/localconv/idbstore/internal/idb"
-	"github.com/localconv/localconv/internal/bufpool"
 	"github.com/localconv/localconv/internal/jsonx"
 )
 
@@ -95,20 +93,9 @@ func (x *transaction) Tails(ids []string) ([]*core.Tail, error) {
 	if err != nil {
 		return nil, err
 	}
-	buf := bufpool.Get()
-	defer bufpool.Put(buf)
-	if *buf, err = p.JSONInto((*buf)[:0]); err != nil {
-		return nil, err
-	}
-	// Both parses copy what they keep: the buffer is reused.
-	text := unsafe.String(unsafe.SliceData(*buf), len(*buf))
-	stored, err := tailsFromJSON(text, len(ids))
+	stored, err := readJSON(p, func(text []byte) ([]storedTail, error) { return readTails(text, len(ids)) })
 	if err != nil {
-		// Something written by other code, or damaged: the generic parse
-		// tells each value apart.
-		if stored, err = tailsFromValues(text, len(ids)); err != nil {
-			return nil, err
-		}
+		return nil, err
 	}
 	out := make([]*core.Tail, len(ids))
 	var legacy []int
@@ -119,10 +106,7 @@ func (x *transaction) Tails(ids []string) ([]*core.Tail, error) {
 		case !st.hasTail:
 			legacy = append(legacy, i)
 		default:
-			t, err := (*core.Tail)(nil), st.bad
-			if err == nil {
-				t, err = decodeTailString(st.bytes)
-			}
+			t, err := st.decode()
 			if err != nil {
 				// Its messages are lost; the conversation itself is intact.
 				x.s.reportCorrupt(tailKeyName(ids[i]), err)

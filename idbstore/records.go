@@ -8,7 +8,6 @@ import (
 	"github.com/localconv/localconv/core"
 	"github.com/localconv/localconv/idbstore/internal/idb"
 	"github.com/localconv/localconv/internal/bufpool"
-	"github.com/localconv/localconv/internal/jsonx"
 )
 
 // Reading records back. A stored value holds the properties its key and
@@ -29,26 +28,19 @@ func exactInJS(n int64) bool { return n >= -maxExactJS && n <= maxExactJS }
 func seqInJS(seq uint64) bool { return seq <= maxExactJS }
 
 // valuesOf waits for a batch or a getAll and parses its values.
-func valuesOf(p *idb.Pending) ([]any, error) {
+func valuesOf(p *idb.Pending) ([]any, error) { return readJSON(p, parseArray) }
+
+// readJSON waits for a batch or a getAll and hands its JSON text to parse,
+// in a pooled buffer: parse must copy what it keeps.
+func readJSON[T any](p *idb.Pending, parse func(text []byte) (T, error)) (T, error) {
 	buf := bufpool.Get()
 	defer bufpool.Put(buf)
 	var err error
-	if *buf, err = p.JSONInto((*buf)[:0]); err != nil {
-		return nil, err
+	if *buf, err = p.JSONInto(*buf); err != nil {
+		var zero T
+		return zero, err
 	}
-	return parseArray(*buf) // it copies what it keeps: the buffer is reused
-}
-
-func parseArray(text []byte) ([]any, error) {
-	v, err := jsonx.Parse(text)
-	if err != nil {
-		return nil, fmt.Errorf("reading values back: %w", err)
-	}
-	list, ok := v.([]any)
-	if !ok {
-		return nil, fmt.Errorf("reading values back: not an array")
-	}
-	return list, nil
+	return parse(*buf)
 }
 
 // recordsFromJSON decodes stored values with decode (nil entries stay nil);

@@ -2,6 +2,7 @@ package idbstore
 
 import (
 	"errors"
+	"fmt"
 	"slices"
 	"unicode/utf8"
 
@@ -68,13 +69,9 @@ func bytesOfString(s string) ([]byte, error) {
 
 // conversationValueJSON writes the value stored for r: the properties the key
 // and the indexes need, the record's bytes (codec.go) and its tail's. A
-// tombstone has no sortOrder, so the list's index leaves it out. scratch, if
-// not nil, is where the bytes are encoded first, reused from value to value.
+// tombstone has no sortOrder, so the list's index leaves it out. scratch is
+// where the bytes are encoded first, reused from value to value.
 func conversationValueJSON(b []byte, scratch *[]byte, r *core.ConversationRecord, t *core.Tail) []byte {
-	var own []byte
-	if scratch == nil {
-		scratch = &own
-	}
 	o := jsonx.BeginObject(b)
 	o.Str("id", r.ConversationID)
 	o.Num("seq", int64(r.Seq))
@@ -98,6 +95,20 @@ func spillValueJSON(b []byte, m *core.MessageRecord) []byte {
 	o.Key("rec")
 	o.B = appendBytesString(o.B, encodeMessage(m))
 	return o.End()
+}
+
+// parseArray parses a JSON array of stored values (jsonx copies the strings
+// it keeps).
+func parseArray(text []byte) ([]any, error) {
+	v, err := jsonx.Parse(text)
+	if err != nil {
+		return nil, fmt.Errorf("reading values back: %w", err)
+	}
+	list, ok := v.([]any)
+	if !ok {
+		return nil, fmt.Errorf("reading values back: not an array")
+	}
+	return list, nil
 }
 
 // recBytes reads a stored value's record bytes out of its JSON form.

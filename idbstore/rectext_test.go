@@ -46,7 +46,7 @@ func typicalRecordForText() *core.ConversationRecord {
 
 func TestValuesCarryKeysAndRecords(t *testing.T) {
 	r := typicalRecordForText()
-	v, err := jsonx.Parse(conversationValueJSON(nil, nil, r, &core.Tail{}))
+	v, err := jsonx.Parse(conversationValueJSON(nil, new([]byte), r, &core.Tail{}))
 	require.NoError(t, err)
 	obj := v.(map[string]any)
 	require.Equal(t, "me|1|bob", obj["id"])
@@ -59,20 +59,20 @@ func TestValuesCarryKeysAndRecords(t *testing.T) {
 	require.Equal(t, r, got)
 
 	dead := &core.ConversationRecord{Conversation: core.Conversation{ConversationID: "me|1|x", Type: 1}, Deleted: true, Seq: 2}
-	v, err = jsonx.Parse(conversationValueJSON(nil, nil, dead, &core.Tail{}))
+	v, err = jsonx.Parse(conversationValueJSON(nil, new([]byte), dead, &core.Tail{}))
 	require.NoError(t, err)
 	require.NotContains(t, v.(map[string]any), "sortOrder", "tombstones stay out of the list's index")
 
 	m := storedMessage("me|1|bob", "m1", 7, "x")
 	m.UnreadEnabled = true
 	tail := &core.Tail{Messages: []*core.MessageRecord{m}, Floor: core.MessageOrder{CreateTime: 5, MessageClientID: "m0"}, HasFloor: true}
-	v, err = jsonx.Parse(conversationValueJSON(nil, nil, r, tail))
+	v, err = jsonx.Parse(conversationValueJSON(nil, new([]byte), r, tail))
 	require.NoError(t, err)
 	text, ok := v.(map[string]any)[propTail].(string)
 	require.True(t, ok, "the tail is a string property of the value")
 	b, err = bytesOfString(text)
 	require.NoError(t, err)
-	gotT, err := decodeTail(b)
+	gotT, err := decodeTail(string(b))
 	require.NoError(t, err)
 	require.Equal(t, tail, gotT)
 }

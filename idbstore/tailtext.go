@@ -5,7 +5,7 @@ import (
 	"fmt"
 	"unsafe"
 
-	"github.com/localconv/localconv/internal/jsonx"
+	"github.com/localconv/localconv/core"
 )
 
 // storedTail is what a read of tails (transaction.Tails) found of one
@@ -15,6 +15,25 @@ type storedTail struct {
 	found, hasTail bool
 	bytes          string
 	bad            error
+}
+
+// decode decodes the tail found.
+func (st storedTail) decode() (*core.Tail, error) {
+	if st.bad != nil {
+		return nil, st.bad
+	}
+	return decodeTail(st.bytes)
+}
+
+// readTails reads the JSON text a read of n tails comes back as
+// (tailsFromJSON); one written by other code, or damaged, goes through the
+// generic parse, which tells each value apart (tailsFromValues). Neither
+// keeps text: it may be reused.
+func readTails(text []byte, n int) ([]storedTail, error) {
+	if out, err := tailsFromJSON(unsafe.String(unsafe.SliceData(text), len(text)), n); err == nil {
+		return out, nil
+	}
+	return tailsFromValues(text, n)
 }
 
 // tailsFromJSON reads the JSON text a read of n tails comes back as: an
@@ -65,12 +84,11 @@ func tailsFromJSON(text string, n int) ([]storedTail, error) {
 // tailsFromValues is tailsFromJSON through the generic parse, for a text
 // that is not as JSON.stringify writes tails: a value whose tail is not a
 // string of one character per byte is bad, not the whole read.
-func tailsFromValues(text string, n int) ([]storedTail, error) {
-	v, err := jsonx.Parse([]byte(text))
+func tailsFromValues(text []byte, n int) ([]storedTail, error) {
+	values, err := parseArray(text)
 	if err != nil {
-		return nil, fmt.Errorf("reading tails back: %w", err)
+		return nil, err
 	}
-	values, _ := v.([]any)
 	if len(values) != n {
 		return nil, fmt.Errorf("reading tails back: %d values for %d conversations", len(values), n)
 	}

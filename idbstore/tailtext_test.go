@@ -51,12 +51,28 @@ func TestTailsFromJSONRefusesWhatIsNotATail(t *testing.T) {
 
 // What tailsFromJSON refuses, tailsFromValues reads value by value.
 func TestTailsFromValuesTellsBadTailsApart(t *testing.T) {
-	got, err := tailsFromValues(`[{"tail":"Ā"},{"tail":1},null,{"tail":"ab"}]`, 4)
+	got, err := tailsFromValues([]byte(`[{"tail":"Ā"},{"tail":1},null,{"tail":"ab"}]`), 4)
 	require.NoError(t, err)
 	require.Error(t, got[0].bad)
 	require.Equal(t, storedTail{found: true}, got[1], "not a string: written before tails were kept")
 	require.Equal(t, storedTail{}, got[2])
 	require.Equal(t, storedTail{found: true, hasTail: true, bytes: "ab"}, got[3])
+}
+
+// readTails takes the fast parser's answer, and the generic one's where the
+// fast one refuses.
+func TestReadTailsFallsBackValueByValue(t *testing.T) {
+	got, err := readTails([]byte(`[{"tail":"ab"},null]`), 2)
+	require.NoError(t, err)
+	require.Equal(t, []storedTail{{found: true, hasTail: true, bytes: "ab"}, {}}, got)
+	got, err = readTails([]byte(`[{"tail":"Ā"},{"tail":"ab"}]`), 2)
+	require.NoError(t, err)
+	require.Error(t, got[0].bad, "only the bad value is bad")
+	require.Equal(t, storedTail{found: true, hasTail: true, bytes: "ab"}, got[1])
+	_, err = got[0].decode()
+	require.Error(t, err)
+	_, err = readTails([]byte(`{}`), 1)
+	require.Error(t, err, "not an array")
 }
 
 func FuzzTailsFromJSON(f *testing.F) {
