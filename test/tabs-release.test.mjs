@@ -124,7 +124,15 @@ test('sharedWorker: a worker given up for stopped while it lives closes the serv
   const failed = await b.waitFor('syncFailed', from, 10_000);
   assert.match(failed?.detail.message ?? 'none', /worker stopped/);
   await b.ok('setCurrentConversation', null); // B looks at no conversation now
-  await new Promise((r) => setTimeout(r, 500)); // the worker took the locks the tabs let go
+  // The worker closes the sessions the tabs moved away from once it took the
+  // locks they let go: wait for that (B's new session and C's, no third),
+  // not for a guess at how long it takes (500 ms failed once under load).
+  let moved;
+  for (const deadline = Date.now() + 10_000; Date.now() < deadline && moved?.sessions !== 2;) {
+    await new Promise((r) => setTimeout(r, 100));
+    moved = await stats(b, url);
+  }
+  assert.equal(moved.sessions, 2, `the sessions moved away from are closed: ${JSON.stringify(moved)}`);
   await c.ok('applyMessages', [msg(x, 'x2', 'x', T + 1)]);
   for (const tab of [b, c]) {
     const got = await tab.ok('getConversation', x);
