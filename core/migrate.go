@@ -60,8 +60,11 @@ func (h *hub) migrateTails() {
 // unmigrated reports whether the store says it holds conversations in an
 // older layout, read in a read-only transaction: a store that never does
 // is never written for it. Once moving, each step's own read says when to
-// stop.
+// stop. It holds writeMu, as every user of the store does: a store lost
+// meanwhile (fallBackToMemory) is replaced under it.
 func (h *hub) unmigrated() bool {
+	h.writeMu.Lock()
+	defer h.writeMu.Unlock()
 	if h.isStopped() {
 		return false
 	}
