@@ -106,7 +106,7 @@ func TestFirstPageIsTheFirstPageAndItsOffsetsResume(t *testing.T) {
 		return s
 	}
 	writer := open()
-	writer.h.writeSnapshot(f.ctx, false)
+	writer.h.writeSnapshot(f.ctx, nil)
 	require.Equal(t, p, keeper.stored(t), "the page kept is the page")
 	for i, off := range p.Offsets[:len(p.Offsets)-1] {
 		j, _ := nextAfter(open(), off)

@@ -4,6 +4,7 @@ import (
 	"context"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -68,6 +69,9 @@ type hub struct {
 	cache    *cache
 	sessions []*Service
 	stopped  bool // every session closed: the store is closed
+
+	// snapshotting: a snapshot is being taken in the background (snapshot.go).
+	snapshotting atomic.Bool
 }
 
 // New returns a Service that is not synced yet: call Sync (or use Open).
@@ -176,7 +180,11 @@ func (s *Service) Close() error {
 	// The next open reads the first page and the snapshot, not the tail:
 	// both are written now (writeMu is held; a failure costs only load speed).
 	if !h.fellBack {
-		h.writeSnapshot(context.Background(), h.snapshotDue(true))
+		var snap Snapshot
+		if h.snapshotDue(true) {
+			snap = h.cacheSnapshot()
+		}
+		h.writeSnapshot(context.Background(), snap)
 	}
 	if err := h.store.Close(); err != nil {
 		return internal(err)

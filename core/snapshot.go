@@ -5,22 +5,85 @@ package core
 
 import (
 	"context"
+	"time"
 )
+
+// snapshotSlice is how long the encoding of a snapshot runs before it lets
+// calls and the page run: at 100,000 conversations the whole encoding takes
+// some 0.7 s of CPU, which inside one transaction held every call (and, on
+// the page, everything else) that long. In slices it runs while calls wait
+// for IndexedDB.
+const snapshotSlice = 4 * time.Millisecond
 
 // snapshotIfDue has the store's snapshot of the list rewritten, after the
 // call that asks returned, when the store says enough changed since the last
 // one. Its failure costs only load speed, so it is not reported.
+//
+// The records are taken from the cache as of one change (no call is writing
+// then), encoded in slices while calls go on, and put in a transaction of
+// their own: a snapshot a few changes old is whole, since a load reads the
+// records changed since it. Records in the cache are never changed in place
+// (a change replaces one), so the copy stays as it was taken.
 func (h *hub) snapshotIfDue(ctx context.Context) {
-	if !h.snapshotDue(false) {
+	if !h.snapshotDue(false) || !h.snapshotting.CompareAndSwap(false, true) {
 		return
 	}
 	go func() {
+		defer h.snapshotting.Store(false)
+		snap := h.takeSnapshot()
+		if snap == nil {
+			return
+		}
+		snap.Encode(pacer(snapshotSlice))
 		h.writeMu.Lock()
 		defer h.writeMu.Unlock()
-		if !h.isStopped() && h.snapshotDue(false) { // not done meanwhile
-			h.writeSnapshot(context.Background(), true)
+		if !h.isStopped() {
+			h.writeSnapshot(context.Background(), snap)
 		}
 	}()
+}
+
+// takeSnapshot starts a snapshot of the cache as it is now, nil if none is
+// due any more or the hub stopped.
+func (h *hub) takeSnapshot() Snapshot {
+	h.writeMu.Lock()
+	defer h.writeMu.Unlock()
+	if h.isStopped() || !h.snapshotDue(false) {
+		return nil
+	}
+	return h.cacheSnapshot()
+}
+
+// cacheSnapshot starts a snapshot of every record in the cache, tombstones
+// too, nil if the store keeps none. The caller holds writeMu.
+func (h *hub) cacheSnapshot() Snapshot {
+	ss, ok := h.store.(SnapshotStore)
+	if !ok {
+		return nil
+	}
+	h.mu.RLock()
+	defer h.mu.RUnlock()
+	recs := make([]*ConversationRecord, 0, len(h.cache.convs)+len(h.cache.tombs))
+	for _, r := range h.cache.convs {
+		recs = append(recs, r)
+	}
+	for _, r := range h.cache.tombs {
+		recs = append(recs, r)
+	}
+	return ss.NewSnapshot(h.cache.seq, recs)
+}
+
+// pacer returns a pause that sleeps once every slice of work: a sleep, not a
+// yield, so that in the browser the event loop runs (IndexedDB's events,
+// the page) before the work goes on.
+func pacer(slice time.Duration) func() {
+	last := time.Now()
+	return func() {
+		if time.Since(last) >= slice {
+			time.Sleep(time.Millisecond)
+			last = time.Now()
+		}
+	}
 }
 
 func (h *hub) snapshotDue(closing bool) bool {
@@ -29,8 +92,9 @@ func (h *hub) snapshotDue(closing bool) bool {
 }
 
 // writeSnapshot brings the cache up to date with the store and writes, in
-// one transaction, the first page and, if snapshot, the snapshot of the list.
-func (h *hub) writeSnapshot(ctx context.Context, snapshot bool) {
+// one transaction, the first page and, if snap is not nil, the snapshot. The
+// caller holds writeMu.
+func (h *hub) writeSnapshot(ctx context.Context, snap Snapshot) {
 	var events batch
 	// A failure costs only load speed. What the catch-up read is in the cache
 	// whatever became of the snapshot (see catchUpIn), so its events are told
@@ -38,38 +102,26 @@ func (h *hub) writeSnapshot(ctx context.Context, snapshot bool) {
 	_ = h.store.Update(ctx, func(tx Tx) error {
 		fp, pageOK := tx.(FirstPageTx)
 		st, snapOK := tx.(SnapshotTx)
-		snapshot = snapshot && snapOK
-		if !pageOK && !snapshot {
+		if !snapOK {
+			snap = nil
+		}
+		if !pageOK && snap == nil {
 			return nil
 		}
 		var err error
 		if events, err = h.catchUpIn(tx); err != nil {
 			return err
 		}
-		var page []byte
-		var recs []*ConversationRecord
-		h.mu.RLock()
 		if pageOK {
-			page = h.firstPageJSON()
-		}
-		if snapshot {
-			recs = make([]*ConversationRecord, 0, len(h.cache.convs)+len(h.cache.tombs))
-			for _, r := range h.cache.convs {
-				recs = append(recs, r)
-			}
-			for _, r := range h.cache.tombs {
-				recs = append(recs, r)
-			}
-		}
-		seq := h.cache.seq
-		h.mu.RUnlock()
-		if pageOK {
+			h.mu.RLock()
+			page := h.firstPageJSON()
+			h.mu.RUnlock()
 			if err := fp.PutFirstPage(page); err != nil {
 				return err
 			}
 		}
-		if snapshot {
-			return st.PutSnapshot(seq, recs)
+		if snap != nil {
+			return st.PutSnapshot(snap)
 		}
 		return nil
 	})

@@ -83,12 +83,26 @@ type Tx interface {
 type SnapshotStore interface {
 	Store
 	SnapshotDue(closing bool) bool
+	// NewSnapshot starts a snapshot of recs, every conversation record
+	// (tombstones too) as of change sequence seq. The Service calls it while
+	// nothing writes (it holds writeMu); the snapshot may then be encoded
+	// while calls go on, and put later in a transaction of its own.
+	NewSnapshot(seq uint64, recs []*ConversationRecord) Snapshot
 }
 
-// SnapshotTx writes a snapshot: every conversation record (tombstones too) as
-// of change sequence seq.
+// Snapshot is a snapshot of the list that its store made (NewSnapshot), to
+// encode and put (SnapshotTx).
+type Snapshot interface {
+	// Encode encodes it, once; pause, if not nil, is called between pieces
+	// of the work, so that a caller can let others run. PutSnapshot encodes
+	// what was not.
+	Encode(pause func())
+}
+
+// SnapshotTx writes a snapshot. One older than the store's newest change is
+// whole all the same: a load reads the records changed since it.
 type SnapshotTx interface {
-	PutSnapshot(seq uint64, recs []*ConversationRecord) error
+	PutSnapshot(s Snapshot) error
 }
 
 // FirstPageTx keeps the first page (firstpage.go): the top of the list as

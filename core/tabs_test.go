@@ -48,15 +48,20 @@ type manualWatch struct {
 	fn func()
 }
 
-func (s *manualWatch) Watch(fn func()) func() { s.fn = fn; return func() {} }
-func (s *manualWatch) SnapshotDue(bool) bool  { return false }
+func (s *manualWatch) Watch(fn func()) func()                             { s.fn = fn; return func() {} }
+func (s *manualWatch) SnapshotDue(bool) bool                              { return false }
+func (s *manualWatch) NewSnapshot(uint64, []*ConversationRecord) Snapshot { return droppedSnapshot{} }
 func (s *manualWatch) Update(ctx context.Context, fn func(Tx) error) error {
 	return s.Store.Update(ctx, func(tx Tx) error { return fn(snapshotTx{tx}) })
 }
 
 type snapshotTx struct{ Tx }
 
-func (snapshotTx) PutSnapshot(uint64, []*ConversationRecord) error { return nil }
+func (snapshotTx) PutSnapshot(Snapshot) error { return nil }
+
+type droppedSnapshot struct{}
+
+func (droppedSnapshot) Encode(func()) {}
 
 func TestTabFollowsItsCurrentConversationWhenAnotherCatchUpTookTheMessage(t *testing.T) {
 	db := NewMemDB()
@@ -71,7 +76,7 @@ func TestTabFollowsItsCurrentConversationWhenAnotherCatchUpTookTheMessage(t *tes
 
 	writer.apply(msg(bob, "m1", 10)) // the writer does not show bob: it counts
 	// The reader's snapshot writer catches up first, taking the message...
-	reader.h.writeSnapshot(context.Background(), true)
+	reader.h.writeSnapshot(context.Background(), droppedSnapshot{})
 	c, err := reader.GetConversation(bob)
 	require.NoError(t, err)
 	require.Equal(t, 1, c.UnreadCount)

@@ -145,7 +145,7 @@ func measureLoad(t *testing.T, n int) {
 			ways[(r+i)%len(ways)]()
 		}
 	}
-	snapshot = timed(func() { require.NoError(t, s.Update(ctx, writeSnapshotFromRecords)) })
+	snapshot = timed(func() { require.NoError(t, s.Update(ctx, writeSnapshotFromRecords(s))) })
 	for r := range *loadCostRounds {
 		ways := []func(){func() { load("snapshot") }, plainGetAll}
 		for i := range ways {

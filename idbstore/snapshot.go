@@ -51,25 +51,68 @@ func (s *Store) snapshotState(live, tail int) {
 	s.snap.sinceSnapshot.Store(int64(tail))
 }
 
+// snapshotStored counts a snapshot committed: what was written after it was
+// taken is what a load now reads beside it.
+func (s *Store) snapshotStored(sn *listSnapshot) {
+	s.snap.live.Store(int64(sn.count))
+	s.snap.sinceSnapshot.Add(-sn.since)
+}
+
 var _ core.SnapshotTx = (*transaction)(nil)
 
-// PutSnapshot writes the whole list as one value, encoded a chunk at a time
-// into one reused buffer and copied out of Go chunk by chunk.
-func (x *transaction) PutSnapshot(seq uint64, recs []*core.ConversationRecord) error {
-	var chunks []any
-	encodeSnapshotChunks(seq, recs, snapshotChunkBytes, func(b []byte) {
-		chunks = append(chunks, idb.Bytes(b))
-	})
-	v := map[string]any{"seq": float64(seq), "count": len(recs)}
-	if len(chunks) == 1 {
-		v["bytes"] = chunks[0]
+// listSnapshot is a snapshot of the list (core.Snapshot): its records, then the
+// chunks they were encoded into, copied out of Go chunk by chunk (JS holds
+// them until the put, as IndexedDB then does).
+type listSnapshot struct {
+	seq   uint64
+	recs  []*core.ConversationRecord
+	count int
+	// since is what SnapshotDue counted when the snapshot was taken: those
+	// records are in it, the ones written after are not.
+	since   int64
+	chunks  []any
+	encoded bool
+}
+
+// NewSnapshot starts a snapshot of recs as of seq (core.SnapshotStore).
+func (s *Store) NewSnapshot(seq uint64, recs []*core.ConversationRecord) core.Snapshot {
+	return &listSnapshot{seq: seq, recs: recs, count: len(recs), since: s.snap.sinceSnapshot.Load()}
+}
+
+// Encode encodes the records into chunks of about snapshotChunkBytes,
+// pausing every snapshotPauseRecords records.
+func (sn *listSnapshot) Encode(pause func()) {
+	if sn.encoded {
+		return
+	}
+	encodeSnapshotChunks(sn.seq, sn.recs, snapshotChunkBytes, func(b []byte) {
+		sn.chunks = append(sn.chunks, idb.Bytes(b))
+	}, pause)
+	// What the cache replaces meanwhile need not stay alive for it.
+	sn.recs, sn.encoded = nil, true
+}
+
+// snapshotPauseRecords is how often encoding a snapshot offers to pause: a
+// record takes a few microseconds.
+const snapshotPauseRecords = 256
+
+// PutSnapshot writes the whole list as one value (encoded now if it was not).
+func (x *transaction) PutSnapshot(snap core.Snapshot) error {
+	sn, ok := snap.(*listSnapshot)
+	if !ok {
+		return fmt.Errorf("storing a snapshot: %T is not this store's", snap)
+	}
+	sn.Encode(nil)
+	v := map[string]any{"seq": float64(sn.seq), "count": sn.count}
+	if len(sn.chunks) == 1 {
+		v["bytes"] = sn.chunks[0]
 	} else {
-		v["chunks"] = chunks
+		v["chunks"] = sn.chunks
 	}
 	if err := x.tx.Put(storeMeta, metaSnapshot, v); err != nil {
 		return err
 	}
-	x.snapshotLive = len(recs)
+	x.snapshot = sn
 	return nil
 }
 

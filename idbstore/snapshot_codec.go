@@ -30,7 +30,7 @@ const snapshotRecordBytes = 192
 
 func encodeSnapshot(seq uint64, recs []*core.ConversationRecord) []byte {
 	var out []byte
-	encodeSnapshotChunks(seq, recs, math.MaxInt, func(b []byte) { out = b })
+	encodeSnapshotChunks(seq, recs, math.MaxInt, func(b []byte) { out = b }, nil)
 	return out
 }
 
@@ -38,8 +38,9 @@ func encodeSnapshot(seq uint64, recs []*core.ConversationRecord) []byte {
 // about limit bytes each, each with its own checksum, and hands each to emit,
 // which must be done with it when it returns (the buffer is reused): a list
 // of 100,000 conversations is never one buffer in Go. No records make one
-// empty chunk.
-func encodeSnapshotChunks(seq uint64, recs []*core.ConversationRecord, limit int, emit func([]byte)) {
+// empty chunk. pause, if not nil, is called every snapshotPauseRecords
+// records.
+func encodeSnapshotChunks(seq uint64, recs []*core.ConversationRecord, limit int, emit func([]byte), pause func()) {
 	// One buffer for every chunk, of the size a chunk needs (a record is
 	// some 100–200 bytes): grown by doubling instead, a snapshot of 10,000
 	// conversations left 4 MB of garbage, more than the calls between two
@@ -59,6 +60,9 @@ func encodeSnapshotChunks(seq uint64, recs []*core.ConversationRecord, limit int
 			e.uint(uint64(len(rec)))
 			e.b = append(e.b, rec...)
 			end++
+			if pause != nil && end%snapshotPauseRecords == 0 {
+				pause()
+			}
 		}
 		n := binary.PutUvarint(e.b[head:], uint64(end-start))
 		e.b = append(e.b[:head+n], e.b[head+binary.MaxVarintLen64:]...)

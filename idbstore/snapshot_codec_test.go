@@ -84,7 +84,8 @@ func TestEveryFlippedBitInASnapshotIsFound(t *testing.T) {
 }
 
 // A long list is written as chunks of about the limit, each a snapshot of its
-// own, which together are the list in order.
+// own, which together are the list in order; the encoding offers to pause
+// as it goes (the Service encodes while calls go on).
 func TestSnapshotChunksAreTheListInPieces(t *testing.T) {
 	var recs []*core.ConversationRecord
 	for i := range 500 {
@@ -94,7 +95,7 @@ func TestSnapshotChunksAreTheListInPieces(t *testing.T) {
 		recs = append(recs, r)
 	}
 	var all []*core.ConversationRecord
-	chunks := 0
+	chunks, pauses := 0, 0
 	encodeSnapshotChunks(9, recs, 4<<10, func(b []byte) {
 		seq, part, err := decodeSnapshot(string(b))
 		require.NoError(t, err)
@@ -102,15 +103,16 @@ func TestSnapshotChunksAreTheListInPieces(t *testing.T) {
 		require.NotEmpty(t, part)
 		all = append(all, part...)
 		chunks++
-	})
+	}, func() { pauses++ })
 	require.Greater(t, chunks, 10)
+	require.Equal(t, len(recs)/snapshotPauseRecords, pauses)
 	require.Equal(t, recs, all)
 
 	var one [][]byte
-	encodeSnapshotChunks(9, recs, math.MaxInt, func(b []byte) { one = append(one, append([]byte(nil), b...)) })
+	encodeSnapshotChunks(9, recs, math.MaxInt, func(b []byte) { one = append(one, append([]byte(nil), b...)) }, nil)
 	require.Equal(t, [][]byte{encodeSnapshot(9, recs)}, one)
 	var empty [][]byte
-	encodeSnapshotChunks(3, nil, 4<<10, func(b []byte) { empty = append(empty, append([]byte(nil), b...)) })
+	encodeSnapshotChunks(3, nil, 4<<10, func(b []byte) { empty = append(empty, append([]byte(nil), b...)) }, nil)
 	require.Len(t, empty, 1)
 	_, none, err := decodeSnapshot(string(empty[0]))
 	require.NoError(t, err)

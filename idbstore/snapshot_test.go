@@ -21,7 +21,7 @@ func withSnapshot(t *testing.T, opts Options) (*Store, string) {
 	name := freshName(t)
 	s := open(t, name, opts)
 	putConvs(t, s, 1, liveConv("me|1|a", 300, 1), liveConv("me|1|b", 200, 1), liveConv("me|1|c", 100, 1))
-	require.NoError(t, s.Update(ctx, writeSnapshotFromRecords))
+	require.NoError(t, s.Update(ctx, writeSnapshotFromRecords(s)))
 	b := liveConv("me|1|b", 400, 2)
 	b.Name = "B, renamed"
 	gone := liveConv("me|1|c", 100, 2)
@@ -63,7 +63,7 @@ func TestLoadTakesOlderRecordsFromTheSnapshot(t *testing.T) {
 		recs = append(recs, liveConv(fmt.Sprintf("me|1|u%03d", i), int64(1000+i), 1))
 	}
 	putConvs(t, s, 1, recs...)
-	require.NoError(t, s.Update(ctx, writeSnapshotFromRecords))
+	require.NoError(t, s.Update(ctx, writeSnapshotFromRecords(s)))
 	// u000 is below the top 100 and older than the snapshot.
 	rawPut(t, rawOpen(t, name), storeConversations, jsObj(map[string]any{
 		"id": "me|1|u000", "seq": 1, "sortOrder": 1000, "rec": bytesToJS([]byte{recordFormatV1, 0xff}),
@@ -100,7 +100,7 @@ func TestSnapshotDueWhenTheTailOutgrowsTheList(t *testing.T) {
 	}
 	putConvs(t, s, 1, recs...)
 	require.True(t, s.SnapshotDue(false), "1,200 records written, none in a snapshot")
-	require.NoError(t, s.Update(ctx, writeSnapshotFromRecords))
+	require.NoError(t, s.Update(ctx, writeSnapshotFromRecords(s)))
 	require.False(t, s.SnapshotDue(false))
 
 	reader := open(t, name, Options{})
@@ -190,7 +190,7 @@ func TestLongListSnapshotIsChunked(t *testing.T) {
 		recs = append(recs, r)
 	}
 	putConvs(t, s, 1, recs...)
-	require.NoError(t, s.Update(ctx, writeSnapshotFromRecords))
+	require.NoError(t, s.Update(ctx, writeSnapshotFromRecords(s)))
 	raw := rawOpen(t, name)
 	v := rawGet(t, raw, storeMeta, js.ValueOf(metaSnapshot))
 	require.True(t, v.Get("bytes").IsUndefined())

@@ -43,7 +43,7 @@ func (s *snapshotting) Update(ctx context.Context, fn func(core.Tx) error) error
 	if s.updates++; s.updates%2 == 0 {
 		return nil
 	}
-	return s.Store.Update(ctx, writeSnapshotFromRecords)
+	return s.Store.Update(ctx, writeSnapshotFromRecords(s.Store))
 }
 
 // writeSnapshotFromRecords writes a snapshot of every record, tombstones

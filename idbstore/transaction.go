@@ -24,9 +24,9 @@ type transaction struct {
 	seq uint64
 	// wroteConversations: the commit is news for other connections.
 	wroteConversations bool
-	// conversationsPut and snapshotLive (-1: none written) feed SnapshotDue.
+	// conversationsPut and snapshot (the one put, if any) feed SnapshotDue.
 	conversationsPut int
-	snapshotLive     int
+	snapshot         *listSnapshot
 	// legacy are the conversations whose messages Tails read from the
 	// messages store (legacy.go).
 	legacy map[string]bool
@@ -68,7 +68,7 @@ func (s *Store) run(ctx context.Context, mode idb.Mode, fn func(core.Tx) error) 
 		}
 		return s.errorf("starting a transaction: %w", err)
 	}
-	x := &transaction{tx: tx, s: s, writable: mode == idb.ReadWrite, snapshotLive: -1}
+	x := &transaction{tx: tx, s: s, writable: mode == idb.ReadWrite}
 	// Every way out that is not a clean return of fn — a panic above all —
 	// aborts, so the writes fn issued are never left to commit on their own
 	// (as bbolt's Update rolls back in a deferred call).
@@ -114,8 +114,8 @@ func (s *Store) run(ctx context.Context, mode idb.Mode, fn func(core.Tx) error) 
 		}
 		return s.errorf("the transaction did not commit, nothing of it was stored: %w", err)
 	}
-	if x.snapshotLive >= 0 {
-		s.snapshotState(x.snapshotLive, 0)
+	if x.snapshot != nil {
+		s.snapshotStored(x.snapshot)
 	}
 	s.snap.sinceSnapshot.Add(int64(x.conversationsPut))
 	s.noteSeq(x.seq) // committed: the poll need not tell of it

@@ -94,8 +94,21 @@ func (x *keepingTx) PutConversations(recs []*core.ConversationRecord, tails []*c
 	return x.Tx.PutConversations(recs, tails)
 }
 
-func (x *keepingTx) PutSnapshot(_ uint64, recs []*core.ConversationRecord) error {
-	x.since, x.live = 0, len(recs)
+// keptSnapshot is a snapshot's bookkeeping: how many records it holds, and
+// how many had been written when it was taken (those are in it).
+type keptSnapshot struct{ count, since int }
+
+func (keptSnapshot) Encode(func()) {}
+
+func (s *keeping) NewSnapshot(_ uint64, recs []*core.ConversationRecord) core.Snapshot {
+	s.k.mu.Lock()
+	defer s.k.mu.Unlock()
+	return keptSnapshot{count: len(recs), since: s.k.since}
+}
+
+func (x *keepingTx) PutSnapshot(snap core.Snapshot) error {
+	ks := snap.(keptSnapshot)
+	x.since, x.live = x.since-ks.since, ks.count
 	return nil
 }
 

@@ -24,6 +24,7 @@ var optional = []struct {
 }{
 	{"SnapshotLoadsWhatTheRecordsSay", hasSnapshots, testSnapshotLoadsWhatTheRecordsSay},
 	{"SnapshotGoesWithAnAbort", hasSnapshots, testSnapshotGoesWithAnAbort},
+	{"SnapshotPutAfterLaterWrites", hasSnapshots, testSnapshotPutAfterLaterWrites},
 	{"SnapshotDueOnlyWhenATailIsLeft", hasSnapshots, testSnapshotDue},
 	{"FirstPageKeptAndShared", hasFirstPage, testFirstPageKept},
 	{"FirstPageEveryChangeDeletesIt", hasFirstPage, testFirstPageGoesWithAChange},
@@ -57,21 +58,24 @@ func runOptional(t *testing.T, open Opener) {
 // Service does from its cache.
 func writeSnapshot(t *testing.T, s core.Store) {
 	t.Helper()
-	update(t, s, PutSnapshotOfRecords)
+	update(t, s, PutSnapshotOfRecords(s))
 }
 
-// PutSnapshotOfRecords writes, in tx (a SnapshotTx), a snapshot of every
-// record the store holds, tombstones too, as the Service does from its cache.
-func PutSnapshotOfRecords(tx core.Tx) error {
-	seq, err := tx.Seq()
-	if err != nil {
-		return err
+// PutSnapshotOfRecords writes, in a transaction of s (a SnapshotStore), a
+// snapshot of every record s holds, tombstones too, as the Service does
+// from its cache.
+func PutSnapshotOfRecords(s core.Store) func(tx core.Tx) error {
+	return func(tx core.Tx) error {
+		seq, err := tx.Seq()
+		if err != nil {
+			return err
+		}
+		all, err := tx.ConversationsChangedSince(0)
+		if err != nil {
+			return err
+		}
+		return tx.(core.SnapshotTx).PutSnapshot(s.(core.SnapshotStore).NewSnapshot(seq, all))
 	}
-	all, err := tx.ConversationsChangedSince(0)
-	if err != nil {
-		return err
-	}
-	return tx.(core.SnapshotTx).PutSnapshot(seq, all)
 }
 
 // loadAll is every record a new connection loads, and the sequence.
@@ -108,6 +112,37 @@ func testSnapshotLoadsWhatTheRecordsSay(t *testing.T, connect func() core.Store)
 	require.ElementsMatch(t, []*core.ConversationRecord{a, b2, tombstone("carol", 2), conv("dave", 50, 2), conv("erin", 60, 2)}, all)
 }
 
+// The Service takes a snapshot, encodes it while calls go on and puts it
+// later: a snapshot older than the records written before its put loads
+// whole all the same (they replace theirs in it), and what was written
+// after it was taken still counts towards the next one.
+func testSnapshotPutAfterLaterWrites(t *testing.T, connect func() core.Store) {
+	s := connected(t, connect)
+	ss := s.(core.SnapshotStore)
+	const n = 1500
+	recs := make([]*core.ConversationRecord, n)
+	for i := range recs {
+		recs[i] = conv(fmt.Sprintf("u%04d", i), int64(1000+i), 2)
+	}
+	a, b := conv("alice", 300, 1), conv("bob", 200, 1)
+	put(t, s, 1, []*core.ConversationRecord{a, b, tombstone("dave", 1)}, nil)
+	writeSnapshot(t, s)
+
+	snap := ss.NewSnapshot(1, []*core.ConversationRecord{a, b, tombstone("dave", 1)})
+	b2 := conv("bob", 400, 2)
+	later := append([]*core.ConversationRecord{b2, tombstone("alice", 2), conv("dave", 50, 2)}, recs...)
+	put(t, s, 2, later, nil)
+	snap.Encode(nil)
+	update(t, s, func(tx core.Tx) error { return tx.(core.SnapshotTx).PutSnapshot(snap) })
+
+	all, seq := loadAll(t, connect)
+	require.EqualValues(t, 2, seq)
+	require.ElementsMatch(t, later, all)
+	require.True(t, ss.SnapshotDue(false), "the %d records written after the snapshot was taken are not in it", len(later))
+	writeSnapshot(t, s)
+	require.False(t, ss.SnapshotDue(false))
+}
+
 // A snapshot written in a transaction that aborts is not kept: the load
 // still gives the records.
 func testSnapshotGoesWithAnAbort(t *testing.T, connect func() core.Store) {
@@ -117,7 +152,8 @@ func testSnapshotGoesWithAnAbort(t *testing.T, connect func() core.Store) {
 	writeSnapshot(t, s)
 	boom := errors.New("boom")
 	err := s.Update(ctx, func(tx core.Tx) error {
-		if err := tx.(core.SnapshotTx).PutSnapshot(1, []*core.ConversationRecord{conv("mallory", 900, 1)}); err != nil {
+		snap := s.(core.SnapshotStore).NewSnapshot(1, []*core.ConversationRecord{conv("mallory", 900, 1)})
+		if err := tx.(core.SnapshotTx).PutSnapshot(snap); err != nil {
 			return err
 		}
 		return boom
