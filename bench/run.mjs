@@ -503,6 +503,7 @@ class Bench {
     const db = `bench-lc-${n}`;
     const baselineDb = `bench-bl-${n}`;
     const withMessagesDb = `bench-blm-${n}`;
+    const keptDb = `bench-blk-${n}`;
     const t0 = Date.now();
     const out = { n, loadAverageAtStart: os.loadavg() };
     this.peaks = {};
@@ -585,11 +586,11 @@ class Bench {
     }
 
     // Scenario 3: module and baseline chunk by chunk.
-    out.apply = await this.runApply(n, db, baselineDb, withMessagesDb, t0);
+    out.apply = await this.runApply(n, db, { baselineDb, withMessagesDb, keptDb }, t0);
 
     await this.closeWork();
     const page = await this.work();
-    await page.evaluate(async (names) => { for (const d of names) await globalThis.bench.deleteDb(d); }, [db, baselineDb, withMessagesDb]);
+    await page.evaluate(async (names) => { for (const d of names) await globalThis.bench.deleteDb(d); }, [db, baselineDb, withMessagesDb, keptDb]);
     await this.closeWork();
     // At sizes below scenario 3's conversations, its messages create the rest.
     out.memoryPeak = peakSummary(this.peaks, n, { apply: n + (out.apply.created ?? 0) });
@@ -643,16 +644,17 @@ class Bench {
     return out;
   }
 
-  async runApply(n, db, baselineDb, withMessagesDb, t0) {
+  async runApply(n, db, { baselineDb, withMessagesDb, keptDb }, t0) {
     const cfg = this.cfg;
     const { total, convs, batch, chunks } = cfg.apply;
-    const prepArgs = { db, baselineDb, withMessagesDb, n, total, convs, batch, t0: t0 + 1e7 };
+    const prepArgs = { db, baselineDb, withMessagesDb, keptDb, n, total, convs, batch, t0: t0 + 1e7 };
     const prep = await this.call('applyPrepare', prepArgs);
     const nb = prep.batches;
     const per = Math.ceil(nb / chunks);
     const mod = [];
     const base = [];
     const withMsgs = [];
+    const kept = [];
     let timeout = false;
     let moduleMs = 0;
     const gc = { cycles: 0, cpuMs: 0, stwMs: 0, wallMs: 0, maxCpuMs: 0, allocMB: 0, calls: 0 };
@@ -684,9 +686,12 @@ class Bench {
       base.push(...btimes);
       const mtimes = await this.call('applyBaselineWithMessages', { from, to });
       withMsgs.push(...mtimes);
+      const ktimes = await this.call('applyBaselineKept', { from, to });
+      kept.push(...ktimes);
       const sum = (xs) => xs.reduce((a, b) => a + b, 0);
       log(`${n}: apply chunk ${c + 1}/${chunks}: module ${timeout ? 'stopped' : (sum(mod.slice(from, to)) / 1000).toFixed(1) + ' s'}, ` +
-        `baseline ${(sum(btimes) / 1000).toFixed(1)} s, baseline storing messages too ${(sum(mtimes) / 1000).toFixed(1)} s`);
+        `baseline ${(sum(btimes) / 1000).toFixed(1)} s, baseline storing messages too ${(sum(mtimes) / 1000).toFixed(1)} s, ` +
+        `baseline keeping them in the conversation ${(sum(ktimes) / 1000).toFixed(1)} s`);
     }
     const sum = (xs) => xs.reduce((a, b) => a + b, 0);
     const out = {
@@ -698,6 +703,8 @@ class Bench {
       baselineMs: sum(base),
       baselineBatchStats: stats(base),
       withMessagesMs: sum(withMsgs),
+      keptMs: sum(kept),
+      keptBatchStats: stats(kept),
       withMessagesBatchStats: stats(withMsgs),
       moduleGC: gc,
       moduleMemoryBytesAfter: memoryBytes,
