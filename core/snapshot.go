@@ -19,11 +19,12 @@ const snapshotSlice = 4 * time.Millisecond
 // call that asks returned, when the store says enough changed since the last
 // one. Its failure costs only load speed, so it is not reported.
 //
-// The records are taken from the cache as of one change (no call is writing
-// then), encoded in slices while calls go on, and put in a transaction of
-// their own: a snapshot a few changes old is whole, since a load reads the
-// records changed since it. Records in the cache are never changed in place
-// (a change replaces one), so the copy stays as it was taken.
+// The snapshot is of the change the cache is at when it starts (no call is
+// writing then); it is encoded in slices while calls go on, each record as
+// the cache has it when its turn comes, and put in a transaction of its own.
+// That is whole: a record a call changed meanwhile is also among those the
+// load reads as changed since the snapshot's change, and replaces the one in
+// it. Nothing but the ids is held while it encodes.
 func (h *hub) snapshotIfDue(ctx context.Context) {
 	if !h.snapshotDue(false) || !h.snapshotting.CompareAndSwap(false, true) {
 		return
@@ -54,23 +55,28 @@ func (h *hub) takeSnapshot() Snapshot {
 	return h.cacheSnapshot()
 }
 
-// cacheSnapshot starts a snapshot of every record in the cache, tombstones
-// too, nil if the store keeps none. The caller holds writeMu.
+// cacheSnapshot starts a snapshot of every conversation in the cache,
+// tombstones too, nil if the store keeps none. The caller holds writeMu.
 func (h *hub) cacheSnapshot() Snapshot {
 	ss, ok := h.store.(SnapshotStore)
 	if !ok {
 		return nil
 	}
 	h.mu.RLock()
-	defer h.mu.RUnlock()
-	recs := make([]*ConversationRecord, 0, len(h.cache.convs)+len(h.cache.tombs))
-	for _, r := range h.cache.convs {
-		recs = append(recs, r)
+	ids := make([]string, 0, len(h.cache.convs)+len(h.cache.tombs))
+	for id := range h.cache.convs {
+		ids = append(ids, id)
 	}
-	for _, r := range h.cache.tombs {
-		recs = append(recs, r)
+	for id := range h.cache.tombs {
+		ids = append(ids, id)
 	}
-	return ss.NewSnapshot(h.cache.seq, recs)
+	seq := h.cache.seq
+	h.mu.RUnlock()
+	return ss.NewSnapshot(seq, len(ids), func(i int) *ConversationRecord {
+		h.mu.RLock()
+		defer h.mu.RUnlock()
+		return h.cache.record(ids[i])
+	})
 }
 
 // pacer returns a pause that sleeps once every slice of work: a sleep, not a

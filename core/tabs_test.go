@@ -48,9 +48,11 @@ type manualWatch struct {
 	fn func()
 }
 
-func (s *manualWatch) Watch(fn func()) func()                             { s.fn = fn; return func() {} }
-func (s *manualWatch) SnapshotDue(bool) bool                              { return false }
-func (s *manualWatch) NewSnapshot(uint64, []*ConversationRecord) Snapshot { return droppedSnapshot{} }
+func (s *manualWatch) Watch(fn func()) func() { s.fn = fn; return func() {} }
+func (s *manualWatch) SnapshotDue(bool) bool  { return false }
+func (s *manualWatch) NewSnapshot(uint64, int, func(int) *ConversationRecord) Snapshot {
+	return droppedSnapshot{}
+}
 func (s *manualWatch) Update(ctx context.Context, fn func(Tx) error) error {
 	return s.Store.Update(ctx, func(tx Tx) error { return fn(snapshotTx{tx}) })
 }

@@ -60,23 +60,24 @@ func (s *Store) snapshotStored(sn *listSnapshot) {
 
 var _ core.SnapshotTx = (*transaction)(nil)
 
-// listSnapshot is a snapshot of the list (core.Snapshot): its records, then the
-// chunks they were encoded into, copied out of Go chunk by chunk (JS holds
-// them until the put, as IndexedDB then does).
+// listSnapshot is a snapshot of the list (core.Snapshot): where its records
+// come from, then the chunks they were encoded into, copied out of Go chunk
+// by chunk (JS holds them until the put, as IndexedDB then does).
 type listSnapshot struct {
-	seq   uint64
-	recs  []*core.ConversationRecord
-	count int
-	// since is what SnapshotDue counted when the snapshot was taken: those
-	// records are in it, the ones written after are not.
+	seq    uint64
+	n      int
+	record func(i int) *core.ConversationRecord
+	// since is what SnapshotDue counted when the snapshot was taken: the
+	// records written after are read beside it by a load.
 	since   int64
+	count   int
 	chunks  []any
 	encoded bool
 }
 
-// NewSnapshot starts a snapshot of recs as of seq (core.SnapshotStore).
-func (s *Store) NewSnapshot(seq uint64, recs []*core.ConversationRecord) core.Snapshot {
-	return &listSnapshot{seq: seq, recs: recs, count: len(recs), since: s.snap.sinceSnapshot.Load()}
+// NewSnapshot starts a snapshot (core.SnapshotStore).
+func (s *Store) NewSnapshot(seq uint64, n int, record func(i int) *core.ConversationRecord) core.Snapshot {
+	return &listSnapshot{seq: seq, n: n, record: record, since: s.snap.sinceSnapshot.Load()}
 }
 
 // Encode encodes the records into chunks of about snapshotChunkBytes,
@@ -85,11 +86,10 @@ func (sn *listSnapshot) Encode(pause func()) {
 	if sn.encoded {
 		return
 	}
-	encodeSnapshotChunks(sn.seq, sn.recs, snapshotChunkBytes, func(b []byte) {
+	sn.count = encodeSnapshotChunks(sn.seq, sn.n, sn.record, snapshotChunkBytes, func(b []byte) {
 		sn.chunks = append(sn.chunks, idb.Bytes(b))
 	}, pause)
-	// What the cache replaces meanwhile need not stay alive for it.
-	sn.recs, sn.encoded = nil, true
+	sn.record, sn.encoded = nil, true
 }
 
 // snapshotPauseRecords is how often encoding a snapshot offers to pause: a

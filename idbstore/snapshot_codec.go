@@ -30,49 +30,55 @@ const snapshotRecordBytes = 192
 
 func encodeSnapshot(seq uint64, recs []*core.ConversationRecord) []byte {
 	var out []byte
-	encodeSnapshotChunks(seq, recs, math.MaxInt, func(b []byte) { out = b }, nil)
+	encodeSnapshotChunks(seq, len(recs), func(i int) *core.ConversationRecord { return recs[i] }, math.MaxInt, func(b []byte) { out = b }, nil)
 	return out
 }
 
-// encodeSnapshotChunks encodes recs as consecutive snapshots (chunks) of
-// about limit bytes each, each with its own checksum, and hands each to emit,
-// which must be done with it when it returns (the buffer is reused): a list
-// of 100,000 conversations is never one buffer in Go. No records make one
-// empty chunk. pause, if not nil, is called every snapshotPauseRecords
-// records.
-func encodeSnapshotChunks(seq uint64, recs []*core.ConversationRecord, limit int, emit func([]byte), pause func()) {
+// encodeSnapshotChunks encodes n records, record(i) for i from 0 in order
+// (nil leaves one out), as consecutive snapshots (chunks) of about limit
+// bytes each, each with its own checksum, and hands each to emit, which must
+// be done with it when it returns (the buffer is reused): a list of 100,000
+// conversations is never one buffer in Go. No records make one empty chunk.
+// pause, if not nil, is called every snapshotPauseRecords records. It
+// returns how many records it encoded.
+func encodeSnapshotChunks(seq uint64, n int, record func(i int) *core.ConversationRecord, limit int, emit func([]byte), pause func()) (count int) {
 	// One buffer for every chunk, of the size a chunk needs (a record is
 	// some 100–200 bytes): grown by doubling instead, a snapshot of 10,000
 	// conversations left 4 MB of garbage, more than the calls between two
 	// snapshots together.
-	e := encoder{b: make([]byte, 0, min(limit, 64+len(recs)*snapshotRecordBytes)+64<<10)}
+	e := encoder{b: make([]byte, 0, min(limit, 64+n*snapshotRecordBytes)+64<<10)}
 	var rec []byte
-	for start := 0; start == 0 || start < len(recs); {
+	for i := 0; i == 0 || i < n; {
 		// The count goes in once the chunk is full; reserve the most a
 		// uvarint of it can take and move the records up after.
 		e.b = append(e.b[:0], snapshotFormat, 0, 0, 0, 0)
 		e.uint(seq)
 		head := len(e.b)
 		e.b = append(e.b, make([]byte, binary.MaxVarintLen64)...)
-		end := start
-		for end < len(recs) && len(e.b) < limit {
-			rec = appendConversation(rec[:0], recs[end])
-			e.uint(uint64(len(rec)))
-			e.b = append(e.b, rec...)
-			end++
-			if pause != nil && end%snapshotPauseRecords == 0 {
+		inChunk := 0
+		for ; i < n && len(e.b) < limit; i++ {
+			if pause != nil && i > 0 && i%snapshotPauseRecords == 0 {
 				pause()
 			}
+			r := record(i)
+			if r == nil {
+				continue
+			}
+			rec = appendConversation(rec[:0], r)
+			e.uint(uint64(len(rec)))
+			e.b = append(e.b, rec...)
+			inChunk++
 		}
-		n := binary.PutUvarint(e.b[head:], uint64(end-start))
-		e.b = append(e.b[:head+n], e.b[head+binary.MaxVarintLen64:]...)
+		w := binary.PutUvarint(e.b[head:], uint64(inChunk))
+		e.b = append(e.b[:head+w], e.b[head+binary.MaxVarintLen64:]...)
 		binary.LittleEndian.PutUint32(e.b[1:5], crc32.Checksum(e.b[5:], snapshotCRC))
 		emit(e.b)
-		start = end
-		if end == 0 {
+		count += inChunk
+		if n == 0 {
 			break
 		}
 	}
+	return count
 }
 
 // decodeSnapshot decodes a snapshot; the records' strings share s's memory.

@@ -61,6 +61,11 @@ func writeSnapshot(t *testing.T, s core.Store) {
 	update(t, s, PutSnapshotOfRecords(s))
 }
 
+// snapshotOf starts a snapshot of recs in s, a SnapshotStore.
+func snapshotOf(s core.Store, seq uint64, recs []*core.ConversationRecord) core.Snapshot {
+	return s.(core.SnapshotStore).NewSnapshot(seq, len(recs), func(i int) *core.ConversationRecord { return recs[i] })
+}
+
 // PutSnapshotOfRecords writes, in a transaction of s (a SnapshotStore), a
 // snapshot of every record s holds, tombstones too, as the Service does
 // from its cache.
@@ -74,7 +79,7 @@ func PutSnapshotOfRecords(s core.Store) func(tx core.Tx) error {
 		if err != nil {
 			return err
 		}
-		return tx.(core.SnapshotTx).PutSnapshot(s.(core.SnapshotStore).NewSnapshot(seq, all))
+		return tx.(core.SnapshotTx).PutSnapshot(snapshotOf(s, seq, all))
 	}
 }
 
@@ -128,7 +133,7 @@ func testSnapshotPutAfterLaterWrites(t *testing.T, connect func() core.Store) {
 	put(t, s, 1, []*core.ConversationRecord{a, b, tombstone("dave", 1)}, nil)
 	writeSnapshot(t, s)
 
-	snap := ss.NewSnapshot(1, []*core.ConversationRecord{a, b, tombstone("dave", 1)})
+	snap := snapshotOf(s, 1, []*core.ConversationRecord{a, b, tombstone("dave", 1)})
 	b2 := conv("bob", 400, 2)
 	later := append([]*core.ConversationRecord{b2, tombstone("alice", 2), conv("dave", 50, 2)}, recs...)
 	put(t, s, 2, later, nil)
@@ -152,7 +157,7 @@ func testSnapshotGoesWithAnAbort(t *testing.T, connect func() core.Store) {
 	writeSnapshot(t, s)
 	boom := errors.New("boom")
 	err := s.Update(ctx, func(tx core.Tx) error {
-		snap := s.(core.SnapshotStore).NewSnapshot(1, []*core.ConversationRecord{conv("mallory", 900, 1)})
+		snap := snapshotOf(s, 1, []*core.ConversationRecord{conv("mallory", 900, 1)})
 		if err := tx.(core.SnapshotTx).PutSnapshot(snap); err != nil {
 			return err
 		}
