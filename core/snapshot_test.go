@@ -74,6 +74,18 @@ func (x heldSnapshotTx) PutSnapshot(snap Snapshot) error {
 	return nil
 }
 
+// awaitTaken is the snapshot the Service took, once it starts encoding it.
+func (s *heldSnapshots) awaitTaken(t *testing.T) *heldSnapshot {
+	t.Helper()
+	select {
+	case snap := <-s.taken:
+		return snap
+	case <-time.After(10 * time.Second):
+		t.Fatal("no snapshot was taken")
+		return nil
+	}
+}
+
 func (s *heldSnapshots) puts() []*heldSnapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -112,12 +124,7 @@ func TestSnapshotIsEncodedWhileCallsGoOn(t *testing.T) {
 	store.due.Store(true)
 	_, err = s.ApplyMessages(ctx, []Message{msg(p2p("bob"), "m3", 300)})
 	require.NoError(t, err)
-	var snap *heldSnapshot
-	select {
-	case snap = <-store.taken:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no snapshot was taken")
-	}
+	snap := store.awaitTaken(t)
 	require.EqualValues(t, 2, snap.seq, "the change the snapshot was taken at")
 	require.Equal(t, 2, snap.n, "bob and carol")
 
@@ -151,12 +158,7 @@ func TestSnapshotEncodingWhenTheServiceCloses(t *testing.T) {
 	store.due.Store(true)
 	_, err = s.ApplyMessages(ctx, []Message{msg(p2p("bob"), "m1", 100)})
 	require.NoError(t, err)
-	var snap *heldSnapshot
-	select {
-	case snap = <-store.taken:
-	case <-time.After(10 * time.Second):
-		t.Fatal("no snapshot was taken")
-	}
+	snap := store.awaitTaken(t)
 	within(t, "close while the snapshot encodes", func() { require.NoError(t, s.Close()) })
 	puts := store.puts()
 	require.Len(t, puts, 1, "the close's own")
