@@ -66,6 +66,17 @@ func (c *cache) put(rec *ConversationRecord) {
 	}
 }
 
+// all yields every record, live ones then tombstones.
+func (c *cache) all(yield func(*ConversationRecord) bool) {
+	for _, m := range []map[string]*ConversationRecord{c.convs, c.tombs} {
+		for _, r := range m {
+			if !yield(r) {
+				return
+			}
+		}
+	}
+}
+
 // record is the conversation's record, live or tombstone, or nil.
 func (c *cache) record(id string) *ConversationRecord {
 	if r := c.convs[id]; r != nil {

@@ -5,6 +5,7 @@ package core
 
 import (
 	"context"
+	"iter"
 	"time"
 )
 
@@ -24,7 +25,7 @@ const snapshotSlice = 4 * time.Millisecond
 // the cache has it when its turn comes, and put in a transaction of its own.
 // That is whole: a record a call changed meanwhile is also among those the
 // load reads as changed since the snapshot's change, and replaces the one in
-// it. Nothing but the ids is held while it encodes.
+// it.
 func (h *hub) snapshotIfDue(ctx context.Context) {
 	if !h.snapshotDue(false) || !h.snapshotting.CompareAndSwap(false, true) {
 		return
@@ -57,25 +58,38 @@ func (h *hub) takeSnapshot() Snapshot {
 
 // cacheSnapshot starts a snapshot of every conversation in the cache,
 // tombstones too, nil if the store keeps none. The caller holds writeMu.
+//
+// It walks the cache's maps as the snapshot is encoded, each step under the
+// read lock, calls changing them in between: a map walked while it changes
+// gives every entry neither added nor removed once, and one added or removed
+// meanwhile (a conversation created, deleted, brought back or moved in the
+// list) is changed since the snapshot's change, so whether it comes once,
+// twice or not at all, the load reads it beside the snapshot, and that copy
+// replaces any in it.
+// Nothing is copied (a copy of the ids, or of the records, stayed live the
+// whole time and raised the peak of memory by as much again).
 func (h *hub) cacheSnapshot() Snapshot {
 	ss, ok := h.store.(SnapshotStore)
 	if !ok {
 		return nil
 	}
 	h.mu.RLock()
-	ids := make([]string, 0, len(h.cache.convs)+len(h.cache.tombs))
-	for id := range h.cache.convs {
-		ids = append(ids, id)
-	}
-	for id := range h.cache.tombs {
-		ids = append(ids, id)
-	}
-	seq := h.cache.seq
+	n, seq := len(h.cache.convs)+len(h.cache.tombs), h.cache.seq
 	h.mu.RUnlock()
-	return ss.NewSnapshot(seq, len(ids), func(i int) *ConversationRecord {
+	var next func() (*ConversationRecord, bool)
+	var stop func()
+	return ss.NewSnapshot(seq, n, func() *ConversationRecord {
 		h.mu.RLock()
 		defer h.mu.RUnlock()
-		return h.cache.record(ids[i])
+		if next == nil { // at the first record: a snapshot never encoded holds nothing
+			next, stop = iter.Pull(h.cache.all)
+		}
+		r, ok := next()
+		if !ok {
+			stop()
+			return nil
+		}
+		return r
 	})
 }
 

@@ -2,6 +2,8 @@ package core
 
 import (
 	"context"
+	"fmt"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -18,15 +20,19 @@ type heldSnapshots struct {
 	due     atomic.Bool
 	taken   chan *heldSnapshot
 	release chan struct{}
-	mu      sync.Mutex
-	put     []*heldSnapshot
+	// midway, if set, is told once stopAt records are encoded; the
+	// encoding then waits for resume.
+	midway, resume chan struct{}
+	stopAt         int
+	mu             sync.Mutex
+	put            []*heldSnapshot
 }
 
 type heldSnapshot struct {
-	s      *heldSnapshots
-	seq    uint64
-	n      int
-	record func(int) *ConversationRecord
+	s    *heldSnapshots
+	seq  uint64
+	n    int
+	next func() *ConversationRecord
 	// encoded are the records Encode took, paused how often it paused.
 	encoded []*ConversationRecord
 	paused  int
@@ -38,8 +44,8 @@ func newHeldSnapshots(db *MemDB) *heldSnapshots {
 
 func (s *heldSnapshots) SnapshotDue(bool) bool { return s.due.Load() }
 
-func (s *heldSnapshots) NewSnapshot(seq uint64, n int, record func(int) *ConversationRecord) Snapshot {
-	return &heldSnapshot{s: s, seq: seq, n: n, record: record}
+func (s *heldSnapshots) NewSnapshot(seq uint64, n int, next func() *ConversationRecord) Snapshot {
+	return &heldSnapshot{s: s, seq: seq, n: n, next: next}
 }
 
 func (sn *heldSnapshot) Encode(pause func()) {
@@ -48,12 +54,14 @@ func (sn *heldSnapshot) Encode(pause func()) {
 	}
 	sn.s.taken <- sn
 	<-sn.s.release
-	for i := range sn.n {
+	for r := sn.next(); r != nil; r = sn.next() {
+		sn.encoded = append(sn.encoded, r)
+		if sn.s.midway != nil && len(sn.encoded) == sn.s.stopAt {
+			sn.s.midway <- struct{}{}
+			<-sn.s.resume
+		}
 		pause()
 		sn.paused++
-		if r := sn.record(i); r != nil {
-			sn.encoded = append(sn.encoded, r)
-		}
 	}
 }
 
@@ -141,11 +149,19 @@ func TestSnapshotIsEncodedWhileCallsGoOn(t *testing.T) {
 	close(store.release)
 	require.Eventually(t, func() bool { return len(store.puts()) == 1 }, 10*time.Second, time.Millisecond)
 	require.Same(t, snap, store.puts()[0])
-	require.Equal(t, 2, snap.paused, "encoded in slices: it offered to pause")
-	bob, carol := s.h.cache.record(p2p("bob")), s.h.cache.record(p2p("carol"))
-	require.ElementsMatch(t, []*ConversationRecord{bob, carol}, snap.encoded, "the records as they were when encoded")
-	require.Greater(t, bob.Seq, snap.seq, "changed since the snapshot's change: a load reads it beside")
-	require.Greater(t, carol.Seq, snap.seq)
+	require.Equal(t, len(snap.encoded), snap.paused, "encoded in slices: it offered to pause")
+	// It walked the cache when it encoded, after the calls: dave, created
+	// since, may come or not; whatever came is the cache's record, and
+	// whatever changed since the snapshot's change a load reads beside it.
+	var want []*ConversationRecord
+	for _, id := range []string{p2p("bob"), p2p("carol"), p2p("dave")} {
+		r := s.h.cache.record(id)
+		require.Greater(t, r.Seq, snap.seq, "%s changed since the snapshot's change", id)
+		if id != p2p("dave") || slices.Contains(snap.encoded, r) {
+			want = append(want, r)
+		}
+	}
+	require.ElementsMatch(t, want, snap.encoded, "the records as they were when encoded")
 }
 
 // A Service that closes while a snapshot encodes writes its own at the close;
@@ -166,4 +182,64 @@ func TestSnapshotEncodingWhenTheServiceCloses(t *testing.T) {
 	close(store.release)
 	time.Sleep(50 * time.Millisecond) // let the encoding finish and find the hub stopped
 	require.Len(t, store.puts(), 1, "the one encoding is not put after the close")
+}
+
+// Calls that move conversations in the list, create and delete some while
+// the snapshot walks the cache leave it whole: every conversation a load
+// would take from the snapshot (not changed since its change) is in it as
+// the cache has it, whatever the walk gave twice or missed.
+func TestSnapshotWalkedWhileCallsChangeTheList(t *testing.T) {
+	store := newHeldSnapshots(NewMemDB())
+	store.midway, store.resume, store.stopAt = make(chan struct{}), make(chan struct{}), 100
+	s, err := Open(context.Background(), Options{AccountID: me, Store: store})
+	require.NoError(t, err)
+	defer s.Close()
+	ctx := context.Background()
+	id := func(i int) string { return p2p(fmt.Sprintf("u%03d", i)) }
+	var first []Message
+	for i := range 300 {
+		first = append(first, msg(id(i), fmt.Sprintf("a%d", i), int64(100+i)))
+	}
+	_, err = s.ApplyMessages(ctx, first)
+	require.NoError(t, err)
+	store.due.Store(true)
+	_, err = s.ApplyMessages(ctx, []Message{msg(id(0), "b0", 1000)})
+	require.NoError(t, err)
+	snap := store.awaitTaken(t)
+	close(store.release)
+	select {
+	case <-store.midway:
+	case <-time.After(10 * time.Second):
+		t.Fatal("the encoding did not reach its midway")
+	}
+	within(t, "calls while the walk is midway", func() {
+		var moved []Message
+		for i := 0; i < 300; i += 3 {
+			moved = append(moved, msg(id(i), fmt.Sprintf("c%d", i), int64(2000+i)))
+		}
+		for i := 300; i < 340; i++ {
+			moved = append(moved, msg(id(i), fmt.Sprintf("c%d", i), int64(2000+i)))
+		}
+		_, err := s.ApplyMessages(ctx, moved)
+		require.NoError(t, err)
+		for i := 1; i < 300; i += 7 {
+			require.NoError(t, s.DeleteConversation(ctx, id(i), false))
+		}
+	})
+	close(store.resume)
+	require.Eventually(t, func() bool { return len(store.puts()) == 1 }, 10*time.Second, time.Millisecond)
+
+	inSnapshot := map[string][]*ConversationRecord{}
+	for _, r := range snap.encoded {
+		inSnapshot[r.ConversationID] = append(inSnapshot[r.ConversationID], r)
+	}
+	unchanged := 0
+	for r := range s.h.cache.all {
+		if r.Seq > snap.seq {
+			continue // the load reads it beside the snapshot
+		}
+		unchanged++
+		require.Equal(t, []*ConversationRecord{r}, inSnapshot[r.ConversationID], "%s, unchanged since the snapshot", r.ConversationID)
+	}
+	require.Greater(t, unchanged, 100)
 }

@@ -83,14 +83,13 @@ type Tx interface {
 type SnapshotStore interface {
 	Store
 	SnapshotDue(closing bool) bool
-	// NewSnapshot starts a snapshot of n records as of change sequence seq:
-	// record(i), for i from 0 to n-1 in order, gives each when it is
-	// encoded (nil leaves one out). The Service calls it while nothing
-	// writes (it holds writeMu); the snapshot may then be encoded while calls
-	// go on, and put later in a transaction of its own. A record may then be
-	// newer than seq: the load reads every record changed after seq, which
-	// replaces it.
-	NewSnapshot(seq uint64, n int, record func(i int) *ConversationRecord) Snapshot
+	// NewSnapshot starts a snapshot as of change sequence seq of about n
+	// records: next gives each in turn when it is encoded, nil once there
+	// are no more. The Service calls it while nothing writes (it holds
+	// writeMu); the snapshot may then be encoded while calls go on, and put
+	// later in a transaction of its own. A record may then be newer than
+	// seq: the load reads every record changed after seq, which replaces it.
+	NewSnapshot(seq uint64, n int, next func() *ConversationRecord) Snapshot
 }
 
 // Snapshot is a snapshot of the list that its store made (NewSnapshot), to

@@ -50,7 +50,7 @@ type manualWatch struct {
 
 func (s *manualWatch) Watch(fn func()) func() { s.fn = fn; return func() {} }
 func (s *manualWatch) SnapshotDue(bool) bool  { return false }
-func (s *manualWatch) NewSnapshot(uint64, int, func(int) *ConversationRecord) Snapshot {
+func (s *manualWatch) NewSnapshot(uint64, int, func() *ConversationRecord) Snapshot {
 	return droppedSnapshot{}
 }
 func (s *manualWatch) Update(ctx context.Context, fn func(Tx) error) error {

@@ -100,7 +100,7 @@ type keptSnapshot struct{ count, since int }
 
 func (keptSnapshot) Encode(func()) {}
 
-func (s *keeping) NewSnapshot(_ uint64, n int, _ func(int) *core.ConversationRecord) core.Snapshot {
+func (s *keeping) NewSnapshot(_ uint64, n int, _ func() *core.ConversationRecord) core.Snapshot {
 	s.k.mu.Lock()
 	defer s.k.mu.Unlock()
 	return keptSnapshot{count: n, since: s.k.since}

@@ -63,7 +63,14 @@ func writeSnapshot(t *testing.T, s core.Store) {
 
 // snapshotOf starts a snapshot of recs in s, a SnapshotStore.
 func snapshotOf(s core.Store, seq uint64, recs []*core.ConversationRecord) core.Snapshot {
-	return s.(core.SnapshotStore).NewSnapshot(seq, len(recs), func(i int) *core.ConversationRecord { return recs[i] })
+	return s.(core.SnapshotStore).NewSnapshot(seq, len(recs), func() *core.ConversationRecord {
+		if len(recs) == 0 {
+			return nil
+		}
+		r := recs[0]
+		recs = recs[1:]
+		return r
+	})
 }
 
 // PutSnapshotOfRecords writes, in a transaction of s (a SnapshotStore), a
