@@ -94,10 +94,6 @@ func (sn *listSnapshot) Encode(pause func()) {
 	sn.next, sn.encoded = nil, true
 }
 
-// snapshotPauseRecords is how often encoding a snapshot offers to pause: a
-// record takes a few microseconds.
-const snapshotPauseRecords = 256
-
 // PutSnapshot writes the whole list as one value (encoded now if it was not).
 func (x *transaction) PutSnapshot(snap core.Snapshot) error {
 	sn, ok := snap.(*listSnapshot)

@@ -46,6 +46,10 @@ func listed(recs []*core.ConversationRecord) func() *core.ConversationRecord {
 	}
 }
 
+// snapshotPauseRecords is how often encoding a snapshot offers to pause: a
+// record takes a few microseconds.
+const snapshotPauseRecords = 256
+
 // encodeSnapshotChunks encodes the records next gives until it gives nil
 // (about n of them) as consecutive snapshots (chunks) of about limit bytes
 // each, each with its own checksum, and hands each to emit, which must be
