@@ -101,11 +101,14 @@ test('a snapshot with a flipped bit is not believed: the records are loaded inst
       const get = tx.objectStore('meta').get('snapshot');
       get.onsuccess = () => {
         const v = get.result;
-        if (!v || !v.bytes) { resolve({ none: true }); return; }
-        const bytes = new Uint8Array(v.bytes);
+        // One chunk is `bytes`; a longer list has `chunks`: damage the first.
+        const stored = v?.bytes ?? v?.chunks?.[0];
+        if (!stored) { resolve({ none: true }); return; }
+        const bytes = new Uint8Array(stored);
         const at = bytes.length >> 1;
         bytes[at] ^= 0x04;
-        tx.objectStore('meta').put({ ...v, bytes }, 'snapshot');
+        const damaged = v.bytes ? { ...v, bytes } : { ...v, chunks: [bytes, ...v.chunks.slice(1)] };
+        tx.objectStore('meta').put(damaged, 'snapshot');
         tx.oncomplete = () => { db.close(); resolve({ size: bytes.length, at }); };
       };
     };
