@@ -5,7 +5,6 @@ package core
 
 import (
 	"context"
-	"iter"
 	"time"
 )
 
@@ -59,15 +58,15 @@ func (h *hub) takeSnapshot() Snapshot {
 // cacheSnapshot starts a snapshot of every conversation in the cache,
 // tombstones too, nil if the store keeps none. The caller holds writeMu.
 //
-// It walks the cache's maps as the snapshot is encoded, each step under the
-// read lock, calls changing them in between: a map walked while it changes
-// gives every entry neither added nor removed once, and one added or removed
-// meanwhile (a conversation created, deleted, brought back or moved in the
-// list) is changed since the snapshot's change, so whether it comes once,
-// twice or not at all, the load reads it beside the snapshot, and that copy
-// replaces any in it.
-// Nothing is copied (a copy of the ids, or of the records, stayed live the
-// whole time and raised the peak of memory by as much again).
+// It walks the cache's maps as the snapshot is encoded, under the read lock
+// but for each record's encoding, calls changing them in between: a map
+// walked while it changes gives every entry neither added nor removed once,
+// and one added or removed meanwhile (a conversation created, deleted,
+// brought back or moved in the list) is changed since the snapshot's change,
+// so whether it comes once, twice or not at all, the load reads it beside
+// the snapshot, and that copy replaces any in it. Nothing is copied (a copy
+// of the ids, or of the records, stayed live the whole time and raised the
+// peak of memory by as much again).
 func (h *hub) cacheSnapshot() Snapshot {
 	ss, ok := h.store.(SnapshotStore)
 	if !ok {
@@ -76,20 +75,17 @@ func (h *hub) cacheSnapshot() Snapshot {
 	h.mu.RLock()
 	n, seq := len(h.cache.convs)+len(h.cache.tombs), h.cache.seq
 	h.mu.RUnlock()
-	var next func() (*ConversationRecord, bool)
-	var stop func()
-	return ss.NewSnapshot(seq, n, func() *ConversationRecord {
+	return ss.NewSnapshot(seq, n, func(yield func(*ConversationRecord) bool) {
 		h.mu.RLock()
 		defer h.mu.RUnlock()
-		if next == nil { // at the first record: a snapshot never encoded holds nothing
-			next, stop = iter.Pull(h.cache.all)
+		for r := range h.cache.all {
+			h.mu.RUnlock()
+			more := yield(r)
+			h.mu.RLock()
+			if !more {
+				return
+			}
 		}
-		r, ok := next()
-		if !ok {
-			stop()
-			return nil
-		}
-		return r
 	})
 }
 

@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"fmt"
+	"iter"
 	"slices"
 	"sync"
 	"sync/atomic"
@@ -29,10 +30,10 @@ type heldSnapshots struct {
 }
 
 type heldSnapshot struct {
-	s    *heldSnapshots
-	seq  uint64
-	n    int
-	next func() *ConversationRecord
+	s       *heldSnapshots
+	seq     uint64
+	n       int
+	records iter.Seq[*ConversationRecord]
 	// encoded are the records Encode took, paused how often it paused.
 	encoded []*ConversationRecord
 	paused  int
@@ -44,8 +45,8 @@ func newHeldSnapshots(db *MemDB) *heldSnapshots {
 
 func (s *heldSnapshots) SnapshotDue(bool) bool { return s.due.Load() }
 
-func (s *heldSnapshots) NewSnapshot(seq uint64, n int, next func() *ConversationRecord) Snapshot {
-	return &heldSnapshot{s: s, seq: seq, n: n, next: next}
+func (s *heldSnapshots) NewSnapshot(seq uint64, n int, records iter.Seq[*ConversationRecord]) Snapshot {
+	return &heldSnapshot{s: s, seq: seq, n: n, records: records}
 }
 
 func (sn *heldSnapshot) Encode(pause func()) {
@@ -54,7 +55,7 @@ func (sn *heldSnapshot) Encode(pause func()) {
 	}
 	sn.s.taken <- sn
 	<-sn.s.release
-	for r := sn.next(); r != nil; r = sn.next() {
+	for r := range sn.records {
 		sn.encoded = append(sn.encoded, r)
 		if sn.s.midway != nil && len(sn.encoded) == sn.s.stopAt {
 			sn.s.midway <- struct{}{}

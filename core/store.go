@@ -3,6 +3,7 @@ package core
 import (
 	"context"
 	"errors"
+	"iter"
 )
 
 // ErrOtherAccount is what a Store's Open returns (wrapped) when its database
@@ -84,12 +85,12 @@ type SnapshotStore interface {
 	Store
 	SnapshotDue(closing bool) bool
 	// NewSnapshot starts a snapshot as of change sequence seq of about n
-	// records: next gives each in turn when it is encoded, nil once there
-	// are no more. The Service calls it while nothing writes (it holds
-	// writeMu); the snapshot may then be encoded while calls go on, and put
-	// later in a transaction of its own. A record may then be newer than
-	// seq: the load reads every record changed after seq, which replaces it.
-	NewSnapshot(seq uint64, n int, next func() *ConversationRecord) Snapshot
+	// records, which records yields when the snapshot is encoded. The
+	// Service calls it while nothing writes (it holds writeMu); the snapshot
+	// may then be encoded while calls go on, and put later in a transaction
+	// of its own. A record may then be newer than seq: the load reads every
+	// record changed after seq, which replaces it.
+	NewSnapshot(seq uint64, n int, records iter.Seq[*ConversationRecord]) Snapshot
 }
 
 // Snapshot is a snapshot of the list that its store made (NewSnapshot), to

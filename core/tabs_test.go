@@ -2,6 +2,7 @@ package core
 
 import (
 	"context"
+	"iter"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -50,7 +51,7 @@ type manualWatch struct {
 
 func (s *manualWatch) Watch(fn func()) func() { s.fn = fn; return func() {} }
 func (s *manualWatch) SnapshotDue(bool) bool  { return false }
-func (s *manualWatch) NewSnapshot(uint64, int, func() *ConversationRecord) Snapshot {
+func (s *manualWatch) NewSnapshot(uint64, int, iter.Seq[*ConversationRecord]) Snapshot {
 	return droppedSnapshot{}
 }
 func (s *manualWatch) Update(ctx context.Context, fn func(Tx) error) error {

@@ -4,6 +4,7 @@ package idbstore
 
 import (
 	"fmt"
+	"iter"
 	"sync/atomic"
 	"unsafe"
 
@@ -66,9 +67,9 @@ var _ core.SnapshotTx = (*transaction)(nil)
 // come from, then the chunks they were encoded into, copied out of Go chunk
 // by chunk (JS holds them until the put, as IndexedDB then does).
 type listSnapshot struct {
-	seq  uint64
-	n    int
-	next func() *core.ConversationRecord
+	seq     uint64
+	n       int
+	records iter.Seq[*core.ConversationRecord]
 	// since is what SnapshotDue counted when the snapshot was taken: the
 	// records written after are read beside it by a load.
 	since   int64
@@ -78,8 +79,8 @@ type listSnapshot struct {
 }
 
 // NewSnapshot starts a snapshot (core.SnapshotStore).
-func (s *Store) NewSnapshot(seq uint64, n int, next func() *core.ConversationRecord) core.Snapshot {
-	return &listSnapshot{seq: seq, n: n, next: next, since: s.snap.sinceSnapshot.Load()}
+func (s *Store) NewSnapshot(seq uint64, n int, records iter.Seq[*core.ConversationRecord]) core.Snapshot {
+	return &listSnapshot{seq: seq, n: n, records: records, since: s.snap.sinceSnapshot.Load()}
 }
 
 // Encode encodes the records into chunks of about snapshotChunkBytes,
@@ -88,10 +89,10 @@ func (sn *listSnapshot) Encode(pause func()) {
 	if sn.encoded {
 		return
 	}
-	sn.count = encodeSnapshotChunks(sn.seq, sn.n, sn.next, snapshotChunkBytes, func(b []byte) {
+	sn.count = encodeSnapshotChunks(sn.seq, sn.n, sn.records, snapshotChunkBytes, func(b []byte) {
 		sn.chunks = append(sn.chunks, idb.Bytes(b))
 	}, pause)
-	sn.next, sn.encoded = nil, true
+	sn.records, sn.encoded = nil, true
 }
 
 // PutSnapshot writes the whole list as one value (encoded now if it was not).

@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"hash/crc32"
+	"iter"
 	"math"
+	"slices"
 	"unsafe"
 
 	"github.com/localconv/localconv/core"
@@ -30,63 +32,58 @@ const snapshotRecordBytes = 192
 
 func encodeSnapshot(seq uint64, recs []*core.ConversationRecord) []byte {
 	var out []byte
-	encodeSnapshotChunks(seq, len(recs), listed(recs), math.MaxInt, func(b []byte) { out = b }, nil)
+	encodeSnapshotChunks(seq, len(recs), slices.Values(recs), math.MaxInt, func(b []byte) { out = b }, nil)
 	return out
-}
-
-// listed gives the records of a list in turn, nil after the last.
-func listed(recs []*core.ConversationRecord) func() *core.ConversationRecord {
-	return func() *core.ConversationRecord {
-		if len(recs) == 0 {
-			return nil
-		}
-		r := recs[0]
-		recs = recs[1:]
-		return r
-	}
 }
 
 // snapshotPauseRecords is how often encoding a snapshot offers to pause: a
 // record takes a few microseconds.
 const snapshotPauseRecords = 256
 
-// encodeSnapshotChunks encodes the records next gives until it gives nil
-// (about n of them) as consecutive snapshots (chunks) of about limit bytes
-// each, each with its own checksum, and hands each to emit, which must be
-// done with it when it returns (the buffer is reused): a list of 100,000
-// conversations is never one buffer in Go. No records make one empty chunk.
-// pause, if not nil, is called every snapshotPauseRecords records. It
-// returns how many records it encoded.
-func encodeSnapshotChunks(seq uint64, n int, next func() *core.ConversationRecord, limit int, emit func([]byte), pause func()) (count int) {
+// encodeSnapshotChunks encodes records (about n of them) as consecutive
+// snapshots (chunks) of about limit bytes each, each with its own checksum,
+// and hands each to emit, which must be done with it when it returns (the
+// buffer is reused): a list of 100,000 conversations is never one buffer in
+// Go. No records make one empty chunk. pause, if not nil, is called every
+// snapshotPauseRecords records. It returns how many records it encoded.
+func encodeSnapshotChunks(seq uint64, n int, records iter.Seq[*core.ConversationRecord], limit int, emit func([]byte), pause func()) (count int) {
 	// One buffer for every chunk, of the size a chunk needs (a record is
 	// some 100–200 bytes): grown by doubling instead, a snapshot of 10,000
 	// conversations left 4 MB of garbage, more than the calls between two
 	// snapshots together.
 	e := encoder{b: make([]byte, 0, min(limit, 64+n*snapshotRecordBytes)+16<<10)}
 	var rec []byte
-	r := next()
-	for first := true; first || r != nil; first = false {
+	head, inChunk := 0, 0
+	begin := func() {
 		// The count goes in once the chunk is full; reserve the most a
 		// uvarint of it can take and move the records up after.
 		e.b = append(e.b[:0], snapshotFormat, 0, 0, 0, 0)
 		e.uint(seq)
-		head := len(e.b)
+		head = len(e.b)
 		e.b = append(e.b, make([]byte, binary.MaxVarintLen64)...)
-		inChunk := 0
-		for ; r != nil && len(e.b) < limit; r = next() {
-			rec = appendConversation(rec[:0], r)
-			e.uint(uint64(len(rec)))
-			e.b = append(e.b, rec...)
-			inChunk++
-			if count++; pause != nil && count%snapshotPauseRecords == 0 {
-				pause()
-			}
-		}
+		inChunk = 0
+	}
+	end := func() {
 		w := binary.PutUvarint(e.b[head:], uint64(inChunk))
 		e.b = append(e.b[:head+w], e.b[head+binary.MaxVarintLen64:]...)
 		binary.LittleEndian.PutUint32(e.b[1:5], crc32.Checksum(e.b[5:], snapshotCRC))
 		emit(e.b)
 	}
+	begin()
+	for r := range records {
+		if len(e.b) >= limit {
+			end()
+			begin()
+		}
+		rec = appendConversation(rec[:0], r)
+		e.uint(uint64(len(rec)))
+		e.b = append(e.b, rec...)
+		inChunk++
+		if count++; pause != nil && count%snapshotPauseRecords == 0 {
+			pause()
+		}
+	}
+	end()
 	return count
 }
 

@@ -6,6 +6,7 @@ import (
 	"hash/crc32"
 	"math"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 	"unsafe"
@@ -96,7 +97,7 @@ func TestSnapshotChunksAreTheListInPieces(t *testing.T) {
 	}
 	var all []*core.ConversationRecord
 	chunks, pauses := 0, 0
-	encodeSnapshotChunks(9, len(recs), listed(recs), 4<<10, func(b []byte) {
+	encodeSnapshotChunks(9, len(recs), slices.Values(recs), 4<<10, func(b []byte) {
 		seq, part, err := decodeSnapshot(string(b))
 		require.NoError(t, err)
 		require.EqualValues(t, 9, seq)
@@ -109,10 +110,10 @@ func TestSnapshotChunksAreTheListInPieces(t *testing.T) {
 	require.Equal(t, recs, all)
 
 	var one [][]byte
-	encodeSnapshotChunks(9, len(recs), listed(recs), math.MaxInt, func(b []byte) { one = append(one, append([]byte(nil), b...)) }, nil)
+	encodeSnapshotChunks(9, len(recs), slices.Values(recs), math.MaxInt, func(b []byte) { one = append(one, append([]byte(nil), b...)) }, nil)
 	require.Equal(t, [][]byte{encodeSnapshot(9, recs)}, one)
 	var empty [][]byte
-	encodeSnapshotChunks(3, 0, listed(nil), 4<<10, func(b []byte) { empty = append(empty, append([]byte(nil), b...)) }, nil)
+	encodeSnapshotChunks(3, 0, slices.Values([]*core.ConversationRecord(nil)), 4<<10, func(b []byte) { empty = append(empty, append([]byte(nil), b...)) }, nil)
 	require.Len(t, empty, 1)
 	_, none, err := decodeSnapshot(string(empty[0]))
 	require.NoError(t, err)

@@ -2,6 +2,7 @@ package storetest_test
 
 import (
 	"context"
+	"iter"
 	"slices"
 	"sync"
 	"testing"
@@ -100,7 +101,7 @@ type keptSnapshot struct{ count, since int }
 
 func (keptSnapshot) Encode(func()) {}
 
-func (s *keeping) NewSnapshot(_ uint64, n int, _ func() *core.ConversationRecord) core.Snapshot {
+func (s *keeping) NewSnapshot(_ uint64, n int, _ iter.Seq[*core.ConversationRecord]) core.Snapshot {
 	s.k.mu.Lock()
 	defer s.k.mu.Unlock()
 	return keptSnapshot{count: n, since: s.k.since}

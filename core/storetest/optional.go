@@ -3,6 +3,7 @@ package storetest
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/require"
@@ -63,14 +64,7 @@ func writeSnapshot(t *testing.T, s core.Store) {
 
 // snapshotOf starts a snapshot of recs in s, a SnapshotStore.
 func snapshotOf(s core.Store, seq uint64, recs []*core.ConversationRecord) core.Snapshot {
-	return s.(core.SnapshotStore).NewSnapshot(seq, len(recs), func() *core.ConversationRecord {
-		if len(recs) == 0 {
-			return nil
-		}
-		r := recs[0]
-		recs = recs[1:]
-		return r
-	})
+	return s.(core.SnapshotStore).NewSnapshot(seq, len(recs), slices.Values(recs))
 }
 
 // PutSnapshotOfRecords writes, in a transaction of s (a SnapshotStore), a
