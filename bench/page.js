@@ -109,6 +109,15 @@ function openWithMessages(name) {
 // openExisting opens a database at whatever version it has (the module's).
 const openExisting = (name) => req(indexedDB.open(name));
 
+// putAll puts conversations into a baseline's store, 10,000 a transaction.
+async function putAll(d, convs) {
+  for (let i = 0; i < convs.length; i += 10000) {
+    const tx = d.transaction(STORE, 'readwrite');
+    for (const c of convs.slice(i, i + 10000)) tx.objectStore(STORE).put(c);
+    await done(tx);
+  }
+}
+
 async function deleteDb(name) {
   const r = indexedDB.deleteDatabase(name);
   await new Promise((resolve, reject) => {
@@ -597,19 +606,11 @@ const bench = {
     await deleteDb(withMessagesDb);
     const dm = await openWithMessages(withMessagesDb);
     const copy = structuredClone(all);
-    for (let i = 0; i < copy.length; i += 10000) {
-      const tx = dm.transaction(STORE, 'readwrite');
-      for (const c of copy.slice(i, i + 10000)) tx.objectStore(STORE).put(c);
-      await done(tx);
-    }
+    await putAll(dm, copy);
     Object.assign(state.apply, { dm, mapM: new Map(copy.map((c) => [c.conversationId, c])) });
     await deleteDb(keptDb);
     const dk = await openBaseline(keptDb);
-    for (let i = 0; i < all.length; i += 10000) {
-      const tx = dk.transaction(STORE, 'readwrite');
-      for (const c of all.slice(i, i + 10000)) tx.objectStore(STORE).put(c);
-      await done(tx);
-    }
+    await putAll(dk, all);
     state.apply.dk = dk;
     // The wrapper's own JS work on one batch: encoding its arguments.
     const t = now();
@@ -620,21 +621,18 @@ const bench = {
 
   async applyBaselineWithMessages({ from, to }) {
     const { batches, dm, mapM } = state.apply;
-    const times = [];
-    for (let k = from; k < to; k++) {
-      const t = now();
+    return timeEach(to - from, async (i) => {
+      const batch = batches[from + i];
       const stamp = Date.now();
       const changed = new Set();
-      for (const m of batches[k]) changed.add(plainApply(mapM, m, stamp));
+      for (const m of batch) changed.add(plainApply(mapM, m, stamp));
       const tx = dm.transaction([STORE, 'messages'], 'readwrite');
       const s = tx.objectStore(STORE);
       const ms = tx.objectStore('messages');
       for (const c of changed) s.put(c);
-      for (const m of batches[k]) ms.put(m);
+      for (const m of batch) ms.put(m);
       await done(tx);
-      times.push(now() - t);
-    }
-    return times;
+    });
   },
 
   // The third baseline does by hand what the module must: it keeps each
@@ -645,19 +643,18 @@ const bench = {
   // in its transaction, and writes each back once.
   async applyBaselineKept({ from, to }) {
     const { batches, dk } = state.apply;
-    const times = [];
-    for (let k = from; k < to; k++) {
-      const t = now();
+    return timeEach(to - from, async (i) => {
+      const batch = batches[from + i];
       const stamp = Date.now();
       const tx = dk.transaction(STORE, 'readwrite');
       const s = tx.objectStore(STORE);
-      const ids = [...new Set(batches[k].map((m) => m.conversationId))];
+      const ids = [...new Set(batch.map((m) => m.conversationId))];
       const reads = ids.map((id) => s.get(id));
       await req(reads.at(-1)); // requests complete in order
       const map = new Map();
-      reads.forEach((r, i) => r.result && map.set(ids[i], r.result));
+      reads.forEach((r, j) => r.result && map.set(ids[j], r.result));
       const changed = new Set();
-      for (const m of batches[k]) {
+      for (const m of batch) {
         const c = plainApply(map, m, stamp);
         const kept = c.messages ?? [];
         kept.push(m);
@@ -666,39 +663,28 @@ const bench = {
       }
       for (const c of changed) s.put(c);
       await done(tx);
-      times.push(now() - t);
-    }
-    return times;
+    });
   },
 
   async applyModule({ db, from, to }) {
     const svc = await service(db);
     const { batches } = state.apply;
-    const times = [];
     const start = now();
-    for (let k = from; k < to; k++) {
-      const t = now();
-      await svc.applyMessages(batches[k]);
-      times.push(now() - t);
-    }
+    const times = await timeEach(to - from, (i) => svc.applyMessages(batches[from + i]));
     return { times, gc: { ...gcIn(start), calls: to - from }, memoryBytes: wasmBytes() };
   },
 
   async applyBaseline({ from, to }) {
     const { batches, d, map } = state.apply;
-    const times = [];
-    for (let k = from; k < to; k++) {
-      const t = now();
+    return timeEach(to - from, async (i) => {
       const stamp = Date.now();
       const changed = new Set();
-      for (const m of batches[k]) changed.add(plainApply(map, m, stamp));
+      for (const m of batches[from + i]) changed.add(plainApply(map, m, stamp));
       const tx = d.transaction(STORE, 'readwrite');
       const s = tx.objectStore(STORE);
       for (const c of changed) s.put(c);
       await done(tx);
-      times.push(now() - t);
-    }
-    return times;
+    });
   },
 
   // After scenario 3: both sides must agree on the count and the total.
